@@ -1,0 +1,68 @@
+"""The api application factory."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import redis
+import redis.asyncio as aioredis
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api import errors
+from api.routes import artifacts, events, health, jobs
+from common.celery_app import create_celery
+from common.db import close_pool, get_pool
+from common.settings import Settings, get_settings
+
+
+class UploadLimit:
+    """Answer 413 from the Content-Length alone, before a large body is read at all."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length")
+            if length and length.isdigit() and int(length) > self.limit:
+                message = f"the request body exceeds {self.limit} bytes"
+                await errors.error_json(413, "payload_too_large", message)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the api with its routes, error handlers and connections."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.redis = aioredis.Redis.from_url(settings.redis_url)
+        app.state.redis_sync = redis.Redis.from_url(settings.redis_url)
+        app.state.celery = create_celery(settings)
+        get_pool()
+        yield
+        await app.state.redis.aclose()
+        app.state.redis_sync.close()
+        close_pool()
+
+    app = FastAPI(
+        title="rehearse",
+        summary="Voice mock interviews on one small GPU: speech to text, LLM feedback, speech.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    # Multipart framing adds a little to the file itself.
+    app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + 64 * 1024)
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    for router in (health.router, jobs.router, events.router, artifacts.router):
+        app.include_router(router)
+    return app

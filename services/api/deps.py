@@ -1,0 +1,49 @@
+"""Dependencies shared by routes: settings, the caller's key, Redis, the Celery client."""
+
+from typing import Annotated
+from uuid import UUID
+
+import redis.asyncio as aioredis
+from celery import Celery
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.errors import ApiError
+from common.api_keys import owner_of
+from common.db import transaction
+from common.settings import Settings, get_settings
+
+_bearer = HTTPBearer(auto_error=False, description="An API key from `rehearse keys create`.")
+
+
+def authenticate(key: str | None) -> UUID:
+    """The owner id of a bearer key; 401 when missing or unknown."""
+    if not key:
+        raise ApiError(401, "unauthorized", "missing API key (Authorization: Bearer <key>)",
+                       {"WWW-Authenticate": "Bearer"})
+    with transaction() as conn:
+        owner = owner_of(conn, key)
+    if owner is None:
+        raise ApiError(401, "unauthorized", "unknown or revoked API key",
+                       {"WWW-Authenticate": "Bearer"})
+    return owner
+
+
+def current_owner(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> UUID:
+    return authenticate(credentials.credentials if credentials else None)
+
+
+def get_redis(request: Request) -> aioredis.Redis:
+    return request.app.state.redis
+
+
+def get_celery(request: Request) -> Celery:
+    return request.app.state.celery
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+OwnerDep = Annotated[UUID, Depends(current_owner)]
+RedisDep = Annotated[aioredis.Redis, Depends(get_redis)]
+CeleryDep = Annotated[Celery, Depends(get_celery)]

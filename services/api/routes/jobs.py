@@ -1,0 +1,93 @@
+"""Jobs: submit work, read its state, cancel it."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+
+from api.audio_probe import probe_audio
+from api.deps import CeleryDep, OwnerDep, SettingsDep
+from api.errors import ApiError, responses
+from common import events, redis_keys
+from common.artifact_store import put_artifact
+from common.db import transaction
+from common.job_store import cancel_queued, get_job, to_public
+from common.jobs import JobKind, JobPublic, JobStatus, TranscribeParams
+
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+
+
+async def read_upload(upload: UploadFile, limit: int) -> bytes:
+    """The upload's bytes, refusing more than `limit` with 413."""
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(413, "payload_too_large", f"the upload exceeds {limit} bytes")
+    return data
+
+
+@router.post(
+    "/transcribe",
+    status_code=202,
+    response_model=JobPublic,
+    responses=responses(401, 413, 415, 422, 503),
+)
+async def transcribe(
+    request: Request,
+    owner: OwnerDep,
+    settings: SettingsDep,
+    celery: CeleryDep,
+    file: Annotated[UploadFile, File(description="Audio: wav, webm/opus, ogg, mp3, m4a, flac.")],
+    language: Annotated[str | None, Form(description="ISO code such as `ko`; detected if absent.")] = None,
+    vad: Annotated[bool | None, Form(description="Skip silence (server default if absent).")] = None,
+) -> JobPublic:
+    """Transcribe an uploaded answer on the gpu worker."""
+    data = await read_upload(file, settings.max_upload_bytes)
+    info = probe_audio(data)
+    content_type = file.content_type or f"audio/{info.container.split(',')[0]}"
+
+    def store_and_enqueue() -> dict:
+        from api.enqueue import enqueue_job
+
+        with transaction() as conn:
+            artifact_id = put_artifact(conn, owner, data, content_type)
+            params = TranscribeParams(audio_artifact_id=artifact_id, language=language, vad=vad)
+            return enqueue_job(
+                celery, request.app.state.redis_sync, settings, JobKind.transcribe, owner,
+                params.model_dump(mode="json"), conn=conn,
+            )
+
+    row = await run_in_threadpool(store_and_enqueue)
+    return to_public(row)
+
+
+@router.get("/{job_id}", response_model=JobPublic, responses=responses(401, 404))
+def read_job(job_id: UUID, owner: OwnerDep) -> JobPublic:
+    """A job's status, result or error, and timings."""
+    with transaction() as conn:
+        row = get_job(conn, job_id, owner)
+    if row is None:
+        raise ApiError(404, "not_found", f"no job {job_id}")
+    return to_public(row)
+
+
+@router.delete(
+    "/{job_id}", status_code=202, response_model=JobPublic, responses=responses(401, 404, 409)
+)
+def cancel_job(job_id: UUID, owner: OwnerDep, request: Request, settings: SettingsDep) -> JobPublic:
+    """Cancel a job: a queued one at once, a running one at its next check (well under 1 s)."""
+    client = request.app.state.redis_sync
+    with transaction() as conn:
+        row = get_job(conn, job_id, owner)
+        if row is None:
+            raise ApiError(404, "not_found", f"no job {job_id}")
+        if JobStatus(row["status"]).finished:
+            raise ApiError(409, "already_finished", f"job {job_id} is already {row['status']}")
+        if cancel_queued(conn, job_id):
+            conn.commit()
+            events.publish(client, job_id, "status", settings.event_ttl_s, status="canceled")
+            events.publish(client, job_id, events.TERMINAL, settings.event_ttl_s, status="canceled")
+        else:
+            client.set(redis_keys.cancel_flag(job_id), 1, ex=settings.job_time_limit_s * 2)
+        row = get_job(conn, job_id, owner)
+    return to_public(row)

@@ -1,0 +1,1 @@
+"""Shared code for every rehearse service: settings, job contract, queues, storage, events."""

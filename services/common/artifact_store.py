@@ -1,0 +1,37 @@
+"""Artifacts (audio in, audio out) as rows in PostgreSQL: the record, not a cache."""
+
+import hashlib
+from dataclasses import dataclass
+from uuid import UUID
+
+import psycopg
+
+
+@dataclass(frozen=True)
+class Artifact:
+    id: UUID
+    owner_id: UUID
+    content_type: str
+    size: int
+    sha256: str
+    data: bytes
+
+
+def put_artifact(conn: psycopg.Connection, owner_id: UUID, data: bytes, content_type: str) -> UUID:
+    """Store bytes; returns the artifact id (committed with the caller's transaction)."""
+    row = conn.execute(
+        "INSERT INTO artifacts (owner_id, content_type, size, sha256, data)"
+        " VALUES (%s, %s, %s, %s, %s) RETURNING id",
+        (owner_id, content_type, len(data), hashlib.sha256(data).hexdigest(), data),
+    ).fetchone()
+    return row["id"]
+
+
+def get_artifact(conn: psycopg.Connection, artifact_id: UUID, owner_id: UUID | None = None) -> Artifact | None:
+    """An artifact by id, limited to one owner when given."""
+    row = conn.execute(
+        "SELECT id, owner_id, content_type, size, sha256, data FROM artifacts"
+        " WHERE id = %s AND (%s::uuid IS NULL OR owner_id = %s::uuid)",
+        (artifact_id, owner_id, owner_id),
+    ).fetchone()
+    return Artifact(**{**row, "data": bytes(row["data"])}) if row else None

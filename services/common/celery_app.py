@@ -1,0 +1,48 @@
+"""The one Celery app factory: JSON only, late acks, prefetch 1, routing by task name."""
+
+from typing import Any
+
+from celery import Celery
+from kombu import Queue
+
+from common import task_names
+from common.settings import Settings, get_settings
+
+
+def create_celery(settings: Settings | None = None) -> Celery:
+    """A Celery app configured from settings; workers register tasks on it by importing them."""
+    settings = settings or get_settings()
+    app = Celery("rehearse", broker=settings.redis_url, backend=settings.redis_url)
+
+    def route(name: str, args: Any, kwargs: Any, options: Any, task: Any = None, **kw: Any):
+        return {"queue": task_names.queue_for(name, settings.tts_queue)}
+
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        task_queues=[Queue(name) for name in task_names.QUEUES],
+        task_default_queue=task_names.CPU_QUEUE,
+        task_routes=(route,),
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+        result_expires=3600,
+        task_time_limit=settings.job_time_limit_s + 30,
+        task_soft_time_limit=settings.job_time_limit_s,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={
+            # Above the job time limit, or a slow job would be handed to a second worker.
+            "visibility_timeout": settings.visibility_timeout_s,
+            "unacked_restore_interval": settings.restore_interval_s,
+            "unacked_restore_throttle": 1,
+        },
+        worker_send_task_events=False,
+        worker_hijack_root_logger=False,
+        worker_cancel_long_running_tasks_on_connection_loss=False,
+    )
+    return app
+
+
+celery_app = create_celery()

@@ -1,0 +1,134 @@
+"""The `rehearse` command."""
+
+import argparse
+import logging
+import socket
+import sys
+from pathlib import Path
+
+from common.settings import get_settings
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from common.migrate import migrate
+
+    applied = migrate(get_settings().database_url)
+    print(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
+    return 0
+
+
+def cmd_keys_create(args: argparse.Namespace) -> int:
+    from common.api_keys import create_key
+    from common.db import transaction
+
+    with transaction() as conn:
+        key_id, key = create_key(conn, args.name)
+    print(f"API key for {args.name} (id {key_id}); store it now, it is not shown again:")
+    print(key)
+    return 0
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host or settings.api_host,
+        port=args.port or settings.api_port,
+        log_level="info",
+        proxy_headers=True,
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from common.celery_app import celery_app
+
+    settings = get_settings()
+    name = settings.worker_name or f"{args.kind}@{socket.gethostname()}"
+    if args.kind == "gpu":
+        import gpu_worker.tasks  # noqa: F401  registers the tasks
+
+        # CUDA is not fork-safe and the card holds one heavy model: one process, one job.
+        pool = ["--pool=solo", "--concurrency=1"]
+    else:
+        import cpu_worker.tasks  # noqa: F401
+
+        pool = ["--pool=prefork", f"--concurrency={settings.cpu_concurrency}"]
+    argv = ["worker", "-Q", args.kind, "-n", name, *pool, "--loglevel=INFO",
+            "--without-gossip", "--without-mingle"]
+    celery_app.worker_main(argv)
+    return 0
+
+
+def cmd_models_synthetic(args: argparse.Namespace) -> int:
+    from common.synthetic import write_models
+
+    env = write_models(Path(args.dir))
+    print(f"synthetic models written to {args.dir}; use them with:")
+    for key, value in env.items():
+        print(f"  {key}={value}")
+    return 0
+
+
+def cmd_models_pull(args: argparse.Namespace) -> int:
+    from common.models_pull import pull
+
+    return pull(args.profile, Path(args.dir) if args.dir else get_settings().models_dir)
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    from common.dev import run_dev
+
+    return run_dev(port=args.port, models=args.models, data_dir=Path(args.data_dir))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rehearse", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(fn=cmd_migrate)
+
+    keys = sub.add_parser("keys", help="manage API keys").add_subparsers(dest="action", required=True)
+    create = keys.add_parser("create", help="create an API key and print it once")
+    create.add_argument("name")
+    create.set_defaults(fn=cmd_keys_create)
+
+    api = sub.add_parser("api", help="run the HTTP api")
+    api.add_argument("--host")
+    api.add_argument("--port", type=int)
+    api.set_defaults(fn=cmd_api)
+
+    worker = sub.add_parser("worker", help="run a Celery worker")
+    worker.add_argument("kind", choices=["gpu", "cpu"])
+    worker.set_defaults(fn=cmd_worker)
+
+    models = sub.add_parser("models", help="get model files").add_subparsers(
+        dest="action", required=True
+    )
+    pull = models.add_parser("pull", help="download real models into MODELS_DIR")
+    pull.add_argument("--profile", choices=["6gb", "small"], default="6gb")
+    pull.add_argument("--dir", help="target folder (default MODELS_DIR)")
+    pull.set_defaults(fn=cmd_models_pull)
+    synth = models.add_parser("synthetic", help="generate tiny random models for tests")
+    synth.add_argument("dir")
+    synth.set_defaults(fn=cmd_models_synthetic)
+
+    dev = sub.add_parser("dev", help="run the whole stack on this machine without Docker")
+    dev.add_argument("--port", type=int, default=8000)
+    dev.add_argument("--models", default="synthetic", help="`synthetic` or a models folder")
+    dev.add_argument("--data-dir", default=".rehearse", help="where dev state is kept")
+    dev.set_defaults(fn=cmd_dev)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The job contract shared by api and workers: kinds, statuses, parameters and public shapes."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+
+class JobStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+    canceled = "canceled"
+
+    @property
+    def finished(self) -> bool:
+        return self in FINISHED
+
+
+FINISHED = frozenset({JobStatus.succeeded, JobStatus.failed, JobStatus.canceled})
+
+
+class JobKind(StrEnum):
+    transcribe = "transcribe"
+    chat = "chat"
+    embed = "embed"
+    speak = "speak"
+
+
+class TranscribeParams(BaseModel):
+    """Parameters of a transcription; the audio itself is an artifact."""
+
+    audio_artifact_id: UUID
+    language: str | None = Field(None, description="ISO code such as `ko`; detected if absent.")
+    vad: bool | None = Field(None, description="Skip silence with the VAD; server default if absent.")
+    beam_size: int | None = Field(None, ge=1, le=10)
+    temperature: float = Field(0.0, ge=0.0, le=1.0)
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class ChatParams(BaseModel):
+    """An LLM chat completion, optionally constrained to a JSON schema."""
+
+    messages: list[ChatMessage] = Field(..., min_length=1)
+    max_tokens: int = Field(256, ge=1, le=8192)
+    temperature: float = Field(0.7, ge=0.0, le=2.0)
+    top_p: float = Field(0.95, gt=0.0, le=1.0)
+    stop: list[str] = Field(default_factory=list, max_length=8)
+    seed: int | None = None
+    json_schema: dict[str, Any] | None = Field(
+        None, description="A JSON schema the output must validate against."
+    )
+
+
+class EmbedParams(BaseModel):
+    """Texts to embed with BGE-M3: dense 1024-d plus sparse lexical weights."""
+
+    texts: list[str] = Field(..., min_length=1, max_length=256)
+
+
+class SpeakParams(BaseModel):
+    """Text to speech; `voice` is an edge-tts voice name such as `ko-KR-SunHiNeural`."""
+
+    text: str = Field(..., min_length=1, max_length=5000)
+    voice: str | None = None
+    format: Literal["mp3", "wav"] = "mp3"
+
+
+PARAMS_BY_KIND: dict[JobKind, type[BaseModel]] = {
+    JobKind.transcribe: TranscribeParams,
+    JobKind.chat: ChatParams,
+    JobKind.embed: EmbedParams,
+    JobKind.speak: SpeakParams,
+}
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class JobPublic(BaseModel):
+    """A job as clients see it."""
+
+    id: UUID
+    kind: str
+    status: JobStatus
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    attempts: int = 0
+    result: dict[str, Any] | None = None
+    error: ErrorBody | None = None
+    timings: dict[str, Any] = Field(default_factory=dict)
+
+
+class TaskPayload(BaseModel):
+    """The whole body of a Celery message: ids, never blobs."""
+
+    job_id: UUID

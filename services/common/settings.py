@@ -1,0 +1,107 @@
+"""Settings read once from the environment (and `.env`); every field is documented."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every tunable of the stack; the environment variable is the field name in upper case."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # connections
+    database_url: str = Field(
+        "postgresql://rehearse:rehearse@localhost:5432/rehearse",
+        description="PostgreSQL (with pgvector) connection URL; the record of every job.",
+    )
+    redis_url: str = Field(
+        "redis://localhost:6379/0",
+        description="Redis URL used as Celery broker and for live event streams.",
+    )
+    db_pool_size: int = Field(8, description="Maximum PostgreSQL connections per process.")
+
+    # api
+    api_host: str = Field("0.0.0.0", description="Address the api binds to.")
+    api_port: int = Field(8000, description="Port the api listens on.")
+    max_upload_mb: float = Field(25.0, description="Largest accepted upload in MiB (413 above).")
+    cors_origins: str = Field(
+        "", description="Comma-separated origins allowed to call the api from a browser."
+    )
+
+    # jobs and queues
+    job_time_limit_s: int = Field(
+        600, description="Hard time limit of one job; the worker process is replaced past it."
+    )
+    visibility_timeout_s: int = Field(
+        900,
+        description="Seconds before Redis redelivers an unacknowledged task; kept above the "
+        "job time limit so a slow job never runs twice.",
+    )
+    restore_interval_s: int = Field(
+        10, description="Seconds between a worker's sweeps for unacknowledged tasks to redeliver."
+    )
+    max_attempts: int = Field(
+        3, description="Attempts of a job whose worker died before it is failed as `worker_lost`."
+    )
+    event_ttl_s: int = Field(
+        86400, description="Seconds a job's event stream is kept in Redis after its last event."
+    )
+    worker_name: str = Field(
+        "",
+        description="Celery node name of this worker (default `<kind>@<hostname>`); keep it stable "
+        "across restarts so a restarted worker re-runs the job it died in at once.",
+    )
+    cpu_concurrency: int = Field(2, description="Processes of one cpu worker (prefork pool).")
+    tts_queue: str = Field("gpu", description="Queue TTS jobs run on: `gpu` (default) or `cpu`.")
+
+    # models
+    models_dir: Path = Field(Path("/models"), description="Folder holding every model file.")
+    device: str = Field(
+        "auto", description="Where gpu-worker engines run: `auto` (cuda if present), `cuda`, `cpu`."
+    )
+    gpu_memory_budget_mb: int = Field(
+        5600, description="GPU memory the residency manager may fill with models, in MiB."
+    )
+    model_idle_ttl_s: int = Field(
+        0, description="Unload a model idle this many seconds (0 keeps it until evicted)."
+    )
+    pinned_models: str = Field(
+        "", description="Comma-separated model names the residency manager never evicts."
+    )
+    whisper_model: str = Field(
+        "faster-whisper-small", description="Folder under MODELS_DIR of the CTranslate2 Whisper."
+    )
+    whisper_compute_type: str = Field(
+        "auto",
+        description="CTranslate2 compute type; `auto` is int8_float16 on cuda, int8 on cpu.",
+    )
+    whisper_memory_mb: int = Field(600, description="Memory estimate of the Whisper model, MiB.")
+    whisper_beam_size: int = Field(5, description="Beam size for transcription.")
+    whisper_vad: bool = Field(True, description="Skip silence with the Silero VAD by default.")
+
+    @model_validator(mode="after")
+    def _visibility_above_time_limit(self) -> "Settings":
+        if self.visibility_timeout_s <= self.job_time_limit_s:
+            raise ValueError(
+                f"VISIBILITY_TIMEOUT_S ({self.visibility_timeout_s}) must exceed "
+                f"JOB_TIME_LIMIT_S ({self.job_time_limit_s}): a job still running when Redis "
+                "redelivers it would run twice"
+            )
+        return self
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,23 @@
+"""Celery task names and queues: the api sends by name and never imports worker code."""
+
+GPU_QUEUE = "gpu"
+CPU_QUEUE = "cpu"
+QUEUES = (GPU_QUEUE, CPU_QUEUE)
+
+TRANSCRIBE = "rehearse.gpu.transcribe"
+CHAT = "rehearse.gpu.chat"
+SPEAK = "rehearse.tts.speak"
+EMBED = "rehearse.cpu.embed"
+RECOVER = "rehearse.worker.recover"
+
+
+def queue_for(task_name: str, tts_queue: str = GPU_QUEUE) -> str:
+    """The queue a task name is routed to; TTS follows the `TTS_QUEUE` setting."""
+    if task_name.startswith("rehearse.gpu."):
+        return GPU_QUEUE
+    if task_name.startswith("rehearse.tts."):
+        return tts_queue
+    return CPU_QUEUE
+
+BY_KIND = {"transcribe": TRANSCRIBE, "chat": CHAT, "speak": SPEAK, "embed": EMBED}
+"""The task that runs each job kind (used to re-enqueue jobs a dead worker left running)."""

@@ -1,0 +1,50 @@
+"""Measured GPU memory through NVML; absent (None) on machines without an NVIDIA GPU."""
+
+import logging
+
+log = logging.getLogger(__name__)
+
+
+class NvmlMeter:
+    """Used memory of one GPU in MiB, read with nvidia-ml-py."""
+
+    def __init__(self, index: int = 0) -> None:
+        import pynvml
+
+        pynvml.nvmlInit()
+        self._nvml = pynvml
+        self._handle = pynvml.nvmlDeviceGetHandleByIndex(index)
+
+    def used_mb(self) -> float:
+        return self._nvml.nvmlDeviceGetMemoryInfo(self._handle).used / 2**20
+
+    def total_mb(self) -> float:
+        return self._nvml.nvmlDeviceGetMemoryInfo(self._handle).total / 2**20
+
+
+def nvml_meter(device: str) -> NvmlMeter | None:
+    """A meter when engines run on CUDA and NVML answers; otherwise None (estimates are used)."""
+    if device != "cuda":
+        return None
+    try:
+        return NvmlMeter()
+    except Exception as exc:  # no driver, no library, no GPU: all mean "use the estimates"
+        log.warning("NVML unavailable (%s); using memory estimates", exc)
+        return None
+
+
+def cuda_available() -> bool:
+    """True when CTranslate2 sees a CUDA device (the cheapest check that needs no torch)."""
+    try:
+        import ctranslate2
+
+        return ctranslate2.get_cuda_device_count() > 0
+    except Exception:
+        return False
+
+
+def resolve_device(setting: str) -> str:
+    """`auto` becomes `cuda` when a GPU is visible, else `cpu`."""
+    if setting == "auto":
+        return "cuda" if cuda_available() else "cpu"
+    return setting

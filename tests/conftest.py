@@ -1,0 +1,127 @@
+"""Session fixtures: real Redis, PostgreSQL + pgvector, api and worker processes."""
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from tests import servers, stack
+
+
+@pytest.fixture(scope="session")
+def tmp_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("rehearse")
+
+
+@pytest.fixture(scope="session")
+def service_urls(tmp_root: Path) -> Iterator[tuple[str, str]]:
+    """(redis_url, database_url) with migrations applied."""
+    from common.migrate import migrate
+
+    with servers.services(tmp_root / "servers") as (redis_url, database_url):
+        migrate(database_url)
+        yield redis_url, database_url
+
+
+@pytest.fixture(scope="session")
+def models_env(tmp_root: Path) -> dict[str, str]:
+    from common.synthetic import write_models
+
+    return write_models(tmp_root / "models", ("whisper",))
+
+
+@pytest.fixture(scope="session")
+def stack_env(service_urls: tuple[str, str], models_env: dict[str, str]) -> dict[str, str]:
+    """The environment every service process of the test stack gets (and this process too)."""
+    redis_url, database_url = service_urls
+    env = {
+        **os.environ,
+        **models_env,
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": database_url,
+        "MAX_UPLOAD_MB": "2",
+        # Short enough for a crash test to watch Celery redeliver, still above the time limit.
+        "JOB_TIME_LIMIT_S": "60",
+        "VISIBILITY_TIMEOUT_S": "90",
+        "RESTORE_INTERVAL_S": "1",
+        "CPU_CONCURRENCY": "1",
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    os.environ.update(env)
+    from common.settings import get_settings
+
+    get_settings.cache_clear()
+    return env
+
+
+@pytest.fixture(scope="session")
+def log_dir(tmp_root: Path) -> Path:
+    path = tmp_root / "logs"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture(scope="session")
+def api_base(stack_env: dict[str, str], log_dir: Path) -> Iterator[str]:
+    proc, base = stack.api(stack_env, log_dir)
+    yield base
+    proc.stop()
+
+
+@pytest.fixture(scope="session")
+def gpu_worker(stack_env: dict[str, str], log_dir: Path) -> Iterator[stack.ServiceProcess]:
+    """The session's gpu worker; a test that kills it must start a new one in its place."""
+    holder = {"proc": stack.worker("gpu", stack_env, log_dir)}
+    yield holder["proc"]
+    holder["proc"].stop()
+
+
+@pytest.fixture(scope="session")
+def db(service_urls: tuple[str, str]) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(service_urls[1], row_factory=dict_row, autocommit=True) as conn:
+        yield conn
+
+
+def make_key(database_url: str, name: str) -> str:
+    from common.api_keys import create_key
+
+    with psycopg.connect(database_url, row_factory=dict_row) as conn:
+        return create_key(conn, name)[1]
+
+
+@pytest.fixture(scope="session")
+def api_key(service_urls: tuple[str, str]) -> str:
+    return make_key(service_urls[1], "tests")
+
+
+@pytest.fixture(scope="session")
+def client(api_base: str, api_key: str) -> Iterator[httpx.Client]:
+    with httpx.Client(
+        base_url=api_base, headers={"Authorization": f"Bearer {api_key}"}, timeout=30
+    ) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def other_client(api_base: str, service_urls: tuple[str, str]) -> Iterator[httpx.Client]:
+    key = make_key(service_urls[1], "someone-else")
+    with httpx.Client(base_url=api_base, headers={"Authorization": f"Bearer {key}"}) as c:
+        yield c
+
+
+def wait_job(client: httpx.Client, job_id: str, timeout: float = 60) -> dict[str, Any]:
+    """Poll a job until it finishes; returns its final JSON."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/v1/jobs/{job_id}").json()
+        if job["status"] in ("succeeded", "failed", "canceled"):
+            return job
+        time.sleep(0.1)
+    raise TimeoutError(f"job {job_id} still {job['status']} after {timeout} s")

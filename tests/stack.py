@@ -1,0 +1,100 @@
+"""Real service processes for tests: the api under uvicorn and Celery workers."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServiceProcess:
+    """One `rehearse ...` subprocess with its log in a file, stopped with its whole group."""
+
+    def __init__(self, args: list[str], env: dict[str, str], log_path: Path) -> None:
+        self.args, self.env, self.log_path = args, env, log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "ServiceProcess":
+        self.log = open(self.log_path, "ab")  # noqa: SIM115  closed in stop()
+        self._offset = self.log_path.stat().st_size
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "common.cli", *self.args],
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        return self
+
+    def output(self) -> str:
+        return self.log_path.read_bytes()[self._offset :].decode(errors="replace")
+
+    def wait_for_output(self, marker: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if marker in self.output():
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.args} exited:\n{self.output()[-4000:]}")
+            time.sleep(0.1)
+        raise TimeoutError(f"{self.args}: no {marker!r} in {timeout} s:\n{self.output()[-4000:]}")
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group, as a crash would."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self.log.close()
+
+    def stop(self, timeout: float = 15) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.log.close()
+
+
+def worker(kind: str, env: dict[str, str], log_dir: Path) -> ServiceProcess:
+    """A started Celery worker of `kind`, ready to consume."""
+    proc = ServiceProcess(["worker", kind], env, log_dir / f"worker-{kind}.log").start()
+    proc.wait_for_output(" ready.")
+    return proc
+
+
+def api(env: dict[str, str], log_dir: Path) -> tuple[ServiceProcess, str]:
+    """A started api; returns it with its base URL."""
+    port = free_port()
+    proc = ServiceProcess(
+        ["api", "--host", "127.0.0.1", "--port", str(port)], env, log_dir / "api.log"
+    ).start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        if not proc.alive():
+            raise RuntimeError(proc.output())
+        time.sleep(0.1)
+    raise TimeoutError(proc.output())
