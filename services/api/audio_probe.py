@@ -34,4 +34,6 @@ def probe_audio(data: bytes) -> AudioInfo:
     except ApiError:
         raise
     except Exception as exc:  # PyAV raises many error types for "not a media file"
-        raise ApiError(415, "unsupported_media_type", f"the upload is not readable audio: {exc}")
+        raise ApiError(
+            415, "unsupported_media_type", f"the upload is not readable audio: {exc}"
+        ) from exc

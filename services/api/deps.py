@@ -19,13 +19,18 @@ _bearer = HTTPBearer(auto_error=False, description="An API key from `rehearse ke
 def authenticate(key: str | None) -> UUID:
     """The owner id of a bearer key; 401 when missing or unknown."""
     if not key:
-        raise ApiError(401, "unauthorized", "missing API key (Authorization: Bearer <key>)",
-                       {"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "unauthorized",
+            "missing API key (Authorization: Bearer <key>)",
+            {"WWW-Authenticate": "Bearer"},
+        )
     with transaction() as conn:
         owner = owner_of(conn, key)
     if owner is None:
-        raise ApiError(401, "unauthorized", "unknown or revoked API key",
-                       {"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401, "unauthorized", "unknown or revoked API key", {"WWW-Authenticate": "Bearer"}
+        )
     return owner
 
 

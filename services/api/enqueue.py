@@ -42,6 +42,10 @@ def enqueue_job(
     except (OperationalError, OSError, redis.RedisError) as exc:
         with transaction() as own:
             fail_queued(own, row["id"], "queue_unavailable", f"the broker is unreachable: {exc}")
-        raise ApiError(503, "queue_unavailable", "the job queue is unreachable; try again",
-                       {"Retry-After": "5"}) from exc
+        raise ApiError(
+            503,
+            "queue_unavailable",
+            "the job queue is unreachable; try again",
+            {"Retry-After": "5"},
+        ) from exc
     return row

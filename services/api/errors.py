@@ -28,8 +28,15 @@ def error_json(status: int, code: str, message: str, headers: dict | None = None
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-          409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type"}
+_CODES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
 
 
 def install(app: FastAPI) -> None:

@@ -27,7 +27,9 @@ def put_artifact(conn: psycopg.Connection, owner_id: UUID, data: bytes, content_
     return row["id"]
 
 
-def get_artifact(conn: psycopg.Connection, artifact_id: UUID, owner_id: UUID | None = None) -> Artifact | None:
+def get_artifact(
+    conn: psycopg.Connection, artifact_id: UUID, owner_id: UUID | None = None
+) -> Artifact | None:
     """An artifact by id, limited to one owner when given."""
     row = conn.execute(
         "SELECT id, owner_id, content_type, size, sha256, data FROM artifacts"

@@ -57,8 +57,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
         import cpu_worker.tasks  # noqa: F401
 
         pool = ["--pool=prefork", f"--concurrency={settings.cpu_concurrency}"]
-    argv = ["worker", "-Q", args.kind, "-n", name, *pool, "--loglevel=INFO",
-            "--without-gossip", "--without-mingle"]
+    argv = [
+        "worker",
+        "-Q",
+        args.kind,
+        "-n",
+        name,
+        *pool,
+        "--loglevel=INFO",
+        "--without-gossip",
+        "--without-mingle",
+    ]
     celery_app.worker_main(argv)
     return 0
 
@@ -91,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(fn=cmd_migrate)
 
-    keys = sub.add_parser("keys", help="manage API keys").add_subparsers(dest="action", required=True)
+    keys = sub.add_parser("keys", help="manage API keys").add_subparsers(
+        dest="action", required=True
+    )
     create = keys.add_parser("create", help="create an API key and print it once")
     create.add_argument("name")
     create.set_defaults(fn=cmd_keys_create)
@@ -125,7 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     args = build_parser().parse_args(argv)
     return args.fn(args)
 

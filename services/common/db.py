@@ -15,7 +15,7 @@ _pool_pid: int | None = None
 
 
 def get_pool() -> ConnectionPool:
-    """The process's pool, created on first use (and again after a fork: sockets don't survive it)."""
+    """The process's pool, made on first use and again after a fork (sockets don't survive it)."""
     global _pool, _pool_pid
     if _pool is None or _pool_pid != os.getpid():
         settings = get_settings()

@@ -1,12 +1,13 @@
 """`rehearse dev`: the whole stack on one machine, no Docker; every child stopped on exit."""
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from pathlib import Path
 
 from common.api_keys import create_key, owner_of
@@ -73,15 +74,11 @@ def _stop(procs: list[subprocess.Popen]) -> None:
             os.killpg(proc.pid, signal.SIGTERM)
     deadline = time.monotonic() + _STOP_GRACE_S
     for proc in procs:
-        try:
+        with suppress(subprocess.TimeoutExpired):
             proc.wait(max(deadline - time.monotonic(), 0.1))
-        except subprocess.TimeoutExpired:
-            pass
     for proc in procs:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # stragglers, and grandchildren of exited ones
-        except ProcessLookupError:
-            pass
         proc.wait()
 
 

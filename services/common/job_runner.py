@@ -1,5 +1,6 @@
 """The lifecycle every task shares: claim once, run, record the outcome once, publish events."""
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -54,10 +55,8 @@ class JobRunner:
                 raise JobError("time_limit_exceeded", "the job ran past JOB_TIME_LIMIT_S")
             if not state["canceled"] and now - state["at"] >= _CANCEL_POLL_S:
                 state["at"] = now
-                try:
+                with contextlib.suppress(redis.RedisError):
                     state["canceled"] = bool(self.redis.exists(redis_keys.cancel_flag(job_id)))
-                except redis.RedisError:
-                    pass
             return state["canceled"]
 
         return is_canceled
@@ -87,7 +86,10 @@ class JobRunner:
             result = handler(job, ctx, timings)
             status = JobStatus.succeeded
         except JobCanceled:
-            status, error = JobStatus.canceled, {"code": "canceled", "message": "canceled by request"}
+            status, error = (
+                JobStatus.canceled,
+                {"code": "canceled", "message": "canceled by request"},
+            )
         except JobError as exc:
             status, error = JobStatus.failed, exc.as_dict()
         except SoftTimeLimitExceeded:

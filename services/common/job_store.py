@@ -8,9 +8,7 @@ from psycopg.types.json import Jsonb
 
 from common.jobs import JobPublic, JobStatus
 
-_PUBLIC = (
-    "id, kind, status, created_at, started_at, finished_at, attempts, result, error, timings"
-)
+_PUBLIC = "id, kind, status, created_at, started_at, finished_at, attempts, result, error, timings"
 
 
 def create_job(
@@ -59,8 +57,13 @@ def finish_job(
     row = conn.execute(
         "UPDATE jobs SET status = %s, result = %s, error = %s, finished_at = now(),"
         " timings = timings || %s WHERE id = %s AND status = 'running' RETURNING id",
-        (status.value, Jsonb(result) if result is not None else None,
-         Jsonb(error) if error else None, Jsonb(timings or {}), job_id),
+        (
+            status.value,
+            Jsonb(result) if result is not None else None,
+            Jsonb(error) if error else None,
+            Jsonb(timings or {}),
+            job_id,
+        ),
     ).fetchone()
     return row is not None
 

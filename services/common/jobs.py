@@ -35,7 +35,9 @@ class TranscribeParams(BaseModel):
 
     audio_artifact_id: UUID
     language: str | None = Field(None, description="ISO code such as `ko`; detected if absent.")
-    vad: bool | None = Field(None, description="Skip silence with the VAD; server default if absent.")
+    vad: bool | None = Field(
+        None, description="Skip silence with the VAD; server default if absent."
+    )
     beam_size: int | None = Field(None, ge=1, le=10)
     temperature: float = Field(0.0, ge=0.0, le=1.0)
 

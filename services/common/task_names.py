@@ -19,5 +19,6 @@ def queue_for(task_name: str, tts_queue: str = GPU_QUEUE) -> str:
         return tts_queue
     return CPU_QUEUE
 
+
 BY_KIND = {"transcribe": TRANSCRIBE, "chat": CHAT, "speak": SPEAK, "embed": EMBED}
 """The task that runs each job kind (used to re-enqueue jobs a dead worker left running)."""

@@ -7,12 +7,12 @@ from typing import Any
 from celery import Task
 from celery.signals import worker_ready
 
+from common import task_names
 from common.celery_app import celery_app
 from common.job_runner import JobRunner
 from common.jobs import TaskPayload
 from common.recovery import requeue_orphans
 from common.settings import get_settings
-from common import task_names
 from gpu_worker import handlers
 from gpu_worker.models import build_residency
 from gpu_worker.residency import Residency

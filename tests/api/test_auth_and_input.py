@@ -58,9 +58,7 @@ def test_text_sent_as_audio_is_415_and_stores_nothing(client, db):
 def test_upload_over_the_limit_is_413_and_stores_nothing(client, db):
     before = counts(db)
     too_big = b"\0" * (3 * 1024 * 1024)  # MAX_UPLOAD_MB is 2 in the test stack
-    response = client.post(
-        "/v1/jobs/transcribe", files={"file": ("big.wav", too_big, "audio/wav")}
-    )
+    response = client.post("/v1/jobs/transcribe", files={"file": ("big.wav", too_big, "audio/wav")})
     assert_error(response, 413, "payload_too_large")
     assert counts(db) == before
 
@@ -72,8 +70,14 @@ def test_missing_file_is_422(client):
 def test_openapi_documents_every_route_and_error(client):
     spec = client.get("/openapi.json").json()
     paths = spec["paths"]
-    for path in ("/v1/jobs/transcribe", "/v1/jobs/{job_id}", "/v1/jobs/{job_id}/events",
-                 "/v1/artifacts/{artifact_id}", "/healthz", "/readyz"):
+    for path in (
+        "/v1/jobs/transcribe",
+        "/v1/jobs/{job_id}",
+        "/v1/jobs/{job_id}/events",
+        "/v1/artifacts/{artifact_id}",
+        "/healthz",
+        "/readyz",
+    ):
         assert path in paths
     assert "415" in paths["/v1/jobs/transcribe"]["post"]["responses"]
     assert "413" in paths["/v1/jobs/transcribe"]["post"]["responses"]

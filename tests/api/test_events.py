@@ -63,7 +63,9 @@ def test_websocket_after_the_job_finished_replays_everything(client, gpu_worker,
     assert wait_job(client, job["id"])["status"] == "succeeded"
     url = client.base_url.copy_with(scheme="ws", path=f"/v1/jobs/{job['id']}/events")
     events = []
-    with ws_client.connect(str(url), additional_headers={"Authorization": f"Bearer {api_key}"}) as ws:
+    with ws_client.connect(
+        str(url), additional_headers={"Authorization": f"Bearer {api_key}"}
+    ) as ws:
         for message in ws:  # ends when the server closes after `done`
             events.append(json.loads(message))
     assert_transcription_events(events)

@@ -51,7 +51,7 @@ def test_language_is_detected_when_absent(client, gpu_worker):
 
 
 def test_corrupt_audio_fails_and_next_job_succeeds(client, gpu_worker):
-    bad = submit(client, "broken.ogg", audio.corrupt_audio(), "audio/ogg")
+    bad = submit(client, "broken.flac", audio.corrupt_audio(), "audio/flac")
     failed = wait_job(client, bad["id"])
     assert failed["status"] == "failed"
     assert failed["error"]["code"] == "invalid_audio"

@@ -26,9 +26,22 @@ def test_dev_serves_a_transcription_and_stops_every_child(tmp_path, models_env):
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "common.cli", "dev", "--port", str(port),
-         "--models", "synthetic", "--data-dir", str(data_dir)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "common.cli",
+            "dev",
+            "--port",
+            str(port),
+            "--models",
+            "synthetic",
+            "--data-dir",
+            str(data_dir),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     lines: list[str] = []
     try:
@@ -44,10 +57,13 @@ def test_dev_serves_a_transcription_and_stops_every_child(tmp_path, models_env):
                 break
         assert key, "".join(lines)
         descendants = psutil.Process(proc.pid).children(recursive=True)
-        assert len(descendants) >= 5  # redis, postgres (+ its helpers), api, two workers
+        assert len(descendants) >= 4  # redis, api, two workers (PostgreSQL daemonizes)
 
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}",
-                          headers={"Authorization": f"Bearer {key}"}, timeout=30) as client:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}",
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=30,
+        ) as client:
             job = client.post(
                 "/v1/jobs/transcribe", files={"file": ("a.wav", audio.tone_wav(), "audio/wav")}
             ).json()

@@ -26,8 +26,12 @@ def fresh_database(service_urls):
 def test_two_concurrent_migrations_both_succeed_and_apply_each_file_once(fresh_database, stack_env):
     env = {**stack_env, "DATABASE_URL": fresh_database}
     procs = [
-        subprocess.Popen([sys.executable, "-m", "common.cli", "migrate"], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        subprocess.Popen(
+            [sys.executable, "-m", "common.cli", "migrate"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         for _ in range(2)
     ]
     outputs = [p.communicate(timeout=60)[0].decode() for p in procs]
@@ -36,8 +40,10 @@ def test_two_concurrent_migrations_both_succeed_and_apply_each_file_once(fresh_d
     files = sorted(p.name for p in migrations_dir().glob("[0-9]*.sql"))
     with psycopg.connect(fresh_database) as conn:
         rows = conn.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
-        tables = {r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        tables = {
+            r[0]
+            for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        }
     assert [r[0] for r in rows] == files
     assert {"jobs", "artifacts", "api_keys"} <= tables
     # One run applied everything, the other found nothing to do.

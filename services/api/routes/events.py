@@ -104,14 +104,18 @@ async def stream_events(
 async def websocket_events(
     websocket: WebSocket, job_id: UUID, access_token: str | None = None
 ) -> None:
-    """A job's events as JSON text messages; the server closes after `done`."""
+    """A job's events as JSON text messages; the server closes after `done`.
+
+    Refusals close with 4401 (no or unknown key) or 4404 (no such job for this key).
+    """
     key = bearer_key(websocket.headers.get("authorization"), access_token)
+    # Accept first: a browser sees a close code (4401, 4404) but never a refused handshake's status.
+    await websocket.accept()
     try:
         owner = await _require_job(job_id, key)
     except ApiError as exc:
-        await websocket.close(code=4401 if exc.status == 401 else 4404, reason=exc.message)
+        await websocket.close(code=4000 + exc.status, reason=exc.message)
         return
-    await websocket.accept()
     try:
         async for event in job_events(websocket.app.state.redis, job_id, owner):
             if event is not None:

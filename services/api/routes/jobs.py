@@ -38,8 +38,12 @@ async def transcribe(
     settings: SettingsDep,
     celery: CeleryDep,
     file: Annotated[UploadFile, File(description="Audio: wav, webm/opus, ogg, mp3, m4a, flac.")],
-    language: Annotated[str | None, Form(description="ISO code such as `ko`; detected if absent.")] = None,
-    vad: Annotated[bool | None, Form(description="Skip silence (server default if absent).")] = None,
+    language: Annotated[
+        str | None, Form(description="ISO code such as `ko`; detected if absent.")
+    ] = None,
+    vad: Annotated[
+        bool | None, Form(description="Skip silence (server default if absent).")
+    ] = None,
 ) -> JobPublic:
     """Transcribe an uploaded answer on the gpu worker."""
     data = await read_upload(file, settings.max_upload_bytes)
@@ -53,8 +57,13 @@ async def transcribe(
             artifact_id = put_artifact(conn, owner, data, content_type)
             params = TranscribeParams(audio_artifact_id=artifact_id, language=language, vad=vad)
             return enqueue_job(
-                celery, request.app.state.redis_sync, settings, JobKind.transcribe, owner,
-                params.model_dump(mode="json"), conn=conn,
+                celery,
+                request.app.state.redis_sync,
+                settings,
+                JobKind.transcribe,
+                owner,
+                params.model_dump(mode="json"),
+                conn=conn,
             )
 
     row = await run_in_threadpool(store_and_enqueue)

@@ -1,0 +1,197 @@
+"""Chat completion with llama-cpp-python: streamed tokens, exact prompt budgets, JSON schemas."""
+
+import contextlib
+import ctypes
+import gc
+from collections.abc import Callable, Generator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from common.errors import JobCanceled, JobError
+from common.jobs import ChatMessage, ChatParams
+from common.run_context import RunContext
+from gpu_worker.engines.llama_schema import json_budget, parse_output
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
+
+Messages = Sequence[ChatMessage | Mapping[str, str]]
+
+
+class LlamaEngine:
+    """One GGUF model; `run(ChatParams)` streams `token` events and returns the chat result."""
+
+    def __init__(
+        self,
+        path: Path,
+        n_ctx: int = 4096,
+        n_gpu_layers: int = -1,
+        n_threads: int | None = None,
+        seed: int = 0,
+        verbose: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        self.n_ctx = n_ctx
+        self.n_gpu_layers = n_gpu_layers
+        self.n_threads = n_threads
+        self.seed = seed
+        self.verbose = verbose
+        self._llm: Llama | None = None
+        self._format: Callable[..., Any] | None = None
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the weights are in memory."""
+        return self._llm is not None
+
+    def load(self) -> None:
+        """Load the GGUF; on a machine without CUDA `n_gpu_layers` is ignored."""
+        if self._llm is not None:
+            return
+        from llama_cpp import Llama
+
+        if not self.path.is_file():
+            raise FileNotFoundError(f"LLM model not found: {self.path}")
+        llm = Llama(
+            model_path=str(self.path),
+            n_ctx=self.n_ctx,
+            n_gpu_layers=self.n_gpu_layers,
+            n_threads=self.n_threads,
+            seed=self.seed,
+            verbose=self.verbose,
+        )
+        try:
+            self._format = _chat_formatter(llm)
+        except Exception:
+            llm.close()
+            raise
+        self._llm = llm
+
+    def unload(self) -> None:
+        """Free the model and its context; `load()` may be called again."""
+        llm, self._llm, self._format = self._llm, None, None
+        if llm is not None:
+            llm.close()
+        gc.collect()
+        _trim_heap()
+
+    def count_tokens(self, messages: Messages) -> int:
+        """Prompt tokens of `messages` exactly as the chat handler will feed them to the model."""
+        llm, fmt = self._require()
+        rendered = fmt(messages=_as_dicts(messages))
+        tokens = llm.tokenize(
+            rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True
+        )
+        return len(tokens)
+
+    def run(self, params: ChatParams, ctx: RunContext) -> dict[str, Any]:
+        """Generate a reply, emitting each piece as a `token` event; errors are JobError codes."""
+        llm, _ = self._require()
+        messages = _as_dicts(params.messages)
+        max_tokens, budget = params.max_tokens, None
+        if params.json_schema is not None:
+            budget = json_budget(params.json_schema)
+            # A cut-off JSON answer is always a failure, so the schema's bound is a floor.
+            max_tokens = max(max_tokens, budget)
+        prompt_tokens = self.count_tokens(messages)
+        n_ctx = llm.n_ctx()
+        if prompt_tokens + max_tokens > n_ctx:
+            raised = f" (the schema's bound {budget})" if budget == max_tokens else ""
+            raise JobError(
+                "context_length_exceeded",
+                f"prompt of {prompt_tokens} tokens + max_tokens {max_tokens}{raised} "
+                f"exceeds the context window of {n_ctx} tokens",
+            )
+        kwargs: dict[str, Any] = {}
+        if params.json_schema is not None:
+            kwargs["response_format"] = {"type": "json_object", "schema": params.json_schema}
+        stream = llm.create_chat_completion(
+            messages=messages,
+            stream=True,
+            max_tokens=max_tokens,
+            temperature=params.temperature,
+            top_p=params.top_p,
+            stop=list(params.stop),
+            seed=params.seed,
+            **kwargs,
+        )
+        text, finish_reason = self._consume(stream, ctx)
+        # Every sampled token but the last was evaluated into the context, so this counts
+        # the samples, including an end-of-turn token when one ended the answer.
+        completion_tokens = max(llm.n_tokens - prompt_tokens + 1, 0)
+        result: dict[str, Any] = {
+            "text": text,
+            "json": None,
+            "finish_reason": finish_reason,
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens},
+        }
+        if params.json_schema is not None:
+            if finish_reason != "stop":
+                raise JobError(
+                    "invalid_output", f"JSON output was cut off after {completion_tokens} tokens"
+                )
+            result["json"] = parse_output(text, params.json_schema)
+        return result
+
+    def _consume(self, stream: Generator[Any, None, None], ctx: RunContext) -> tuple[str, str]:
+        """Emit the stream's pieces; on cancel stop it at the next chunk and close it."""
+        pieces: list[str] = []
+        finish_reason = "length"
+        try:
+            for chunk in stream:
+                if ctx.is_canceled():
+                    raise JobCanceled()
+                choice = chunk["choices"][0]
+                piece = choice["delta"].get("content")
+                if piece:
+                    pieces.append(piece)
+                    ctx.emit("token", text=piece)
+                if choice["finish_reason"] is not None:
+                    finish_reason = choice["finish_reason"]
+        except ValueError as e:
+            # Raised on the first chunk when the prompt alone fills the context.
+            if "exceed context window" in str(e):
+                raise JobError("context_length_exceeded", str(e)) from e
+            raise
+        finally:
+            # Never leave a suspended stream behind: resuming it after another call on
+            # the same Llama can abort the process. close() on a finished one is a no-op.
+            stream.close()
+        return "".join(pieces), finish_reason
+
+    def _require(self) -> tuple["Llama", Callable[..., Any]]:
+        if self._llm is None or self._format is None:
+            raise RuntimeError("LlamaEngine is not loaded")
+        return self._llm, self._format
+
+
+def _trim_heap() -> None:
+    """Hand freed heap pages back to the OS (glibc keeps a few MB otherwise); best effort."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _as_dicts(messages: Messages) -> list[dict[str, str]]:
+    return [
+        {"role": m.role, "content": m.content}
+        if isinstance(m, ChatMessage)
+        else {"role": m["role"], "content": m["content"]}
+        for m in messages
+    ]
+
+
+def _chat_formatter(llm: "Llama") -> Callable[..., Any]:
+    """The formatter behind the handler `create_chat_completion` will use for this model."""
+    from llama_cpp import llama_chat_format
+
+    if llm.chat_handler is not None:
+        raise ValueError("custom chat handlers are not supported")
+    fmt = llm.chat_format
+    handler = llm._chat_handlers.get(fmt) or llama_chat_format.get_chat_completion_handler(fmt)
+    # chat_formatter_to_chat_completion_handler closes over the formatter; reusing it is
+    # the only way to render exactly what the library renders (chat_template.default for
+    # GGUF templates, or the built-in format it swapped in, such as chatml).
+    cells = dict(zip(handler.__code__.co_freevars, handler.__closure__ or (), strict=False))
+    if "chat_formatter" not in cells:
+        raise ValueError(f"chat format {fmt!r} has no formatter to count prompt tokens with")
+    return cells["chat_formatter"].cell_contents
