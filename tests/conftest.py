@@ -33,7 +33,7 @@ def service_urls(tmp_root: Path) -> Iterator[tuple[str, str]]:
 def models_env(tmp_root: Path) -> dict[str, str]:
     from common.synthetic import write_models
 
-    return write_models(tmp_root / "models", ("whisper",))
+    return write_models(tmp_root / "models")
 
 
 @pytest.fixture(scope="session")
@@ -76,11 +76,33 @@ def api_base(stack_env: dict[str, str], log_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def gpu_worker(stack_env: dict[str, str], log_dir: Path) -> Iterator[stack.ServiceProcess]:
-    """The session's gpu worker; a test that kills it must start a new one in its place."""
-    holder = {"proc": stack.worker("gpu", stack_env, log_dir)}
-    yield holder["proc"]
-    holder["proc"].stop()
+def gpu_worker_session(stack_env: dict[str, str], log_dir: Path) -> Iterator[stack.WorkerHandle]:
+    handle = stack.WorkerHandle("gpu", stack_env, log_dir)
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture
+def gpu_worker(gpu_worker_session: stack.WorkerHandle) -> Iterator[stack.WorkerHandle]:
+    """The session's gpu worker, back on the session's settings (and alive) after each test."""
+    yield gpu_worker_session
+    if gpu_worker_session.overrides or not gpu_worker_session.proc.alive():
+        gpu_worker_session.restart()
+
+
+@pytest.fixture(scope="session")
+def cpu_worker_session(stack_env: dict[str, str], log_dir: Path) -> Iterator[stack.WorkerHandle]:
+    handle = stack.WorkerHandle("cpu", stack_env, log_dir)
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture
+def cpu_worker(cpu_worker_session: stack.WorkerHandle) -> Iterator[stack.WorkerHandle]:
+    """The session's cpu worker, back on the session's settings (and alive) after each test."""
+    yield cpu_worker_session
+    if cpu_worker_session.overrides or not cpu_worker_session.proc.alive():
+        cpu_worker_session.restart()
 
 
 @pytest.fixture(scope="session")

@@ -98,3 +98,28 @@ def api(env: dict[str, str], log_dir: Path) -> tuple[ServiceProcess, str]:
             raise RuntimeError(proc.output())
         time.sleep(0.1)
     raise TimeoutError(proc.output())
+
+
+class WorkerHandle:
+    """The session's worker of one kind, which a test may kill or restart with other settings."""
+
+    def __init__(self, kind: str, env: dict[str, str], log_dir: Path) -> None:
+        self.kind, self.env, self.log_dir = kind, env, log_dir
+        self.proc = worker(kind, env, log_dir)
+        self.overrides: dict[str, str] = {}
+
+    def kill(self) -> None:
+        self.proc.kill()
+
+    def restart(self, **overrides: str) -> None:
+        """Stop (if alive) and start again with these settings on top of the session's."""
+        if self.proc.alive():
+            self.proc.stop()
+        self.overrides = overrides
+        self.proc = worker(self.kind, {**self.env, **overrides}, self.log_dir)
+
+    def output(self) -> str:
+        return self.proc.output()
+
+    def stop(self) -> None:
+        self.proc.stop()

@@ -7,8 +7,10 @@ message, redelivered later, finds the job finished and does nothing.
 """
 
 import logging
+from typing import Any
 
 from celery import Celery
+from celery.signals import worker_ready
 
 from common import task_names
 from common.db import transaction
@@ -30,3 +32,12 @@ def requeue_orphans(app: Celery, worker: str) -> list[str]:
         log.warning("re-enqueued job %s (%s) left running by %s", job["id"], job["kind"], worker)
         sent.append(str(job["id"]))
     return sent
+
+
+def connect_recovery(app: Celery) -> None:
+    """Requeue orphans when this worker is ready (connected once, whatever imports it)."""
+
+    def on_ready(sender: Any = None, **_: Any) -> None:
+        requeue_orphans(app, sender.hostname)
+
+    worker_ready.connect(on_ready, weak=False, dispatch_uid="rehearse-requeue-orphans")

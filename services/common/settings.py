@@ -82,6 +82,43 @@ class Settings(BaseSettings):
     whisper_beam_size: int = Field(5, description="Beam size for transcription.")
     whisper_vad: bool = Field(True, description="Skip silence with the Silero VAD by default.")
 
+    llm_model: str = Field(
+        "Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf", description="GGUF file under MODELS_DIR."
+    )
+    llm_n_ctx: int = Field(4096, description="LLM context window in tokens (prompt + answer).")
+    llm_n_gpu_layers: int = Field(
+        -1, description="Layers offloaded to the GPU (-1 all, 0 none); ignored on CPU builds."
+    )
+    llm_threads: int = Field(0, description="CPU threads for the LLM (0: llama.cpp decides).")
+    llm_memory_mb: int = Field(
+        5200,
+        description="Memory estimate of the LLM with its KV cache, MiB (NVML measures it on GPU).",
+    )
+    tts_voice: str = Field(
+        "ko-KR-SunHiNeural",
+        description="Default edge-tts voice; its language picks the offline voice.",
+    )
+    tts_edge_enabled: bool = Field(
+        True, description="Try edge-tts (online) first; false speaks with the offline engine only."
+    )
+    tts_edge_timeout_s: float = Field(
+        10.0, description="Seconds edge-tts may take for one piece before the offline fallback."
+    )
+    embed_model: str = Field("bge-m3", description="BGE-M3 folder under MODELS_DIR.")
+    embed_batch_size: int = Field(32, description="Most texts encoded in one BGE-M3 call.")
+    embed_batch_wait_ms: int = Field(
+        20, description="Longest a lone embed request waits for others to batch with, in ms."
+    )
+    embed_max_length: int = Field(8192, description="Token limit of one text for BGE-M3.")
+    chunk_tokens: int = Field(400, description="Token budget of one document chunk.")
+    chunk_overlap_tokens: int = Field(60, description="Tokens shared by consecutive chunks.")
+    search_timeout_s: float = Field(
+        10.0, description="Seconds search waits for the query embedding before answering 503."
+    )
+    hnsw_ef_search: int = Field(
+        100, description="pgvector `hnsw.ef_search` for searches (recall against speed)."
+    )
+
     @model_validator(mode="after")
     def _visibility_above_time_limit(self) -> "Settings":
         if self.visibility_timeout_s <= self.job_time_limit_s:

@@ -8,6 +8,8 @@ TRANSCRIBE = "rehearse.gpu.transcribe"
 CHAT = "rehearse.gpu.chat"
 SPEAK = "rehearse.tts.speak"
 EMBED = "rehearse.cpu.embed"
+INGEST = "rehearse.cpu.ingest"
+EMBED_QUERY = "rehearse.cpu.embed_query"
 RECOVER = "rehearse.worker.recover"
 
 
@@ -20,5 +22,11 @@ def queue_for(task_name: str, tts_queue: str = GPU_QUEUE) -> str:
     return CPU_QUEUE
 
 
-BY_KIND = {"transcribe": TRANSCRIBE, "chat": CHAT, "speak": SPEAK, "embed": EMBED}
+BY_KIND = {
+    "transcribe": TRANSCRIBE,
+    "chat": CHAT,
+    "speak": SPEAK,
+    "embed": EMBED,
+    "ingest": INGEST,
+}
 """The task that runs each job kind (used to re-enqueue jobs a dead worker left running)."""

@@ -1,13 +1,11 @@
 """Celery tasks of the cpu queue."""
 
-from typing import Any
-
-from celery.signals import worker_ready
-
 from common.celery_app import celery_app
-from common.recovery import requeue_orphans
+from common.recovery import connect_recovery
+from common.settings import get_settings
+from common.task_names import CPU_QUEUE
 
+connect_recovery(celery_app)
 
-@worker_ready.connect
-def _recover(sender: Any = None, **_: Any) -> None:
-    requeue_orphans(celery_app, sender.hostname)
+if get_settings().tts_queue == CPU_QUEUE:
+    import gpu_worker.tasks  # noqa: F401  TTS needs no GPU: operators may run it here

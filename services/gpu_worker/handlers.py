@@ -2,14 +2,16 @@
 
 from typing import Any
 
-from common.artifact_store import get_artifact
+import psycopg
+
+from common.artifact_store import get_artifact, put_artifact
 from common.db import transaction
 from common.errors import JobError
-from common.job_runner import Handler
-from common.jobs import TranscribeParams
+from common.job_runner import Finalize, Handler
+from common.jobs import ChatParams, SpeakParams, TranscribeParams
 from common.run_context import RunContext
 from gpu_worker.engines.whisper import TranscribeRequest
-from gpu_worker.models import WHISPER
+from gpu_worker.models import LLM, SPEECH, WHISPER
 from gpu_worker.residency import Residency
 
 
@@ -26,5 +28,44 @@ def transcribe(residency: Residency) -> Handler:
         result, usage = residency.call(WHISPER, lambda engine: engine.run(request, ctx))
         timings.update(usage.timings())
         return result
+
+    return handle
+
+
+def chat(residency: Residency) -> Handler:
+    """A chat completion, streaming `token` events."""
+
+    def handle(job: dict[str, Any], ctx: RunContext, timings: dict[str, Any]) -> dict[str, Any]:
+        params = ChatParams.model_validate(job["params"])
+        result, usage = residency.call(LLM, lambda engine: engine.run(params, ctx))
+        timings.update(usage.timings())
+        return result
+
+    return handle
+
+
+def speak(residency: Residency) -> Handler:
+    """Speech from text, stored as an audio artifact with the job's result."""
+
+    def handle(job: dict[str, Any], ctx: RunContext, timings: dict[str, Any]) -> Finalize:
+        params = SpeakParams.model_validate(job["params"])
+        spoken, usage = residency.call(SPEECH, lambda engine: engine.run(params, ctx))
+        timings.update(usage.timings())
+
+        def finalize(conn: psycopg.Connection) -> dict[str, Any]:
+            # Same transaction as the result: a crash leaves neither the audio nor the result.
+            artifact_id = put_artifact(
+                conn, job["owner_id"], spoken["audio"], spoken["content_type"]
+            )
+            return {
+                "artifact_id": str(artifact_id),
+                "engine": spoken["engine"],
+                "format": spoken["format"],
+                "duration": spoken["duration"],
+                "voice": spoken["voice"],
+                "fallback_reason": spoken["fallback_reason"],
+            }
+
+        return finalize
 
     return handle

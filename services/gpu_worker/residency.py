@@ -118,7 +118,8 @@ class Residency:
                 f"model {name} needs ~{need:.0f} MiB, more than GPU_MEMORY_BUDGET_MB "
                 f"({self.budget_mb:.0f})",
             )
-        for victim in [n for n in self.resident if not self.specs[n].pinned]:
+        victims = [n for n, r in self.resident.items() if not self.specs[n].pinned and r.memory_mb]
+        for victim in victims:
             if self.used_mb() + need <= self.budget_mb:
                 break
             self.evict(victim)

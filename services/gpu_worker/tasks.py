@@ -5,13 +5,12 @@ from functools import cache
 from typing import Any
 
 from celery import Task
-from celery.signals import worker_ready
 
 from common import task_names
 from common.celery_app import celery_app
-from common.job_runner import JobRunner
+from common.job_runner import Handler, JobRunner
 from common.jobs import TaskPayload
-from common.recovery import requeue_orphans
+from common.recovery import connect_recovery
 from common.settings import get_settings
 from gpu_worker import handlers
 from gpu_worker.models import build_residency
@@ -33,13 +32,27 @@ def runner(worker: str) -> JobRunner:
     return JobRunner(get_settings(), worker)
 
 
+def _run(task: Task, payload: dict[str, Any], make: Any) -> None:
+    handler: Handler = make(residency())
+    runner(task.request.hostname).run(TaskPayload.model_validate(payload).job_id, handler)
+
+
 @celery_app.task(name=task_names.TRANSCRIBE, **_TASK_OPTIONS)
 def transcribe(self: Task, payload: dict[str, Any]) -> None:
-    """Speech to text on the gpu worker."""
-    job_id = TaskPayload.model_validate(payload).job_id
-    runner(self.request.hostname).run(job_id, handlers.transcribe(residency()))
+    """Speech to text."""
+    _run(self, payload, handlers.transcribe)
 
 
-@worker_ready.connect
-def _recover(sender: Any = None, **_: Any) -> None:
-    requeue_orphans(celery_app, sender.hostname)
+@celery_app.task(name=task_names.CHAT, **_TASK_OPTIONS)
+def chat(self: Task, payload: dict[str, Any]) -> None:
+    """An LLM chat completion."""
+    _run(self, payload, handlers.chat)
+
+
+@celery_app.task(name=task_names.SPEAK, **_TASK_OPTIONS)
+def speak(self: Task, payload: dict[str, Any]) -> None:
+    """Text to speech (queue `gpu` or `cpu` by the TTS_QUEUE setting)."""
+    _run(self, payload, handlers.speak)
+
+
+connect_recovery(celery_app)

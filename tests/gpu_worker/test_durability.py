@@ -2,7 +2,7 @@
 
 import time
 
-from tests import audio, stack
+from tests import audio
 from tests.conftest import wait_job
 
 
@@ -16,7 +16,7 @@ def wait_status(db, job_id: str, status: str, timeout: float = 30) -> None:
     raise TimeoutError(f"job {job_id} never became {status}")
 
 
-def test_sigkill_during_a_job_reruns_it_once(client, gpu_worker, db, stack_env, log_dir):
+def test_sigkill_during_a_job_reruns_it_once(client, gpu_worker, db):
     long_answer = audio.tone_mp3(seconds=300.0)  # ten 30 s windows: seconds of work
     job = client.post(
         "/v1/jobs/transcribe",
@@ -29,8 +29,7 @@ def test_sigkill_during_a_job_reruns_it_once(client, gpu_worker, db, stack_env, 
     row = db.execute("SELECT status, attempts FROM jobs WHERE id = %s", (job["id"],)).fetchone()
     assert (row["status"], row["attempts"]) == ("running", 1)
 
-    replacement = stack.worker("gpu", stack_env, log_dir)
-    gpu_worker.__dict__.update(replacement.__dict__)  # later tests use the session fixture
+    gpu_worker.restart()  # same node name: it finds the job it died in
     done = wait_job(client, job["id"], timeout=120)
 
     assert done["status"] == "succeeded", done["error"]

@@ -8,12 +8,13 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.audio_probe import probe_audio
 from api.deps import CeleryDep, OwnerDep, SettingsDep
+from api.enqueue import enqueue_job
 from api.errors import ApiError, responses
 from common import events, redis_keys
 from common.artifact_store import put_artifact
 from common.db import transaction
 from common.job_store import cancel_queued, get_job, to_public
-from common.jobs import JobKind, JobPublic, JobStatus, TranscribeParams
+from common.jobs import ChatParams, JobKind, JobPublic, JobStatus, SpeakParams, TranscribeParams
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
@@ -51,8 +52,6 @@ async def transcribe(
     content_type = file.content_type or f"audio/{info.container.split(',')[0]}"
 
     def store_and_enqueue() -> dict:
-        from api.enqueue import enqueue_job
-
         with transaction() as conn:
             artifact_id = put_artifact(conn, owner, data, content_type)
             params = TranscribeParams(audio_artifact_id=artifact_id, language=language, vad=vad)
@@ -67,6 +66,40 @@ async def transcribe(
             )
 
     row = await run_in_threadpool(store_and_enqueue)
+    return to_public(row)
+
+
+@router.post("/chat", status_code=202, response_model=JobPublic, responses=responses(401, 422, 503))
+def chat(
+    params: ChatParams, request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
+) -> JobPublic:
+    """An LLM chat completion on the gpu worker; tokens stream as `token` events."""
+    row = enqueue_job(
+        celery,
+        request.app.state.redis_sync,
+        settings,
+        JobKind.chat,
+        owner,
+        params.model_dump(mode="json"),
+    )
+    return to_public(row)
+
+
+@router.post(
+    "/speak", status_code=202, response_model=JobPublic, responses=responses(401, 422, 503)
+)
+def speak(
+    params: SpeakParams, request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
+) -> JobPublic:
+    """Text to speech: edge-tts, or the offline engine when it fails; the result names which."""
+    row = enqueue_job(
+        celery,
+        request.app.state.redis_sync,
+        settings,
+        JobKind.speak,
+        owner,
+        params.model_dump(mode="json"),
+    )
     return to_public(row)
 
 
