@@ -2,7 +2,9 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
-MODELS ?= synthetic
+# A models folder (pulled on first run) or `synthetic` for tiny generated models.
+MODELS ?= $(HOME)/.cache/rehearse/models
+PROFILE ?= small
 PORT ?= 8000
 PYTEST_ARGS ?=
 
@@ -20,7 +22,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 dev: install
-	$(VENV)/bin/rehearse dev --port $(PORT) --models $(MODELS)
+	$(VENV)/bin/rehearse dev --port $(PORT) --models $(MODELS) --pull $(PROFILE)
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

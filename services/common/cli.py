@@ -91,7 +91,9 @@ def cmd_models_pull(args: argparse.Namespace) -> int:
 def cmd_dev(args: argparse.Namespace) -> int:
     from common.dev import run_dev
 
-    return run_dev(port=args.port, models=args.models, data_dir=Path(args.data_dir))
+    return run_dev(
+        port=args.port, models=args.models, data_dir=Path(args.data_dir), pull_profile=args.pull
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,7 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     dev = sub.add_parser("dev", help="run the whole stack on this machine without Docker")
     dev.add_argument("--port", type=int, default=8000)
-    dev.add_argument("--models", default="synthetic", help="`synthetic` or a models folder")
+    dev.add_argument(
+        "--models",
+        help="`synthetic` (tiny generated models) or a models folder (default MODELS_DIR)",
+    )
+    dev.add_argument(
+        "--pull", choices=["6gb", "small"], help="pull this profile first if the folder has none"
+    )
     dev.add_argument("--data-dir", default=".rehearse", help="where dev state is kept")
     dev.set_defaults(fn=cmd_dev)
     return parser

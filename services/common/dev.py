@@ -12,6 +12,7 @@ from pathlib import Path
 
 from common.api_keys import create_key, owner_of
 from common.migrate import migrate
+from common.settings import get_settings
 
 _STOP_GRACE_S = 10.0
 
@@ -35,15 +36,23 @@ def _start_servers(stack: ExitStack, data_dir: Path, env: dict[str, str]) -> Non
         stack.callback(postgres.stop)
 
 
-def _models_env(models: str | None, data_dir: Path) -> dict[str, str]:
+def _models_env(models: str | None, data_dir: Path, pull_profile: str | None) -> dict[str, str]:
+    """Settings for the chosen models; pulls a profile first when the folder has none."""
     if models == "synthetic":
         from common.synthetic import write_models
 
         print("generating synthetic models (tiny, random weights)...", flush=True)
         return write_models(data_dir / "models")
-    if models:
-        return {"MODELS_DIR": str(Path(models).resolve())}
-    return {}
+    from common.models_pull import pull, read_profile_env
+
+    folder = Path(models).resolve() if models else get_settings().models_dir
+    found = read_profile_env(folder)
+    if not found and pull_profile:
+        print(f"{folder} has no models yet; pulling the `{pull_profile}` profile", flush=True)
+        if pull(pull_profile, folder) != 0:
+            raise SystemExit(2)
+        found = read_profile_env(folder)
+    return {"MODELS_DIR": str(folder), **found}
 
 
 def _dev_key(database_url: str, data_dir: Path) -> str:
@@ -95,7 +104,7 @@ def _wait_listening(port: int, procs: list[subprocess.Popen], timeout: float = 6
     raise SystemExit(f"the api did not answer on port {port} within {timeout:.0f} s")
 
 
-def run_dev(port: int, models: str | None, data_dir: Path) -> int:
+def run_dev(port: int, models: str | None, data_dir: Path, pull_profile: str | None = None) -> int:
     """Start servers, migrate, start api + gpu worker + cpu worker; stop all on SIGINT/SIGTERM."""
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -109,7 +118,7 @@ def run_dev(port: int, models: str | None, data_dir: Path) -> int:
     procs: list[subprocess.Popen] = []
     with ExitStack() as stack:
         env = dict(os.environ)
-        env.update(_models_env(models, data_dir))
+        env.update(_models_env(models, data_dir, pull_profile))
         _start_servers(stack, data_dir, env)
         env["API_PORT"] = str(port)
         migrate(env["DATABASE_URL"])

@@ -1,7 +1,5 @@
 """Chat completion with llama-cpp-python: streamed tokens, exact prompt budgets, JSON schemas."""
 
-import contextlib
-import ctypes
 import gc
 from collections.abc import Callable, Generator, Mapping, Sequence
 from pathlib import Path
@@ -11,6 +9,7 @@ from common.errors import JobCanceled, JobError
 from common.jobs import ChatMessage, ChatParams
 from common.run_context import RunContext
 from gpu_worker.engines.llama_schema import json_budget, parse_output
+from gpu_worker.memory_meter import release_heap
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -73,7 +72,7 @@ class LlamaEngine:
         if llm is not None:
             llm.close()
         gc.collect()
-        _trim_heap()
+        release_heap()
 
     def count_tokens(self, messages: Messages) -> int:
         """Prompt tokens of `messages` exactly as the chat handler will feed them to the model."""
@@ -163,12 +162,6 @@ class LlamaEngine:
         if self._llm is None or self._format is None:
             raise RuntimeError("LlamaEngine is not loaded")
         return self._llm, self._format
-
-
-def _trim_heap() -> None:
-    """Hand freed heap pages back to the OS (glibc keeps a few MB otherwise); best effort."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _as_dicts(messages: Messages) -> list[dict[str, str]]:

@@ -1,6 +1,5 @@
 """Speech to text with faster-whisper (CTranslate2)."""
 
-import gc
 import io
 import logging
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ import numpy as np
 from common.errors import JobError
 from common.jobs import TranscribeParams
 from common.run_context import RunContext
+from gpu_worker.memory_meter import release_heap
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class WhisperEngine:
         if self.model is not None:
             self.model.model.unload_model()
         self.model = None
-        gc.collect()
+        release_heap()
 
     def run(self, request: TranscribeRequest, ctx: RunContext) -> dict[str, Any]:
         params = request.params
