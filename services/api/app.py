@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors
-from api.routes import artifacts, events, health, jobs
+from api.routes import artifacts, documents, embed, events, health, interviews, jobs, search
 from common.celery_app import create_celery
 from common.db import close_pool, get_pool
 from common.settings import Settings, get_settings
@@ -63,6 +63,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
-    for router in (health.router, jobs.router, events.router, artifacts.router):
+    for router in (
+        health.router,
+        jobs.router,
+        events.router,
+        artifacts.router,
+        interviews.router,
+        embed.router,
+        documents.router,
+        search.router,
+    ):
         app.include_router(router)
     return app

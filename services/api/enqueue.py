@@ -11,9 +11,27 @@ from kombu.exceptions import OperationalError
 from api.errors import ApiError
 from common import events
 from common.db import transaction
+from common.dispatch import dispatch
 from common.job_store import create_job, fail_queued
 from common.settings import Settings
-from common.task_names import BY_KIND
+
+
+def send_job(
+    celery: Celery, client: redis.Redis, settings: Settings, kind: str, job_id: UUID
+) -> None:
+    """Publish `queued` and send a committed job; a broker outage fails it and answers 503."""
+    try:
+        events.publish(client, job_id, "status", settings.event_ttl_s, status="queued")
+        dispatch(celery, kind, job_id)
+    except (OperationalError, OSError, redis.RedisError) as exc:
+        with transaction() as conn:
+            fail_queued(conn, job_id, "queue_unavailable", f"the broker is unreachable: {exc}")
+        raise ApiError(
+            503,
+            "queue_unavailable",
+            "the job queue is unreachable; try again",
+            {"Retry-After": "5"},
+        ) from exc
 
 
 def enqueue_job(
@@ -24,28 +42,17 @@ def enqueue_job(
     owner_id: UUID,
     params: dict[str, Any],
     conn: psycopg.Connection | None = None,
+    interview_id: UUID | None = None,
 ) -> dict[str, Any]:
-    """Commit the job row, publish `queued`, then send its task; a broker outage answers 503.
+    """Commit the job row, then send it (a worker never receives a job it cannot find).
 
-    Committing first means a worker never receives a job it cannot find; `conn` lets a caller
-    write related rows (an uploaded artifact) in the same transaction.
+    `conn` lets a caller write related rows (an uploaded artifact) in the same transaction.
     """
     if conn is None:
         with transaction() as own:
-            row = create_job(own, kind, owner_id, params)
+            row = create_job(own, kind, owner_id, params, interview_id)
     else:
-        row = create_job(conn, kind, owner_id, params)
+        row = create_job(conn, kind, owner_id, params, interview_id)
         conn.commit()
-    try:
-        events.publish(client, row["id"], "status", settings.event_ttl_s, status="queued")
-        celery.send_task(BY_KIND[kind], kwargs={"payload": {"job_id": str(row["id"])}})
-    except (OperationalError, OSError, redis.RedisError) as exc:
-        with transaction() as own:
-            fail_queued(own, row["id"], "queue_unavailable", f"the broker is unreachable: {exc}")
-        raise ApiError(
-            503,
-            "queue_unavailable",
-            "the job queue is unreachable; try again",
-            {"Retry-After": "5"},
-        ) from exc
+    send_job(celery, client, settings, kind, row["id"])
     return row

@@ -4,6 +4,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +15,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from common import events, redis_keys
 from common.db import transaction
 from common.errors import JobCanceled, JobError
-from common.job_store import claim_job, finish_job
+from common.job_store import add_timings, claim_job, continue_job, finish_job
 from common.jobs import JobStatus
 from common.run_context import RunContext
 from common.settings import Settings
@@ -28,6 +29,16 @@ Handler = Callable[[dict[str, Any], RunContext, dict[str, Any]], "dict[str, Any]
 """`handler(job_row, ctx, timings)`; may add `load_ms`, `model_loaded`, `evicted` to timings."""
 
 _CANCEL_POLL_S = 0.05
+
+
+@dataclass
+class Outcome:
+    """How one run of a handler ended."""
+
+    status: JobStatus
+    result: Any
+    error: dict[str, str] | None
+    timings: dict[str, Any]
 
 
 class JobRunner:
@@ -61,8 +72,8 @@ class JobRunner:
 
         return is_canceled
 
-    def run(self, job_id: UUID, handler: Handler) -> JobStatus | None:
-        """Run one delivery of a job; None when the job had already finished (nothing done)."""
+    def begin(self, job_id: UUID) -> dict[str, Any] | None:
+        """Claim a job for this delivery; None when it already finished (nothing to do)."""
         with transaction() as conn:
             job = claim_job(conn, job_id, self.worker)
         if job is None:
@@ -70,14 +81,23 @@ class JobRunner:
             return None
         if job["attempts"] > self.settings.max_attempts:
             error = JobError("worker_lost", f"the worker died {job['attempts'] - 1} times on it")
-            return self._finish(job_id, JobStatus.failed, None, error.as_dict(), {})
+            self._finish(job_id, Outcome(JobStatus.failed, None, error.as_dict(), {}))
+            return None
         self.emit(job_id, "status", status=JobStatus.running.value, attempt=job["attempts"])
+        return job
 
+    def resume(self, job_id: UUID) -> dict[str, Any] | None:
+        """A running job handed on by an earlier pipeline step; None once it has finished."""
+        with transaction() as conn:
+            return continue_job(conn, job_id, self.worker)
+
+    def execute(self, job: dict[str, Any], handler: Handler) -> "Outcome":
+        """Run a handler, mapping every way it can end to a status and an error body."""
         started = time.monotonic()
         deadline = started + self.settings.job_time_limit_s
         ctx = RunContext(
-            emit=lambda type_, **f: self.emit(job_id, type_, **f),
-            is_canceled=self.canceled_probe(job_id, deadline),
+            emit=lambda type_, **f: self.emit(job["id"], type_, **f),
+            is_canceled=self.canceled_probe(job["id"], deadline),
         )
         timings: dict[str, Any] = {}
         result: Any = None
@@ -96,22 +116,54 @@ class JobRunner:
             status = JobStatus.failed
             error = {"code": "time_limit_exceeded", "message": "the job ran past JOB_TIME_LIMIT_S"}
         except Exception as exc:
-            log.exception("job %s failed", job_id)
+            log.exception("job %s failed", job["id"])
             status = JobStatus.failed
             error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
         total_ms = round((time.monotonic() - started) * 1000)
         timings.setdefault("load_ms", 0)
         timings["run_ms"] = max(total_ms - timings["load_ms"], 0)
-        return self._finish(job_id, status, result, error, timings)
+        return Outcome(status, result, error, timings)
 
-    def _finish(
-        self,
-        job_id: UUID,
-        status: JobStatus,
-        result: Any,
-        error: dict[str, str] | None,
-        timings: dict[str, Any],
-    ) -> JobStatus | None:
+    def run(self, job_id: UUID, handler: Handler) -> JobStatus | None:
+        """Run one delivery of a single-step job; None when it had already finished."""
+        job = self.begin(job_id)
+        if job is None:
+            return None
+        return self._finish(job_id, self.execute(job, handler))
+
+    def run_step(
+        self, job_id: UUID, stage: str, handler: Handler, *, first: bool, last: bool
+    ) -> Any:
+        """One stage of a pipeline job: `stage` events around it, timings prefixed by stage.
+
+        Returns the handler's result for the next stage, or None when the job ended here
+        (last stage, failure, cancel) or had already ended (later stages then do nothing).
+        """
+        job = self.begin(job_id) if first else self.resume(job_id)
+        if job is None:
+            return None
+        self.emit(job_id, "stage", stage=stage, state="started")
+        outcome = self.execute(job, handler)
+        outcome.timings = {f"{stage}_{k}": v for k, v in outcome.timings.items()}
+        if outcome.error:
+            outcome.error = {**outcome.error, "stage": stage}
+        if outcome.status is JobStatus.succeeded and not last:
+            with transaction() as conn:
+                add_timings(conn, job_id, outcome.timings)
+            self.emit(job_id, "stage", stage=stage, state="done")
+            return outcome.result
+        state = "done" if outcome.status is JobStatus.succeeded else outcome.status.value
+        self.emit(job_id, "stage", stage=stage, state=state)
+        self._finish(job_id, outcome)
+        return None
+
+    def _finish(self, job_id: UUID, outcome: "Outcome") -> JobStatus | None:
+        status, result, error, timings = (
+            outcome.status,
+            outcome.result,
+            outcome.error,
+            outcome.timings,
+        )
         try:
             with transaction() as conn:
                 if callable(result):
@@ -122,7 +174,7 @@ class JobRunner:
                 if not committed:
                     conn.rollback()
         except JobError as exc:
-            return self._finish(job_id, JobStatus.failed, None, exc.as_dict(), timings)
+            return self._finish(job_id, Outcome(JobStatus.failed, None, exc.as_dict(), timings))
         if not committed:
             log.info("job %s was finished by another attempt; this outcome dropped", job_id)
             return None

@@ -12,13 +12,29 @@ _PUBLIC = "id, kind, status, created_at, started_at, finished_at, attempts, resu
 
 
 def create_job(
-    conn: psycopg.Connection, kind: str, owner_id: UUID, params: dict[str, Any]
+    conn: psycopg.Connection,
+    kind: str,
+    owner_id: UUID,
+    params: dict[str, Any],
+    interview_id: UUID | None = None,
 ) -> dict[str, Any]:
     """Insert a queued job; returns its row."""
     return conn.execute(
-        f"INSERT INTO jobs (kind, owner_id, params) VALUES (%s, %s, %s) RETURNING {_PUBLIC}",
-        (kind, owner_id, Jsonb(params)),
+        "INSERT INTO jobs (kind, owner_id, params, interview_id) VALUES (%s, %s, %s, %s)"
+        f" RETURNING {_PUBLIC}",
+        (kind, owner_id, Jsonb(params), interview_id),
     ).fetchone()
+
+
+def _clean(value: Any) -> Any:
+    """Drop NUL characters, which PostgreSQL text and jsonb refuse (a model may emit them)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
 
 
 def get_job(conn: psycopg.Connection, job_id: UUID, owner_id: UUID | None = None) -> dict | None:
@@ -42,6 +58,18 @@ def claim_job(conn: psycopg.Connection, job_id: UUID, worker: str) -> dict | Non
         " WHERE id = %s AND status IN ('queued', 'running') RETURNING *",
         (worker, job_id),
     ).fetchone()
+
+
+def continue_job(conn: psycopg.Connection, job_id: UUID, worker: str) -> dict | None:
+    """A running job taken up by the next pipeline step (recorded as this worker's)."""
+    return conn.execute(
+        "UPDATE jobs SET worker = %s WHERE id = %s AND status = 'running' RETURNING *",
+        (worker, job_id),
+    ).fetchone()
+
+
+def add_timings(conn: psycopg.Connection, job_id: UUID, timings: dict[str, Any]) -> None:
+    conn.execute("UPDATE jobs SET timings = timings || %s WHERE id = %s", (Jsonb(timings), job_id))
 
 
 def finish_job(

@@ -10,10 +10,10 @@ import logging
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import worker_ready, worker_shutting_down
 
-from common import task_names
 from common.db import transaction
+from common.dispatch import dispatch, dispatchable
 from common.job_store import orphaned_jobs
 
 log = logging.getLogger(__name__)
@@ -25,19 +25,26 @@ def requeue_orphans(app: Celery, worker: str) -> list[str]:
         jobs = orphaned_jobs(conn, worker)
     sent = []
     for job in jobs:
-        name = task_names.BY_KIND.get(job["kind"])
-        if name is None:
+        if not dispatchable(job["kind"]):
             continue
-        app.send_task(name, kwargs={"payload": {"job_id": str(job["id"])}})
+        # A pipeline starts again from its first step; its steps are safe to repeat.
+        dispatch(app, job["kind"], job["id"])
         log.warning("re-enqueued job %s (%s) left running by %s", job["id"], job["kind"], worker)
         sent.append(str(job["id"]))
     return sent
 
 
 def connect_recovery(app: Celery) -> None:
-    """Requeue orphans when this worker is ready (connected once, whatever imports it)."""
+    """When this worker is ready: announce it, and requeue its orphans (connected once)."""
 
     def on_ready(sender: Any = None, **_: Any) -> None:
+        from common.presence import start_presence
+
+        queues = [q.name for q in sender.task_consumer.queues]
+        withdraw = start_presence(app.conf.broker_url, sender.hostname, queues)
+        worker_shutting_down.connect(
+            lambda **_: withdraw(), weak=False, dispatch_uid="rehearse-withdraw-presence"
+        )
         requeue_orphans(app, sender.hostname)
 
     worker_ready.connect(on_ready, weak=False, dispatch_uid="rehearse-requeue-orphans")

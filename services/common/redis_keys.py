@@ -15,3 +15,7 @@ def events_seq(job_id: UUID | str) -> str:
 
 def cancel_flag(job_id: UUID | str) -> str:
     return f"{PREFIX}:cancel:{job_id}"
+
+
+def worker_presence(name: str) -> str:
+    return f"{PREFIX}:worker:{name}"

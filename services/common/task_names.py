@@ -10,7 +10,13 @@ SPEAK = "rehearse.tts.speak"
 EMBED = "rehearse.cpu.embed"
 INGEST = "rehearse.cpu.ingest"
 EMBED_QUERY = "rehearse.cpu.embed_query"
-RECOVER = "rehearse.worker.recover"
+INTERVIEW_INGEST = "rehearse.cpu.interview_ingest"
+INTERVIEW_OPEN = "rehearse.gpu.interview_open"
+INTERVIEW_STT = "rehearse.gpu.interview_stt"
+INTERVIEW_RETRIEVE = "rehearse.cpu.interview_retrieve"
+INTERVIEW_FEEDBACK = "rehearse.gpu.interview_feedback"
+INTERVIEW_SPEAK = "rehearse.tts.interview_speak"
+INTERVIEW_REPORT = "rehearse.gpu.interview_report"
 
 
 def queue_for(task_name: str, tts_queue: str = GPU_QUEUE) -> str:
@@ -28,5 +34,12 @@ BY_KIND = {
     "speak": SPEAK,
     "embed": EMBED,
     "ingest": INGEST,
+    "interview_report": INTERVIEW_REPORT,
 }
 """The task that runs each job kind (used to re-enqueue jobs a dead worker left running)."""
+
+PIPELINES = {
+    "interview_start": (INTERVIEW_INGEST, INTERVIEW_OPEN, INTERVIEW_SPEAK),
+    "interview_turn": (INTERVIEW_STT, INTERVIEW_RETRIEVE, INTERVIEW_FEEDBACK, INTERVIEW_SPEAK),
+}
+"""Jobs run as a Celery chain of steps across queues; each step passes its state on."""

@@ -18,7 +18,7 @@ from gpu_worker.residency import Residency
 
 log = logging.getLogger(__name__)
 
-_TASK_OPTIONS: dict[str, Any] = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
+TASK_OPTIONS: dict[str, Any] = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
 
 
 @cache
@@ -37,22 +37,24 @@ def _run(task: Task, payload: dict[str, Any], make: Any) -> None:
     runner(task.request.hostname).run(TaskPayload.model_validate(payload).job_id, handler)
 
 
-@celery_app.task(name=task_names.TRANSCRIBE, **_TASK_OPTIONS)
+@celery_app.task(name=task_names.TRANSCRIBE, **TASK_OPTIONS)
 def transcribe(self: Task, payload: dict[str, Any]) -> None:
     """Speech to text."""
     _run(self, payload, handlers.transcribe)
 
 
-@celery_app.task(name=task_names.CHAT, **_TASK_OPTIONS)
+@celery_app.task(name=task_names.CHAT, **TASK_OPTIONS)
 def chat(self: Task, payload: dict[str, Any]) -> None:
     """An LLM chat completion."""
     _run(self, payload, handlers.chat)
 
 
-@celery_app.task(name=task_names.SPEAK, **_TASK_OPTIONS)
+@celery_app.task(name=task_names.SPEAK, **TASK_OPTIONS)
 def speak(self: Task, payload: dict[str, Any]) -> None:
     """Text to speech (queue `gpu` or `cpu` by the TTS_QUEUE setting)."""
     _run(self, payload, handlers.speak)
 
 
 connect_recovery(celery_app)
+
+from gpu_worker import interview_tasks  # noqa: E402, F401  registers the pipeline steps

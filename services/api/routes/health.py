@@ -8,6 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from common.db import transaction
+from common.presence import workers_by_queue
 from common.task_names import QUEUES
 
 router = APIRouter(tags=["health"])
@@ -25,18 +26,9 @@ def _postgres() -> bool:
     return True
 
 
-def _workers(request: Request) -> dict[str, list[str]]:
-    replies = request.app.state.celery.control.inspect(timeout=1.0).active_queues() or {}
-    by_queue: dict[str, list[str]] = {q: [] for q in QUEUES}
-    for worker, queues in replies.items():
-        for queue in queues:
-            by_queue.setdefault(queue["name"], []).append(worker)
-    return by_queue
-
-
 @router.get("/readyz", responses={503: {"description": "a dependency is not reachable"}})
 async def readyz(request: Request) -> JSONResponse:
-    """Redis, PostgreSQL and a worker for every queue are reachable."""
+    """Redis, PostgreSQL and a live worker for every queue (workers announce themselves)."""
     checks: dict[str, Any] = {}
     try:
         checks["redis"] = bool(await asyncio.wait_for(request.app.state.redis.ping(), 2))
@@ -51,7 +43,7 @@ async def readyz(request: Request) -> JSONResponse:
     workers: dict[str, list[str]] = {}
     if checks["redis"]:
         try:
-            workers = await run_in_threadpool(_workers, request)
+            workers = await workers_by_queue(request.app.state.redis)
         except Exception as exc:
             checks["workers_error"] = str(exc)
     checks["workers"] = workers

@@ -1,0 +1,215 @@
+"""Interviews: start from a resume and a posting, answer by voice, read history, finish."""
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from fastapi import APIRouter, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from api.audio_probe import probe_audio
+from api.deps import CeleryDep, OwnerDep, SettingsDep
+from api.enqueue import send_job
+from api.errors import ApiError, responses
+from api.routes.jobs import read_upload
+from common import interview_store as store
+from common.artifact_store import put_artifact
+from common.db import transaction
+from common.errors import JobError
+from common.interview_contract import (
+    AnswerAccepted,
+    InterviewCreate,
+    InterviewPublic,
+    InterviewStarted,
+    ReportParams,
+    StartParams,
+    TurnParams,
+)
+from common.job_store import create_job
+
+router = APIRouter(prefix="/v1/interviews", tags=["interviews"])
+
+_START_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": InterviewCreate.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["resume", "job_posting"],
+                    "properties": {
+                        "resume": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "txt, md, pdf or docx (or plain text)",
+                        },
+                        "job_posting": {"type": "string", "format": "binary"},
+                        "language": {"type": "string", "enum": ["ko", "en"]},
+                        "role": {"type": "string"},
+                        "persona": {"type": "string"},
+                        "max_questions": {"type": "integer"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+async def _document_text(value: Any, field: str, limit: int) -> str:
+    """Text of a form field: an uploaded document (extracted) or plain text."""
+    from cpu_worker.extract import extract_text  # no torch: pypdf and python-docx only
+
+    if not isinstance(value, UploadFile):
+        if not value:
+            raise ApiError(422, "invalid_request", f"{field} is required")
+        return str(value)
+    data = await read_upload(value, limit)
+    try:
+        return await run_in_threadpool(extract_text, data, value.filename, value.content_type)
+    except JobError as exc:
+        status = 415 if exc.code == "unsupported_document" else 422
+        raise ApiError(status, exc.code, f"{field}: {exc.message}") from exc
+
+
+async def _start_body(request: Request, limit: int) -> InterviewCreate:
+    try:
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            form: FormData = await request.form()
+            fields = {k: v for k, v in form.items() if k not in ("resume", "job_posting")}
+            return InterviewCreate(
+                resume=await _document_text(form.get("resume"), "resume", limit),
+                job_posting=await _document_text(form.get("job_posting"), "job_posting", limit),
+                **fields,
+            )
+        return InterviewCreate.model_validate_json(await request.body())
+    except ValidationError as exc:
+        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ApiError(422, "invalid_request", details) from exc
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=InterviewStarted,
+    responses=responses(401, 413, 415, 422, 503),
+    openapi_extra=_START_BODY,
+)
+async def start_interview(
+    request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
+) -> InterviewStarted:
+    """Start an interview: ingest both documents, then ask and speak the opening question."""
+    body = await _start_body(request, settings.max_upload_bytes)
+
+    def record() -> dict[str, Any]:
+        with transaction() as conn:
+            interview = store.create_interview(conn, owner, body)
+            params = StartParams(interview_id=interview["id"]).model_dump(mode="json")
+            job = create_job(conn, "interview_start", owner, params, interview["id"])
+            store.set_start_job(conn, interview["id"], job["id"])
+        send_job(celery, request.app.state.redis_sync, settings, "interview_start", job["id"])
+        return {"id": interview["id"], "job_id": job["id"]}
+
+    return InterviewStarted(**await run_in_threadpool(record))
+
+
+def _answerable(conn: Any, interview_id: UUID, owner: UUID) -> tuple[dict, list[dict]]:
+    """The locked interview and its turns, or the 404/409 that says why it takes no answer."""
+    interview = store.get_interview(conn, interview_id, owner, lock=True)
+    if interview is None:
+        raise ApiError(404, "not_found", f"no interview {interview_id}")
+    if interview["status"] == "finished":
+        raise ApiError(409, "interview_finished", "the interview is finished")
+    if interview["status"] != "active":
+        raise ApiError(409, "interview_not_ready", "the opening question is not ready yet")
+    if store.active_job(conn, interview_id):
+        raise ApiError(409, "turn_in_progress", "the previous answer is still being processed")
+    history = store.turns(conn, interview_id)
+    return interview, history
+
+
+@router.post(
+    "/{interview_id}/answers",
+    status_code=202,
+    response_model=AnswerAccepted,
+    responses=responses(401, 404, 409, 413, 415, 422, 503),
+)
+async def answer(
+    interview_id: UUID,
+    file: UploadFile,
+    request: Request,
+    owner: OwnerDep,
+    settings: SettingsDep,
+    celery: CeleryDep,
+) -> AnswerAccepted:
+    """Answer the current question by voice; the turn job streams stt, retrieve, llm, tts."""
+    data = await read_upload(file, settings.max_upload_bytes)
+    info = probe_audio(data)
+
+    def record() -> AnswerAccepted:
+        with transaction() as conn:
+            interview, history = _answerable(conn, interview_id, owner)
+            if len(history) >= interview["max_questions"]:
+                raise ApiError(
+                    409,
+                    "max_questions_reached",
+                    f"all {interview['max_questions']} questions are answered",
+                )
+            content_type = file.content_type or f"audio/{info.container.split(',')[0]}"
+            artifact_id = put_artifact(conn, owner, data, content_type)
+            params = TurnParams(
+                interview_id=interview_id,
+                turn_id=uuid4(),
+                number=len(history) + 1,
+                question=store.current_question(interview, history),
+                answer_artifact_id=artifact_id,
+            )
+            job = create_job(
+                conn, "interview_turn", owner, params.model_dump(mode="json"), interview_id
+            )
+        send_job(celery, request.app.state.redis_sync, settings, "interview_turn", job["id"])
+        return AnswerAccepted(turn_id=params.turn_id, job_id=job["id"], number=params.number)
+
+    return await run_in_threadpool(record)
+
+
+@router.get("/{interview_id}", response_model=InterviewPublic, responses=responses(401, 404))
+def read_interview(interview_id: UUID, owner: OwnerDep) -> InterviewPublic:
+    """An interview with its turns in order: transcript, feedback, question and audio."""
+    with transaction() as conn:
+        interview = store.get_interview(conn, interview_id, owner)
+        if interview is None:
+            raise ApiError(404, "not_found", f"no interview {interview_id}")
+        history = store.turns(conn, interview_id)
+        status = interview["status"]
+        if status == "starting" and store.job_status(conn, interview["start_job_id"]) in (
+            "failed",
+            "canceled",
+        ):
+            status = "failed"
+    return InterviewPublic.model_validate({**interview, "status": status, "turns": history})
+
+
+@router.post(
+    "/{interview_id}/finish",
+    status_code=202,
+    response_model=InterviewStarted,
+    responses=responses(401, 404, 409, 503),
+)
+def finish(
+    interview_id: UUID,
+    request: Request,
+    owner: OwnerDep,
+    settings: SettingsDep,
+    celery: CeleryDep,
+) -> InterviewStarted:
+    """Finish the interview; the returned job writes the final report."""
+    with transaction() as conn:
+        _answerable(conn, interview_id, owner)
+        params = ReportParams(interview_id=interview_id).model_dump(mode="json")
+        job = create_job(conn, "interview_report", owner, params, interview_id)
+        store.finish_interview(conn, interview_id, job["id"])
+    send_job(celery, request.app.state.redis_sync, settings, "interview_report", job["id"])
+    return InterviewStarted(id=interview_id, job_id=job["id"])

@@ -1,0 +1,119 @@
+"""The interview contract: requests, public shapes, pipeline parameters, LLM output schemas."""
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+PROMPT_VERSION = "v1"
+
+Language = Literal["ko", "en"]
+
+
+class InterviewCreate(BaseModel):
+    """Start an interview from a resume and a job posting (text)."""
+
+    resume: str = Field(..., min_length=1, max_length=200_000)
+    job_posting: str = Field(..., min_length=1, max_length=200_000)
+    language: Language = "ko"
+    role: str | None = Field(None, max_length=200, description="e.g. `backend engineer`")
+    persona: str | None = Field(None, max_length=500, description="The interviewer's manner.")
+    max_questions: int = Field(5, ge=1, le=50)
+
+
+class InterviewStarted(BaseModel):
+    id: UUID
+    job_id: UUID
+
+
+class AnswerAccepted(BaseModel):
+    turn_id: UUID
+    job_id: UUID
+    number: int
+
+
+class TurnPublic(BaseModel):
+    id: UUID
+    number: int
+    question: str
+    transcript: str
+    feedback: dict[str, Any]
+    next_question: str | None
+    audio_artifact_id: UUID | None
+    answer_artifact_id: UUID
+    job_id: UUID
+    created_at: datetime
+
+
+class InterviewPublic(BaseModel):
+    id: UUID
+    status: str
+    language: Language
+    role: str | None
+    persona: str | None
+    max_questions: int
+    opening_question: str | None
+    opening_audio_artifact_id: UUID | None
+    start_job_id: UUID | None
+    report_job_id: UUID | None
+    report: dict[str, Any] | None
+    created_at: datetime
+    finished_at: datetime | None
+    turns: list[TurnPublic]
+
+
+class StartParams(BaseModel):
+    interview_id: UUID
+
+
+class TurnParams(BaseModel):
+    interview_id: UUID
+    turn_id: UUID
+    number: int
+    question: str
+    answer_artifact_id: UUID
+
+
+class ReportParams(BaseModel):
+    interview_id: UUID
+
+
+def _text(max_length: int) -> dict[str, Any]:
+    return {"type": "string", "minLength": 1, "maxLength": max_length}
+
+
+def _list(max_items: int, max_length: int) -> dict[str, Any]:
+    return {"type": "array", "items": _text(max_length), "minItems": 1, "maxItems": max_items}
+
+
+# Every string and array bounded, scores as enums: the grammar can then always close.
+FEEDBACK_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "score": {"type": "integer", "enum": [1, 2, 3, 4, 5]},
+        "strengths": _list(3, 120),
+        "improvements": _list(3, 120),
+        "next_question": _text(200),
+    },
+    "required": ["score", "strengths", "improvements", "next_question"],
+    "additionalProperties": False,
+}
+
+OPENING_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"question": _text(200)},
+    "required": ["question"],
+    "additionalProperties": False,
+}
+
+REPORT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "overall_score": {"type": "integer", "enum": [1, 2, 3, 4, 5]},
+        "summary": _text(400),
+        "top_improvements": _list(3, 150),
+    },
+    "required": ["overall_score", "summary", "top_improvements"],
+    "additionalProperties": False,
+}

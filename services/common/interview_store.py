@@ -1,0 +1,110 @@
+"""Interviews and turns in PostgreSQL."""
+
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from common.interview_contract import PROMPT_VERSION, InterviewCreate
+
+
+def create_interview(
+    conn: psycopg.Connection, owner_id: UUID, body: InterviewCreate
+) -> dict[str, Any]:
+    """Insert an interview (status `starting`); its documents get a collection of its own."""
+    return conn.execute(
+        "INSERT INTO interviews (owner_id, language, role, persona, max_questions, collection,"
+        " resume_text, job_posting_text, prompt_version)"
+        " VALUES (%(owner)s, %(language)s, %(role)s, %(persona)s, %(max)s,"
+        "  'interview:' || gen_random_uuid(), %(resume)s, %(posting)s, %(version)s)"
+        " RETURNING *",
+        {
+            "owner": owner_id,
+            "language": body.language,
+            "role": body.role,
+            "persona": body.persona,
+            "max": body.max_questions,
+            "resume": body.resume,
+            "posting": body.job_posting,
+            "version": PROMPT_VERSION,
+        },
+    ).fetchone()
+
+
+def get_interview(
+    conn: psycopg.Connection, interview_id: UUID, owner_id: UUID | None = None, lock: bool = False
+) -> dict[str, Any] | None:
+    """An interview by id (limited to an owner when given), optionally locked for update."""
+    return conn.execute(
+        "SELECT * FROM interviews WHERE id = %s AND (%s::uuid IS NULL OR owner_id = %s::uuid)"
+        + (" FOR UPDATE" if lock else ""),
+        (interview_id, owner_id, owner_id),
+    ).fetchone()
+
+
+def set_start_job(conn: psycopg.Connection, interview_id: UUID, job_id: UUID) -> None:
+    conn.execute("UPDATE interviews SET start_job_id = %s WHERE id = %s", (job_id, interview_id))
+
+
+def turns(conn: psycopg.Connection, interview_id: UUID) -> list[dict[str, Any]]:
+    """Every turn of an interview, in order."""
+    return conn.execute(
+        "SELECT * FROM interview_turns WHERE interview_id = %s ORDER BY number", (interview_id,)
+    ).fetchall()
+
+
+def active_job(conn: psycopg.Connection, interview_id: UUID) -> dict[str, Any] | None:
+    """A queued or running job of the interview (a turn or its start), if any."""
+    return conn.execute(
+        "SELECT id, kind, status FROM jobs WHERE interview_id = %s"
+        " AND status IN ('queued', 'running') LIMIT 1",
+        (interview_id,),
+    ).fetchone()
+
+
+def job_status(conn: psycopg.Connection, job_id: UUID | None) -> str | None:
+    if job_id is None:
+        return None
+    row = conn.execute("SELECT status FROM jobs WHERE id = %s", (job_id,)).fetchone()
+    return row["status"] if row else None
+
+
+def current_question(interview: dict[str, Any], history: list[dict[str, Any]]) -> str | None:
+    """The question the candidate is answering now."""
+    return history[-1]["next_question"] if history else interview["opening_question"]
+
+
+def open_interview(
+    conn: psycopg.Connection, interview_id: UUID, question: str, audio_artifact_id: UUID
+) -> None:
+    """Record the opening question and make the interview answerable."""
+    conn.execute(
+        "UPDATE interviews SET opening_question = %s, opening_audio_artifact_id = %s,"
+        " status = 'active' WHERE id = %s AND status = 'starting'",
+        (question, audio_artifact_id, interview_id),
+    )
+
+
+def insert_turn(conn: psycopg.Connection, turn: dict[str, Any]) -> None:
+    """Write a whole turn at once (the unique number guards against a repeated step)."""
+    conn.execute(
+        "INSERT INTO interview_turns (id, interview_id, number, job_id, question,"
+        " answer_artifact_id, transcript, language, feedback, next_question, audio_artifact_id,"
+        " retrieved) VALUES (%(id)s, %(interview_id)s, %(number)s, %(job_id)s, %(question)s,"
+        " %(answer_artifact_id)s, %(transcript)s, %(language)s, %(feedback)s, %(next_question)s,"
+        " %(audio_artifact_id)s, %(retrieved)s)",
+        {**turn, "feedback": Jsonb(turn["feedback"]), "retrieved": Jsonb(turn["retrieved"])},
+    )
+
+
+def finish_interview(conn: psycopg.Connection, interview_id: UUID, report_job_id: UUID) -> None:
+    conn.execute(
+        "UPDATE interviews SET status = 'finished', finished_at = now(), report_job_id = %s"
+        " WHERE id = %s",
+        (report_job_id, interview_id),
+    )
+
+
+def save_report(conn: psycopg.Connection, interview_id: UUID, report: dict[str, Any]) -> None:
+    conn.execute("UPDATE interviews SET report = %s WHERE id = %s", (Jsonb(report), interview_id))

