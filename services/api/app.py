@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors
-from api.routes import artifacts, events, health, interviews, jobs
+from api.routes import artifacts, documents, events, health, interviews, jobs, search
 from common.celery_app import create_celery
 from common.db import close_pool, get_pool
 from common.settings import Settings, get_settings
@@ -69,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         events.router,
         artifacts.router,
         interviews.router,
+        documents.router,
+        search.router,
     ):
         app.include_router(router)
     return app

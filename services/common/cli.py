@@ -54,6 +54,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         # CUDA is not fork-safe and the card holds one heavy model: one process, one job.
         pool = ["--pool=solo", "--concurrency=1"]
     else:
+        import cpu_worker.interview_tasks
         import cpu_worker.tasks  # noqa: F401
 
         pool = ["--pool=prefork", f"--concurrency={settings.cpu_concurrency}"]
@@ -94,6 +95,12 @@ def cmd_dev(args: argparse.Namespace) -> int:
     return run_dev(
         port=args.port, models=args.models, data_dir=Path(args.data_dir), pull_profile=args.pull
     )
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from common.demo import main as demo
+
+    return demo(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,6 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dev.add_argument("--data-dir", default=".rehearse", help="where dev state is kept")
     dev.set_defaults(fn=cmd_dev)
+
+    demo = sub.add_parser("demo", help="run one interview turn against a running stack")
+    demo.add_argument("--url", default="http://127.0.0.1:8000")
+    demo.add_argument("--key", required=True, help="an API key (`rehearse dev` prints one)")
+    demo.add_argument("--answer", help="an audio answer (default: a bundled Korean sample)")
+    demo.add_argument("--out", default=".", help="where the spoken next question is saved")
+    demo.add_argument("--language", choices=["ko", "en"], default="ko")
+    demo.add_argument("--timeout", type=float, default=600)
+    demo.set_defaults(fn=cmd_demo)
     return parser
 
 

@@ -79,13 +79,16 @@ class ReportParams(BaseModel):
     interview_id: UUID
 
 
-def _text(max_length: int) -> dict[str, Any]:
-    return {"type": "string", "minLength": 1, "maxLength": max_length}
+def _text(max_length: int, min_length: int = 1) -> dict[str, Any]:
+    return {"type": "string", "minLength": min_length, "maxLength": max_length}
 
 
 def _list(max_items: int, max_length: int) -> dict[str, Any]:
     return {"type": "array", "items": _text(max_length), "minItems": 1, "maxItems": max_items}
 
+
+# A question is a sentence: shorter output is a broken generation, not something to speak.
+QUESTION_MIN_CHARS = 10
 
 # Every string and array bounded, scores as enums: the grammar can then always close.
 FEEDBACK_SCHEMA: dict[str, Any] = {
@@ -94,7 +97,7 @@ FEEDBACK_SCHEMA: dict[str, Any] = {
         "score": {"type": "integer", "enum": [1, 2, 3, 4, 5]},
         "strengths": _list(3, 120),
         "improvements": _list(3, 120),
-        "next_question": _text(200),
+        "next_question": _text(200, QUESTION_MIN_CHARS),
     },
     "required": ["score", "strengths", "improvements", "next_question"],
     "additionalProperties": False,
@@ -102,7 +105,7 @@ FEEDBACK_SCHEMA: dict[str, Any] = {
 
 OPENING_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {"question": _text(200)},
+    "properties": {"question": _text(200, QUESTION_MIN_CHARS)},
     "required": ["question"],
     "additionalProperties": False,
 }

@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class JobStatus(StrEnum):
@@ -28,6 +28,7 @@ class JobKind(StrEnum):
     chat = "chat"
     embed = "embed"
     speak = "speak"
+    ingest = "ingest"
 
 
 class TranscribeParams(BaseModel):
@@ -75,15 +76,32 @@ class SpeakParams(BaseModel):
     format: Literal["mp3", "wav"] = "mp3"
 
 
+class IngestParams(BaseModel):
+    """Chunk, embed and store a document whose extracted text the api already saved."""
+
+    document_id: UUID
+
+
+class EmbedQueryParams(BaseModel):
+    """One search query to embed synchronously (no job row: the caller waits on the result)."""
+
+    text: str = Field(..., min_length=1, max_length=4000)
+
+
 PARAMS_BY_KIND: dict[JobKind, type[BaseModel]] = {
     JobKind.transcribe: TranscribeParams,
     JobKind.chat: ChatParams,
     JobKind.embed: EmbedParams,
     JobKind.speak: SpeakParams,
+    JobKind.ingest: IngestParams,
 }
 
 
 class ErrorBody(BaseModel):
+    """`{"code", "message"}`; a pipeline job adds the `stage` that failed."""
+
+    model_config = ConfigDict(extra="allow")
+
     code: str
     message: str
 

@@ -7,16 +7,16 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as FormFile
 
 from api.audio_probe import probe_audio
 from api.deps import CeleryDep, OwnerDep, SettingsDep
 from api.enqueue import send_job
 from api.errors import ApiError, responses
-from api.routes.jobs import read_upload
+from api.uploads import read_upload, upload_text
 from common import interview_store as store
 from common.artifact_store import put_artifact
 from common.db import transaction
-from common.errors import JobError
 from common.interview_contract import (
     AnswerAccepted,
     InterviewCreate,
@@ -60,18 +60,11 @@ _START_BODY = {
 
 async def _document_text(value: Any, field: str, limit: int) -> str:
     """Text of a form field: an uploaded document (extracted) or plain text."""
-    from cpu_worker.extract import extract_text  # no torch: pypdf and python-docx only
-
-    if not isinstance(value, UploadFile):
-        if not value:
-            raise ApiError(422, "invalid_request", f"{field} is required")
-        return str(value)
-    data = await read_upload(value, limit)
-    try:
-        return await run_in_threadpool(extract_text, data, value.filename, value.content_type)
-    except JobError as exc:
-        status = 415 if exc.code == "unsupported_document" else 422
-        raise ApiError(status, exc.code, f"{field}: {exc.message}") from exc
+    if isinstance(value, FormFile):  # request.form() gives Starlette's, not FastAPI's
+        return await upload_text(value, limit, field)
+    if not value:
+        raise ApiError(422, "invalid_request", f"{field} is required")
+    return str(value)
 
 
 async def _start_body(request: Request, limit: int) -> InterviewCreate:

@@ -8,23 +8,24 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.audio_probe import probe_audio
 from api.deps import CeleryDep, OwnerDep, SettingsDep
-from api.enqueue import enqueue_job
+from api.enqueue import enqueue_job, submit
 from api.errors import ApiError, responses
+from api.uploads import read_upload
 from common import events, redis_keys
 from common.artifact_store import put_artifact
 from common.db import transaction
 from common.job_store import cancel_queued, get_job, to_public
-from common.jobs import ChatParams, JobKind, JobPublic, JobStatus, SpeakParams, TranscribeParams
+from common.jobs import (
+    ChatParams,
+    EmbedParams,
+    JobKind,
+    JobPublic,
+    JobStatus,
+    SpeakParams,
+    TranscribeParams,
+)
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
-
-
-async def read_upload(upload: UploadFile, limit: int) -> bytes:
-    """The upload's bytes, refusing more than `limit` with 413."""
-    data = await upload.read(limit + 1)
-    if len(data) > limit:
-        raise ApiError(413, "payload_too_large", f"the upload exceeds {limit} bytes")
-    return data
 
 
 @router.post(
@@ -74,15 +75,7 @@ def chat(
     params: ChatParams, request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
 ) -> JobPublic:
     """An LLM chat completion on the gpu worker; tokens stream as `token` events."""
-    row = enqueue_job(
-        celery,
-        request.app.state.redis_sync,
-        settings,
-        JobKind.chat,
-        owner,
-        params.model_dump(mode="json"),
-    )
-    return to_public(row)
+    return submit(request, settings, celery, JobKind.chat, owner, params)
 
 
 @router.post(
@@ -92,15 +85,17 @@ def speak(
     params: SpeakParams, request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
 ) -> JobPublic:
     """Text to speech: edge-tts, or the offline engine when it fails; the result names which."""
-    row = enqueue_job(
-        celery,
-        request.app.state.redis_sync,
-        settings,
-        JobKind.speak,
-        owner,
-        params.model_dump(mode="json"),
-    )
-    return to_public(row)
+    return submit(request, settings, celery, JobKind.speak, owner, params)
+
+
+@router.post(
+    "/embed", status_code=202, response_model=JobPublic, responses=responses(401, 422, 503)
+)
+def embed(
+    params: EmbedParams, request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
+) -> JobPublic:
+    """Embed texts: `{"embeddings": [{"dense": [1024 floats], "sparse": {token id: weight}}]}`."""
+    return submit(request, settings, celery, JobKind.embed, owner, params)
 
 
 @router.get("/{job_id}", response_model=JobPublic, responses=responses(401, 404))

@@ -1,0 +1,86 @@
+"""Search: the query is embedded on the cpu queue, then the caller's chunks are ranked here."""
+
+from typing import Annotated, Literal
+
+import redis
+from celery.exceptions import TimeoutError as CeleryTimeout
+from fastapi import APIRouter
+from kombu.exceptions import OperationalError
+from pydantic import BaseModel, Field
+
+from api.deps import CeleryDep, OwnerDep, SettingsDep
+from api.errors import ApiError, responses
+from common import retrieval, task_names
+from common.db import transaction
+from common.jobs import EmbedQueryParams
+
+router = APIRouter(prefix="/v1", tags=["search"])
+
+Collection = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class SearchRequest(BaseModel):
+    """A query over one collection (or several) of the caller's documents."""
+
+    collection: Collection | Annotated[list[Collection], Field(min_length=1, max_length=20)]
+    query: str = Field(..., min_length=1, max_length=4000)
+    k: int = Field(5, ge=1, le=50)
+    mode: Literal["dense", "hybrid"] = Field(
+        "hybrid", description="`dense` cosine only, or BGE-M3's dense + sparse lexical score."
+    )
+
+
+class SearchHit(BaseModel):
+    document_id: str
+    chunk_id: str
+    text: str
+    score: float
+    position: int
+    collection: str
+    title: str | None = None
+    dense_score: float
+    sparse_score: float | None = None
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchHit]
+
+
+@router.post("/search", response_model=SearchResponse, responses=responses(401, 422, 503))
+def search(
+    body: SearchRequest, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
+) -> SearchResponse:
+    """The caller's chunks most relevant to the query, best first."""
+    timeout = settings.search_timeout_s
+    retry = {"Retry-After": str(max(1, round(timeout)))}
+    payload = EmbedQueryParams(text=body.query).model_dump()
+    try:
+        # `expires`: a worker that comes back later drops the query nobody waits for.
+        pending = celery.send_task(
+            task_names.EMBED_QUERY, kwargs={"payload": payload}, expires=timeout
+        )
+    except (OperationalError, OSError, redis.RedisError) as exc:
+        raise ApiError(503, "queue_unavailable", "the job queue is unreachable", retry) from exc
+    try:
+        # Sync route: this runs on a threadpool thread, and Celery gives each thread its own
+        # Redis result backend (its pubsub client is not thread-safe).
+        embedding = pending.get(timeout=timeout)
+    except CeleryTimeout as exc:
+        pending.forget()
+        message = f"no cpu worker embedded the query within {timeout:g} s; try again"
+        raise ApiError(503, "embedding_unavailable", message, retry) from exc
+    except Exception as exc:  # the task raised: Celery re-raises its exception here
+        raise ApiError(500, "embedding_failed", f"{type(exc).__name__}: {exc}") from exc
+    collections = [body.collection] if isinstance(body.collection, str) else body.collection
+    with transaction() as conn:
+        rows = retrieval.search(
+            conn,
+            owner,
+            collections,
+            embedding["dense"],
+            embedding["sparse"],
+            k=body.k,
+            mode=body.mode,
+            ef_search=settings.hnsw_ef_search,
+        )
+    return SearchResponse(results=[SearchHit.model_validate(r) for r in rows])

@@ -1,0 +1,77 @@
+"""Job handlers of the cpu worker: embed texts, and chunk + embed + store a document."""
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+
+from common.db import transaction
+from common.document_store import document_text, store_chunks
+from common.errors import JobError
+from common.job_runner import Finalize, Handler
+from common.jobs import EmbedParams, IngestParams
+from common.run_context import RunContext
+from common.settings import Settings
+from cpu_worker.indexing import chunk_and_embed
+from cpu_worker.models import loaded_engine
+
+Encode = Callable[[list[str]], tuple[list[dict[str, Any]], dict[str, Any]]]
+
+
+def encode_batch(texts: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """One encode call over `texts`, with the stats every job it served records."""
+    stats: dict[str, Any] = {}
+    engine = loaded_engine(stats)
+    started = time.perf_counter()
+    vectors = engine.encode(texts)
+    stats |= {
+        "encode_ms": round((time.perf_counter() - started) * 1000, 1),
+        "encode_calls": 1,
+        "batch_size": len(texts),
+        # Unique per call: jobs sharing it were encoded together.
+        "batch_id": f"{os.getpid()}-{engine.encode_calls}",
+    }
+    return vectors, stats
+
+
+def embed(encode: Encode) -> Handler:
+    """Embed the job's texts through `encode` (shared with the other jobs of its batch)."""
+
+    def handle(job: dict[str, Any], ctx: RunContext, timings: dict[str, Any]) -> dict[str, Any]:
+        params = EmbedParams.model_validate(job["params"])
+        ctx.check_canceled()
+        vectors, stats = encode(params.texts)
+        timings.update(stats)
+        return {"embeddings": vectors}
+
+    return handle
+
+
+def ingest(settings: Settings) -> Handler:
+    """Chunk the document's text, embed every chunk, store them with the job's result."""
+
+    def handle(job: dict[str, Any], ctx: RunContext, timings: dict[str, Any]) -> Finalize:
+        params = IngestParams.model_validate(job["params"])
+        with transaction() as conn:
+            text = document_text(conn, params.document_id, job["owner_id"])
+        if text is None:
+            raise JobError("document_deleted", f"document {params.document_id} was deleted")
+        rows = chunk_and_embed(loaded_engine(timings), text, settings, ctx, timings)
+        if not rows:
+            raise JobError("unreadable_document", "the document has no text to index")
+
+        def finalize(conn: psycopg.Connection) -> dict[str, Any]:
+            # Same transaction as the job's result: chunks and `succeeded` commit together.
+            if not store_chunks(conn, params.document_id, job["id"], rows):
+                raise JobError("document_deleted", f"document {params.document_id} was deleted")
+            return {
+                "document_id": str(params.document_id),
+                "chunks": len(rows),
+                "tokens": sum(r["token_count"] for r in rows),
+            }
+
+        return finalize
+
+    return handle

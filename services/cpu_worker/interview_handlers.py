@@ -1,0 +1,95 @@
+"""The cpu steps of interview pipelines: index the interview's documents, retrieve for a turn."""
+
+from typing import Any
+
+from common import interview_store
+from common.db import transaction
+from common.document_store import insert_document, store_chunks
+from common.errors import JobError
+from common.interview_contract import StartParams, TurnParams
+from common.job_runner import Handler
+from common.retrieval import search
+from common.run_context import RunContext
+from common.settings import Settings
+from cpu_worker.indexing import chunk_and_embed
+from cpu_worker.models import loaded_engine
+
+PASSAGES_PER_TURN = 4
+OPENING_PASSAGES = 3
+
+
+def _interview(interview_id: Any) -> dict[str, Any]:
+    with transaction() as conn:
+        interview = interview_store.get_interview(conn, interview_id)
+    if interview is None:
+        raise JobError("interview_missing", f"interview {interview_id} no longer exists")
+    return interview
+
+
+def index_documents(settings: Settings) -> Handler:
+    """Start step 1: the resume and the posting become documents of the interview's collection."""
+
+    def handle(job: dict[str, Any], ctx: RunContext, timings: dict[str, Any]) -> dict[str, Any]:
+        interview = _interview(StartParams.model_validate(job["params"]).interview_id)
+        engine = loaded_engine(timings)
+        sources = {"resume": interview["resume_text"], "job_posting": interview["job_posting_text"]}
+        indexed = {}
+        for title, text in sources.items():
+            rows = chunk_and_embed(engine, text, settings, ctx, timings)
+            if not rows:
+                raise JobError("unreadable_document", f"the {title} has no text to index")
+            indexed[title] = rows
+        with transaction() as conn:
+            # A repeated step replaces what an interrupted one may have stored.
+            conn.execute("DELETE FROM documents WHERE collection = %s", (interview["collection"],))
+            for title, rows in indexed.items():
+                document = insert_document(
+                    conn,
+                    job["owner_id"],
+                    interview["collection"],
+                    sources[title],
+                    "text/plain",
+                    title=title,
+                )
+                store_chunks(conn, document["id"], job["id"], rows)
+        return {
+            "resume_passages": [r["text"] for r in indexed["resume"][:OPENING_PASSAGES]],
+            "posting_passages": [r["text"] for r in indexed["job_posting"][:OPENING_PASSAGES]],
+        }
+
+    return handle
+
+
+def retrieve_passages(settings: Settings, state: dict[str, Any]) -> Handler:
+    """Turn step 2: the resume and posting passages closest to the question and the answer."""
+
+    def handle(job: dict[str, Any], ctx: RunContext, timings: dict[str, Any]) -> dict[str, Any]:
+        params = TurnParams.model_validate(job["params"])
+        interview = _interview(params.interview_id)
+        engine = loaded_engine(timings)
+        query = engine.encode([f"{params.question}\n{state['transcript']}"])[0]
+        ctx.check_canceled()
+        with transaction() as conn:
+            hits = search(
+                conn,
+                job["owner_id"],
+                interview["collection"],
+                query["dense"],
+                query["sparse"],
+                k=PASSAGES_PER_TURN,
+                mode="hybrid",
+                ef_search=settings.hnsw_ef_search,
+            )
+        passages = [
+            {
+                "document_id": h["document_id"],
+                "chunk_id": h["chunk_id"],
+                "text": h["text"],
+                "score": h["score"],
+                "title": h.get("title"),
+            }
+            for h in hits
+        ]
+        return {**state, "passages": passages}
+
+    return handle
