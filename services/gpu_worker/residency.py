@@ -4,7 +4,6 @@ Peers set the bar: evict idle models when memory is short, pin some, unload afte
 and after an out-of-memory error evict everything and retry once.
 """
 
-import gc
 import logging
 import time
 from collections import OrderedDict
@@ -87,10 +86,8 @@ class Residency:
 
     def evict(self, name: str) -> None:
         """Unload one model and give its memory back."""
-        resident = self.resident.pop(name)
-        resident.engine.unload()
-        del resident
-        gc.collect()
+        # The engine's unload() collects and trims the heap itself (see Engine).
+        self.resident.pop(name).engine.unload()
         log.info("evicted %s", name)
 
     def evict_all(self, keep_pinned: bool = False) -> list[str]:

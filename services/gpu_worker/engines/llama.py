@@ -1,6 +1,5 @@
 """Chat completion with llama-cpp-python: streamed tokens, exact prompt budgets, JSON schemas."""
 
-import gc
 from collections.abc import Callable, Generator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,7 +70,6 @@ class LlamaEngine:
         llm, self._llm, self._format = self._llm, None, None
         if llm is not None:
             llm.close()
-        gc.collect()
         release_heap()
 
     def count_tokens(self, messages: Messages) -> int:
