@@ -75,7 +75,7 @@ class JobRunner:
     def begin(self, job_id: UUID) -> dict[str, Any] | None:
         """Claim a job for this delivery; None when it already finished (nothing to do)."""
         with transaction() as conn:
-            job = claim_job(conn, job_id, self.worker)
+            job = claim_job(conn, job_id, self.worker, self.settings.visibility_timeout_s)
         if job is None:
             log.info("job %s already finished; delivery ignored", job_id)
             return None

@@ -49,14 +49,23 @@ def to_public(row: dict[str, Any]) -> JobPublic:
     return JobPublic.model_validate({k: row.get(k) for k in JobPublic.model_fields})
 
 
-def claim_job(conn: psycopg.Connection, job_id: UUID, worker: str) -> dict | None:
-    """Mark a job running for this attempt; None when it already finished (or was canceled)."""
+def claim_job(
+    conn: psycopg.Connection, job_id: UUID, worker: str, stale_after_s: float
+) -> dict | None:
+    """Mark a job running for this attempt; None when there is nothing for this delivery to do.
+
+    A queued job is claimed. A running one only by the worker it ran under (restarted after
+    dying in it) or once it has run past `stale_after_s` (the visibility timeout, after which
+    Redis redelivers): a duplicate message never runs a job another worker is running.
+    """
     return conn.execute(
-        "UPDATE jobs SET status = 'running', attempts = attempts + 1, worker = %s,"
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1, worker = %(worker)s,"
         " started_at = now(), timings = timings || jsonb_build_object('queued_ms',"
         "   round(extract(epoch FROM now() - created_at) * 1000))"
-        " WHERE id = %s AND status IN ('queued', 'running') RETURNING *",
-        (worker, job_id),
+        " WHERE id = %(id)s AND (status = 'queued' OR (status = 'running' AND (worker = %(worker)s"
+        "   OR started_at < now() - make_interval(secs => %(stale)s))))"
+        " RETURNING *",
+        {"worker": worker, "id": job_id, "stale": stale_after_s},
     ).fetchone()
 
 
@@ -118,8 +127,20 @@ def fail_queued(conn: psycopg.Connection, job_id: UUID, code: str, message: str)
     return end_queued(conn, job_id, JobStatus.failed, code, message)
 
 
-def orphaned_jobs(conn: psycopg.Connection, worker: str) -> list[dict[str, Any]]:
-    """Jobs left `running` under this worker's name: it died while running them."""
+def requeue_orphans(conn: psycopg.Connection, worker: str) -> list[dict[str, Any]]:
+    """Put back to `queued` the jobs left running under this worker's name (it died in them)."""
     return conn.execute(
-        "SELECT id, kind, attempts FROM jobs WHERE status = 'running' AND worker = %s", (worker,)
+        "UPDATE jobs SET status = 'queued' WHERE status = 'running' AND worker = %s"
+        " RETURNING id, kind, attempts",
+        (worker,),
+    ).fetchall()
+
+
+def stranded_jobs(conn: psycopg.Connection, older_than_s: float) -> list[dict[str, Any]]:
+    """Jobs still `queued` long after they were sent: their message may never have reached
+    Redis (a Redis crash loses its last second of writes)."""
+    return conn.execute(
+        "SELECT id, kind FROM jobs WHERE status = 'queued'"
+        " AND created_at < now() - make_interval(secs => %s)",
+        (older_than_s,),
     ).fetchall()

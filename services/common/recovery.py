@@ -1,9 +1,11 @@
-"""Re-enqueue the jobs a worker of the same name left running when it died.
+"""What a worker does when it becomes ready: announce itself, and rescue interrupted jobs.
 
 Celery redelivers an unacknowledged task only after the Redis visibility timeout, which must
 exceed the job time limit (minutes). A restarted worker knows better: any job still `running`
-under its own node name was interrupted, so it sends that job again at once. The original
-message, redelivered later, finds the job finished and does nothing.
+under its own node name was interrupted, so it puts it back to `queued` and sends it again at
+once. The original message, redelivered later, finds the job claimed or finished and does
+nothing. Jobs still `queued` long after they were sent may have lost their message in a Redis
+crash; they are sent again too (a duplicate message is harmless: see `claim_job`).
 """
 
 import logging
@@ -14,28 +16,30 @@ from celery.signals import worker_ready, worker_shutting_down
 
 from common.db import transaction
 from common.dispatch import dispatch, dispatchable
-from common.job_store import orphaned_jobs
+from common.job_store import requeue_orphans, stranded_jobs
+from common.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 
-def requeue_orphans(app: Celery, worker: str) -> list[str]:
-    """Send again every job left running under `worker`; returns their ids."""
+def rescue(app: Celery, worker: str) -> list[str]:
+    """Send again the jobs `worker` died in and the long-stranded queued ones; their ids."""
     with transaction() as conn:
-        jobs = orphaned_jobs(conn, worker)
+        orphans = requeue_orphans(conn, worker)
+        stranded = stranded_jobs(conn, get_settings().visibility_timeout_s)
     sent = []
-    for job in jobs:
+    for job in [*orphans, *stranded]:
         if not dispatchable(job["kind"]):
             continue
         # A pipeline starts again from its first step; its steps are safe to repeat.
         dispatch(app, job["kind"], job["id"])
-        log.warning("re-enqueued job %s (%s) left running by %s", job["id"], job["kind"], worker)
+        log.warning("re-enqueued job %s (%s)", job["id"], job["kind"])
         sent.append(str(job["id"]))
     return sent
 
 
 def connect_recovery(app: Celery) -> None:
-    """When this worker is ready: announce it, and requeue its orphans (connected once)."""
+    """When this worker is ready: announce it and rescue jobs (connected once)."""
 
     def on_ready(sender: Any = None, **_: Any) -> None:
         from common.presence import start_presence
@@ -45,6 +49,6 @@ def connect_recovery(app: Celery) -> None:
         worker_shutting_down.connect(
             lambda **_: withdraw(), weak=False, dispatch_uid="rehearse-withdraw-presence"
         )
-        requeue_orphans(app, sender.hostname)
+        rescue(app, sender.hostname)
 
     worker_ready.connect(on_ready, weak=False, dispatch_uid="rehearse-requeue-orphans")
