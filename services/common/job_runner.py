@@ -175,6 +175,15 @@ class JobRunner:
                     conn.rollback()
         except JobError as exc:
             return self._finish(job_id, Outcome(JobStatus.failed, None, exc.as_dict(), timings))
+        except psycopg.OperationalError:
+            raise  # the database is unreachable: nothing can be recorded; recovery reruns it
+        except Exception as exc:
+            if not callable(outcome.result):
+                raise
+            # A bug while writing the result's rows must not leave the job running forever.
+            log.exception("job %s failed while recording its result", job_id)
+            error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
+            return self._finish(job_id, Outcome(JobStatus.failed, None, error, timings))
         if not committed:
             log.info("job %s was finished by another attempt; this outcome dropped", job_id)
             return None

@@ -12,7 +12,7 @@ from common import task_names
 from common.celery_app import celery_app
 from common.jobs import TaskPayload
 from common.settings import get_settings
-from gpu_worker import interview_handlers as steps
+from gpu_worker import interview_llm, interview_speech
 from gpu_worker.tasks import TASK_OPTIONS, residency, runner
 
 
@@ -23,7 +23,7 @@ def _job_id(payload: dict[str, Any]) -> Any:
 @celery_app.task(name=task_names.INTERVIEW_STT, **TASK_OPTIONS)
 def interview_stt(self: Task, payload: dict[str, Any]) -> dict[str, Any] | None:
     """Turn step 1: speech to text."""
-    handler = steps.transcribe_answer(residency())
+    handler = interview_speech.transcribe_answer(residency())
     return runner(self.request.hostname).run_step(
         _job_id(payload), "stt", handler, first=True, last=False
     )
@@ -36,7 +36,7 @@ def interview_feedback(
     """Turn step 3: feedback and the next question."""
     if state is None:
         return None
-    handler = steps.assess_answer(residency(), state)
+    handler = interview_llm.assess_answer(residency(), state)
     return runner(self.request.hostname).run_step(
         _job_id(payload), "llm", handler, first=False, last=False
     )
@@ -49,7 +49,7 @@ def interview_open(
     """Start step 2: the opening question."""
     if state is None:
         return None
-    handler = steps.opening_question(residency(), state)
+    handler = interview_llm.opening_question(residency(), state)
     return runner(self.request.hostname).run_step(
         _job_id(payload), "llm", handler, first=False, last=False
     )
@@ -60,7 +60,7 @@ def interview_speak(self: Task, state: dict[str, Any] | None, payload: dict[str,
     """Last step: speak the question and record the turn (or open the interview)."""
     if state is None:
         return None
-    handler = steps.speak_question(residency(), get_settings(), state)
+    handler = interview_speech.speak_question(residency(), get_settings(), state)
     runner(self.request.hostname).run_step(_job_id(payload), "tts", handler, first=False, last=True)
     return None
 
@@ -68,4 +68,4 @@ def interview_speak(self: Task, state: dict[str, Any] | None, payload: dict[str,
 @celery_app.task(name=task_names.INTERVIEW_REPORT, **TASK_OPTIONS)
 def interview_report(self: Task, payload: dict[str, Any]) -> None:
     """The final report of a finished interview."""
-    runner(self.request.hostname).run(_job_id(payload), steps.final_report(residency()))
+    runner(self.request.hostname).run(_job_id(payload), interview_llm.final_report(residency()))

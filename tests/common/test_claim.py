@@ -85,3 +85,21 @@ def test_a_job_whose_message_was_lost_runs_when_a_worker_starts(client, gpu_work
     gpu_worker.restart()
 
     assert wait_job(client, str(job))["status"] == "succeeded"
+
+
+def test_a_bug_while_recording_the_result_fails_the_job(conn, job, stack_env):
+    """A finalize that raises (not a JobError) ends the job `failed`, never `running` forever."""
+    from common.job_runner import JobRunner
+    from common.settings import get_settings
+
+    def handler(job_row, ctx, timings):
+        def finalize(c):
+            raise AttributeError("a bug")
+
+        return finalize
+
+    status = JobRunner(get_settings(), "gpu@test").run(job["id"], handler)
+
+    row = conn.execute("SELECT status, error FROM jobs WHERE id = %s", (job["id"],)).fetchone()
+    assert status.value == row["status"] == "failed"
+    assert row["error"]["code"] == "internal_error"
