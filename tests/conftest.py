@@ -86,8 +86,7 @@ def gpu_worker_session(stack_env: dict[str, str], log_dir: Path) -> Iterator[sta
 def gpu_worker(gpu_worker_session: stack.WorkerHandle) -> Iterator[stack.WorkerHandle]:
     """The session's gpu worker, back on the session's settings (and alive) after each test."""
     yield gpu_worker_session
-    if gpu_worker_session.overrides or not gpu_worker_session.proc.alive():
-        gpu_worker_session.restart()
+    gpu_worker_session.restore()
 
 
 @pytest.fixture(scope="session")
@@ -101,8 +100,7 @@ def cpu_worker_session(stack_env: dict[str, str], log_dir: Path) -> Iterator[sta
 def cpu_worker(cpu_worker_session: stack.WorkerHandle) -> Iterator[stack.WorkerHandle]:
     """The session's cpu worker, back on the session's settings (and alive) after each test."""
     yield cpu_worker_session
-    if cpu_worker_session.overrides or not cpu_worker_session.proc.alive():
-        cpu_worker_session.restart()
+    cpu_worker_session.restore()
 
 
 @pytest.fixture(scope="session")

@@ -118,6 +118,11 @@ class WorkerHandle:
         self.overrides = overrides
         self.proc = worker(self.kind, {**self.env, **overrides}, self.log_dir)
 
+    def restore(self) -> None:
+        """Back on the session's settings, and alive, for the next test."""
+        if self.overrides or not self.proc.alive():
+            self.restart()
+
     def output(self) -> str:
         return self.proc.output()
 

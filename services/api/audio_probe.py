@@ -14,6 +14,10 @@ class AudioInfo:
     codec: str
     duration: float | None
 
+    def content_type(self, declared: str | None) -> str:
+        """The client's declared type, else one named after the container PyAV found."""
+        return declared or f"audio/{self.container.split(',')[0]}"
+
 
 def probe_audio(data: bytes) -> AudioInfo:
     """Container and codec of an audio upload; 415 when it is not audio PyAV can read."""

@@ -132,7 +132,6 @@ def opening_question(residency: Residency, state: dict[str, Any]) -> Handler:
         language = interview["language"]
         template = prompts.load(interview["prompt_version"], language, "opening")
         values = prompt_values(interview)
-        posting = "\n".join(state.get("posting_passages", []))
 
         def render(kept, omitted, passages, resume) -> list[ChatMessage]:
             return template.render(**values, resume=resume, posting="\n".join(passages))
@@ -144,7 +143,7 @@ def opening_question(residency: Residency, state: dict[str, Any]) -> Handler:
             OPENING_SCHEMA,
             render,
             [],
-            posting.split("\n") if posting else [],
+            state.get("posting_passages", []),
             "\n".join(state.get("resume_passages", [])) or interview["resume_text"],
             prompts.DEFAULTS[language]["cut"],
         )

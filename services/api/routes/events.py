@@ -42,16 +42,17 @@ def _closing(row: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def job_events(
-    client: aioredis.Redis, job_id: UUID, owner: UUID
+    client: aioredis.Redis, job_id: UUID, owner: UUID, row: dict[str, Any]
 ) -> AsyncIterator[dict[str, Any] | None]:
-    """Every event of the job in order, ending with `done`; None marks an idle interval."""
+    """Every event of the job in order, ending with `done`; None marks an idle interval.
+
+    `row` is the job as read when the client connected.
+    """
     stream = redis_keys.events_stream(job_id)
-    if not await client.exists(stream):
-        row = await run_in_threadpool(_load, job_id, owner)
-        if row and JobStatus(row["status"]).finished:
-            for event in _closing(row):
-                yield event
-            return
+    if JobStatus(row["status"]).finished and not await client.exists(stream):
+        for event in _closing(row):
+            yield event
+        return
     async for event in events.follow(client, job_id):
         if event is None:
             row = await run_in_threadpool(_load, job_id, owner)
@@ -63,11 +64,13 @@ async def job_events(
         yield event
 
 
-async def _require_job(job_id: UUID, key: str | None) -> UUID:
+async def _require_job(job_id: UUID, key: str | None) -> tuple[UUID, dict[str, Any]]:
+    """The caller's owner id and the job's row; 401 or 404 otherwise."""
     owner = await run_in_threadpool(authenticate, key)
-    if await run_in_threadpool(_load, job_id, owner) is None:
+    row = await run_in_threadpool(_load, job_id, owner)
+    if row is None:
         raise ApiError(404, "not_found", f"no job {job_id}")
-    return owner
+    return owner, row
 
 
 @router.get(
@@ -82,11 +85,11 @@ async def stream_events(
     access_token: Annotated[str | None, Query()] = None,
 ) -> StreamingResponse:
     """Server-Sent Events of a job from its first event to `done` (the same path is a WebSocket)."""
-    owner = await _require_job(job_id, bearer_key(authorization, access_token))
+    owner, row = await _require_job(job_id, bearer_key(authorization, access_token))
     client: aioredis.Redis = request.app.state.redis
 
     async def body() -> AsyncIterator[str]:
-        async for event in job_events(client, job_id, owner):
+        async for event in job_events(client, job_id, owner, row):
             if event is None:
                 yield ": keep-alive\n\n"
                 continue
@@ -112,12 +115,12 @@ async def websocket_events(
     # Accept first: a browser sees a close code (4401, 4404) but never a refused handshake's status.
     await websocket.accept()
     try:
-        owner = await _require_job(job_id, key)
+        owner, row = await _require_job(job_id, key)
     except ApiError as exc:
         await websocket.close(code=4000 + exc.status, reason=exc.message)
         return
     try:
-        async for event in job_events(websocket.app.state.redis, job_id, owner):
+        async for event in job_events(websocket.app.state.redis, job_id, owner, row):
             if event is not None:
                 await websocket.send_json(event)
         await websocket.close(code=1000)

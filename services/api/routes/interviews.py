@@ -150,8 +150,7 @@ async def answer(
                     "max_questions_reached",
                     f"all {interview['max_questions']} questions are answered",
                 )
-            content_type = file.content_type or f"audio/{info.container.split(',')[0]}"
-            artifact_id = put_artifact(conn, owner, data, content_type)
+            artifact_id = put_artifact(conn, owner, data, info.content_type(file.content_type))
             params = TurnParams(
                 interview_id=interview_id,
                 turn_id=uuid4(),

@@ -50,7 +50,7 @@ async def transcribe(
     """Transcribe an uploaded answer on the gpu worker."""
     data = await read_upload(file, settings.max_upload_bytes)
     info = probe_audio(data)
-    content_type = file.content_type or f"audio/{info.container.split(',')[0]}"
+    content_type = info.content_type(file.content_type)
 
     def store_and_enqueue() -> dict:
         with transaction() as conn:
