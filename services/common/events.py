@@ -8,7 +8,7 @@ from uuid import UUID
 import redis
 import redis.asyncio as aioredis
 
-from common import redis_keys
+from common import redis_client, redis_keys
 
 # INCR and XADD in one script so `seq` follows stream order even with several writers.
 _APPEND = """
@@ -37,7 +37,7 @@ def decode(fields: dict[bytes | str, bytes | str]) -> dict[str, Any]:
 
 
 async def follow(
-    client: aioredis.Redis, job_id: UUID | str, block_ms: int = 5000
+    client: aioredis.Redis, job_id: UUID | str, block_ms: int = redis_client.BLOCK_MS
 ) -> AsyncIterator[dict[str, Any] | None]:
     """Every event of a job from the first, ending after `done`; yields None on each idle wait."""
     stream = redis_keys.events_stream(job_id)

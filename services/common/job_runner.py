@@ -17,6 +17,7 @@ from common.db import transaction
 from common.errors import JobCanceled, JobError
 from common.job_store import add_timings, claim_job, continue_job, finish_job
 from common.jobs import JobStatus
+from common.redis_client import sync_client
 from common.run_context import RunContext
 from common.settings import Settings
 
@@ -47,7 +48,7 @@ class JobRunner:
     def __init__(self, settings: Settings, worker: str, client: redis.Redis | None = None) -> None:
         self.settings = settings
         self.worker = worker
-        self.redis = client or redis.Redis.from_url(settings.redis_url)
+        self.redis = client or sync_client(settings.redis_url)
 
     def emit(self, job_id: UUID | str, type_: str, **fields: Any) -> None:
         """Publish an event; a Redis outage loses live progress, never the job's record."""

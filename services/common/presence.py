@@ -14,6 +14,7 @@ from typing import Any
 import redis
 
 from common import redis_keys
+from common.redis_client import sync_client
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def _beat(client: redis.Redis, name: str, body: str, stop: threading.Event) -> N
 
 def start_presence(redis_url: str, name: str, queues: list[str]) -> Callable[[], None]:
     """Announce this worker every 10 s; returns the function that withdraws it at once."""
-    client = redis.Redis.from_url(redis_url)
+    client = sync_client(redis_url)
     stop = threading.Event()
     body = json.dumps({"name": name, "queues": queues})
     threading.Thread(target=_beat, args=(client, name, body, stop), daemon=True).start()
