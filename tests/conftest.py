@@ -50,6 +50,9 @@ def stack_env(service_urls: tuple[str, str], models_env: dict[str, str]) -> dict
         "JOB_TIME_LIMIT_S": "60",
         "VISIBILITY_TIMEOUT_S": "90",
         "RESTORE_INTERVAL_S": "1",
+        "RECONCILE_INTERVAL_S": "2",
+        "RECONCILE_GRACE_S": "3",
+        "RECONCILE_CONFIRM_S": "8",
         "CPU_CONCURRENCY": "1",
         "HF_HUB_OFFLINE": "1",
         "PYTHONUNBUFFERED": "1",
@@ -103,8 +106,9 @@ def cpu_worker(cpu_worker_session: stack.WorkerHandle) -> Iterator[stack.WorkerH
     cpu_worker_session.restore()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def db(service_urls: tuple[str, str]) -> Iterator[psycopg.Connection]:
+    """A connection of this test's own (a fault test may restart the server under it)."""
     with psycopg.connect(service_urls[1], row_factory=dict_row, autocommit=True) as conn:
         yield conn
 
@@ -140,8 +144,20 @@ def wait_job(client: httpx.Client, job_id: str, timeout: float = 60) -> dict[str
     """Poll a job until it finishes; returns its final JSON."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        job = client.get(f"/v1/jobs/{job_id}").json()
+        response = client.get(f"/v1/jobs/{job_id}")
+        if response.status_code == 503:  # a fault test's outage: ask again
+            time.sleep(0.5)
+            continue
+        job = response.json()
         if job["status"] in ("succeeded", "failed", "canceled"):
             return job
         time.sleep(0.1)
     raise TimeoutError(f"job {job_id} still {job['status']} after {timeout} s")
+
+
+@pytest.fixture
+def embedded() -> dict[str, Any]:
+    """The session's embedded Redis and PostgreSQL, for tests that kill and restart them."""
+    if set(servers.EMBEDDED) != {"redis", "postgres"}:
+        pytest.skip("fault test needs the embedded servers: REDIS_URL/DATABASE_URL or Docker given")
+    return servers.EMBEDDED

@@ -9,6 +9,10 @@ REDIS_IMAGE = "redis:7"
 POSTGRES_IMAGE = "pgvector/pgvector:pg17"
 
 
+EMBEDDED: dict[str, object] = {}
+"""The embedded servers this session started (`redis`, `postgres`), for fault tests."""
+
+
 class ServersUnavailable(RuntimeError):
     """No URL given, no Docker engine, and the embedded servers cannot run here."""
 
@@ -52,7 +56,9 @@ def redis_server(tmp: Path, use_docker: bool | None = None) -> Iterator[str]:
         _embedded_or_raise()
         from common.embedded import EmbeddedRedis
 
-        with EmbeddedRedis(Path(tmp) / "redis") as url:
+        server = EmbeddedRedis(Path(tmp) / "redis")
+        with server as url:
+            EMBEDDED["redis"] = server
             yield url
 
 
@@ -71,7 +77,9 @@ def postgres_server(tmp: Path, use_docker: bool | None = None) -> Iterator[str]:
         _embedded_or_raise()
         from common.embedded import EmbeddedPostgres
 
-        with EmbeddedPostgres(Path(tmp) / "postgres", ephemeral=True) as url:
+        server = EmbeddedPostgres(Path(tmp) / "postgres", ephemeral=True)
+        with server as url:
+            EMBEDDED["postgres"] = server
             yield url
 
 

@@ -1,14 +1,21 @@
 """Every api error answers `{"error": {"code", "message"}}`."""
 
+import logging
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from common.admission import QueueFull
 from common.jobs import ErrorBody
+
+log = logging.getLogger(__name__)
+
+DATABASE_RETRY_AFTER_S = 2
 
 
 class ErrorResponse(BaseModel):
@@ -36,6 +43,9 @@ _CODES = {
     409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media_type",
+    429: "queue_full",
+    500: "internal_error",
+    503: "unavailable",
 }
 
 
@@ -50,6 +60,23 @@ def install(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _CODES.get(exc.status_code, "http_error")
         return error_json(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(QueueFull)
+    async def _queue_full(request: Request, exc: QueueFull) -> JSONResponse:
+        headers = {"Retry-After": str(exc.retry_after_s)}
+        return error_json(429, exc.code, exc.message, headers)
+
+    @app.exception_handler(psycopg.OperationalError)
+    async def _database_down(request: Request, exc: psycopg.OperationalError) -> JSONResponse:
+        log.warning("database unavailable: %s", type(exc).__name__)
+        message = "the database is unreachable; try again shortly"
+        headers = {"Retry-After": str(DATABASE_RETRY_AFTER_S)}
+        return error_json(503, "database_unavailable", message, headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette logs the traceback itself; the client gets the error shape, never text.
+        return error_json(500, "internal_error", "an unexpected error occurred")
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,11 +2,27 @@
 
 from typing import Any
 
+import psycopg
 from celery import Celery
 from kombu import Queue
 
 from common import task_names
 from common.settings import Settings, get_settings
+
+BASE_TASK_OPTIONS: dict[str, Any] = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
+"""Late acks: a task whose worker dies is delivered again."""
+
+TASK_OPTIONS: dict[str, Any] = {
+    **BASE_TASK_OPTIONS,
+    # PostgreSQL unreachable (outage, pool timeout): send the task again with backoff instead
+    # of acking it as done; the job is claimed again by the same worker when it comes back.
+    "autoretry_for": (psycopg.OperationalError,),
+    "retry_backoff": 1,
+    "retry_backoff_max": 30,
+    "retry_jitter": True,
+    "max_retries": None,
+}
+"""Options of every job task that runs one job per message."""
 
 
 def create_celery(settings: Settings | None = None) -> Celery:

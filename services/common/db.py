@@ -19,11 +19,20 @@ def get_pool() -> ConnectionPool:
     global _pool, _pool_pid
     if _pool is None or _pool_pid != os.getpid():
         settings = get_settings()
+        # Short waits: during an outage a request answers 503 in seconds instead of hanging,
+        # and a connection that died with the server is replaced before it is handed out.
         _pool = ConnectionPool(
             settings.database_url,
             min_size=1,
             max_size=settings.db_pool_size,
-            kwargs={"row_factory": dict_row, "autocommit": False},
+            kwargs={
+                "row_factory": dict_row,
+                "autocommit": False,
+                "connect_timeout": max(1, round(settings.db_timeout_s)),
+            },
+            timeout=settings.db_timeout_s,
+            check=ConnectionPool.check_connection,
+            reconnect_timeout=0,
             open=True,
         )
         _pool_pid = os.getpid()

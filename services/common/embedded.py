@@ -275,6 +275,11 @@ class EmbeddedPostgres(_Server):
                 conn.execute(f"CREATE DATABASE {DATABASE}")
         return self.url
 
+    def halt(self) -> None:
+        """Stop the server and keep its cluster: `start()` brings it back on the same port."""
+        self._run("pg_ctl", "-m", "fast", "-w", "-t", "10", "stop")
+        self.pid = None
+
     def stop(self) -> None:
         """Fast shutdown; kill the postmaster if it lingers; delete the cluster if ephemeral."""
         if self.pid is not None:

@@ -17,6 +17,7 @@ from common.db import transaction
 from common.errors import JobCanceled, JobError
 from common.job_store import add_timings, claim_job, continue_job, finish_job
 from common.jobs import JobStatus
+from common.leases import Leases
 from common.redis_client import sync_client
 from common.run_context import RunContext
 from common.settings import Settings
@@ -30,6 +31,9 @@ Handler = Callable[[dict[str, Any], RunContext, dict[str, Any]], "dict[str, Any]
 """`handler(job_row, ctx, timings)`; may add `load_ms`, `model_loaded`, `evicted` to timings."""
 
 _CANCEL_POLL_S = 0.05
+
+ATTEMPT_KEY = "_attempt"
+"""Carried in the state a pipeline step hands on: a later step runs only for that attempt."""
 
 
 @dataclass
@@ -49,6 +53,7 @@ class JobRunner:
         self.settings = settings
         self.worker = worker
         self.redis = client or sync_client(settings.redis_url)
+        self.leases = Leases(self.redis, worker)
 
     def emit(self, job_id: UUID | str, type_: str, **fields: Any) -> None:
         """Publish an event; a Redis outage loses live progress, never the job's record."""
@@ -87,10 +92,11 @@ class JobRunner:
         self.emit(job_id, "status", status=JobStatus.running.value, attempt=job["attempts"])
         return job
 
-    def resume(self, job_id: UUID) -> dict[str, Any] | None:
-        """A running job handed on by an earlier pipeline step; None once it has finished."""
+    def resume(self, job_id: UUID, attempt: int | None) -> dict[str, Any] | None:
+        """A running job handed on by an earlier step of this attempt; None once it has
+        finished or a later attempt (sent again by the reconciler) has taken it over."""
         with transaction() as conn:
-            return continue_job(conn, job_id, self.worker)
+            return continue_job(conn, job_id, self.worker, attempt)
 
     def execute(self, job: dict[str, Any], handler: Handler) -> "Outcome":
         """Run a handler, mapping every way it can end to a status and an error body."""
@@ -113,6 +119,8 @@ class JobRunner:
             )
         except JobError as exc:
             status, error = JobStatus.failed, exc.as_dict()
+        except psycopg.OperationalError:
+            raise  # PostgreSQL is unreachable: the task is sent again (see TASK_OPTIONS)
         except SoftTimeLimitExceeded:
             status = JobStatus.failed
             error = {"code": "time_limit_exceeded", "message": "the job ran past JOB_TIME_LIMIT_S"}
@@ -130,19 +138,33 @@ class JobRunner:
         job = self.begin(job_id)
         if job is None:
             return None
-        return self._finish(job_id, self.execute(job, handler))
+        with self.leases.hold(job_id):
+            return self._finish(job_id, self.execute(job, handler))
 
     def run_step(
-        self, job_id: UUID, stage: str, handler: Handler, *, first: bool, last: bool
+        self,
+        job_id: UUID,
+        stage: str,
+        handler: Handler,
+        *,
+        first: bool,
+        last: bool,
+        state: dict[str, Any] | None = None,
     ) -> Any:
         """One stage of a pipeline job: `stage` events around it, timings prefixed by stage.
 
-        Returns the handler's result for the next stage, or None when the job ended here
-        (last stage, failure, cancel) or had already ended (later stages then do nothing).
+        `state` is what the previous stage returned. Returns the handler's result for the next
+        stage, or None when the job ended here (last stage, failure, cancel) or had already
+        ended (later stages then do nothing).
         """
-        job = self.begin(job_id) if first else self.resume(job_id)
+        job = self.begin(job_id) if first else self.resume(job_id, (state or {}).get(ATTEMPT_KEY))
         if job is None:
             return None
+        with self.leases.hold(job_id):
+            return self._step(job, stage, handler, last=last)
+
+    def _step(self, job: dict[str, Any], stage: str, handler: Handler, *, last: bool) -> Any:
+        job_id = job["id"]
         self.emit(job_id, "stage", stage=stage, state="started")
         outcome = self.execute(job, handler)
         outcome.timings = {f"{stage}_{k}": v for k, v in outcome.timings.items()}
@@ -152,6 +174,8 @@ class JobRunner:
             with transaction() as conn:
                 add_timings(conn, job_id, outcome.timings)
             self.emit(job_id, "stage", stage=stage, state="done")
+            if isinstance(outcome.result, dict):
+                return {**outcome.result, ATTEMPT_KEY: job["attempts"]}
             return outcome.result
         state = "done" if outcome.status is JobStatus.succeeded else outcome.status.value
         self.emit(job_id, "stage", stage=stage, state=state)

@@ -6,7 +6,9 @@ from uuid import UUID
 import psycopg
 from psycopg.types.json import Jsonb
 
+from common.admission import admit
 from common.jobs import JobPublic, JobStatus
+from common.settings import get_settings
 
 _PUBLIC = "id, kind, status, created_at, started_at, finished_at, attempts, result, error, timings"
 
@@ -18,7 +20,8 @@ def create_job(
     params: dict[str, Any],
     interview_id: UUID | None = None,
 ) -> dict[str, Any]:
-    """Insert a queued job; returns its row."""
+    """Insert a queued job; returns its row. Raises QueueFull past the admission limits."""
+    admit(conn, get_settings(), kind, owner_id)
     return conn.execute(
         "INSERT INTO jobs (kind, owner_id, params, interview_id) VALUES (%s, %s, %s, %s)"
         f" RETURNING {_PUBLIC}",
@@ -69,11 +72,15 @@ def claim_job(
     ).fetchone()
 
 
-def continue_job(conn: psycopg.Connection, job_id: UUID, worker: str) -> dict | None:
-    """A running job taken up by the next pipeline step (recorded as this worker's)."""
+def continue_job(
+    conn: psycopg.Connection, job_id: UUID, worker: str, attempt: int | None = None
+) -> dict | None:
+    """A running job taken up by the next pipeline step (recorded as this worker's), only
+    while it is still on `attempt` when given."""
     return conn.execute(
-        "UPDATE jobs SET worker = %s WHERE id = %s AND status = 'running' RETURNING *",
-        (worker, job_id),
+        "UPDATE jobs SET worker = %s WHERE id = %s AND status = 'running'"
+        " AND (%s::int IS NULL OR attempts = %s::int) RETURNING *",
+        (worker, job_id, attempt, attempt),
     ).fetchone()
 
 
@@ -136,11 +143,21 @@ def requeue_orphans(conn: psycopg.Connection, worker: str) -> list[dict[str, Any
     ).fetchall()
 
 
-def stranded_jobs(conn: psycopg.Connection, older_than_s: float) -> list[dict[str, Any]]:
-    """Jobs still `queued` long after they were sent: their message may never have reached
-    Redis (a Redis crash loses its last second of writes)."""
+def unfinished_jobs(conn: psycopg.Connection, older_than_s: float) -> list[dict[str, Any]]:
+    """Jobs queued or running whose current attempt began over `older_than_s` ago."""
     return conn.execute(
-        "SELECT id, kind FROM jobs WHERE status = 'queued'"
-        " AND created_at < now() - make_interval(secs => %s)",
+        "SELECT id, kind, status, attempts FROM jobs WHERE status IN ('queued', 'running')"
+        " AND coalesce(started_at, created_at) < now() - make_interval(secs => %s)"
+        " ORDER BY created_at",
         (older_than_s,),
     ).fetchall()
+
+
+def requeue_lost(conn: psycopg.Connection, job_id: UUID, attempts: int) -> bool:
+    """Put a running job whose worker vanished back to `queued`, unless it moved on meanwhile."""
+    row = conn.execute(
+        "UPDATE jobs SET status = 'queued' WHERE id = %s AND status = 'running' AND attempts = %s"
+        " RETURNING id",
+        (job_id, attempts),
+    ).fetchone()
+    return row is not None

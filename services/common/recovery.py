@@ -1,11 +1,11 @@
-"""What a worker does when it becomes ready: announce itself, and rescue interrupted jobs.
+"""What a worker does when it becomes ready: announce itself, rescue, start the reconciler.
 
 Celery redelivers an unacknowledged task only after the Redis visibility timeout, which must
 exceed the job time limit (minutes). A restarted worker knows better: any job still `running`
 under its own node name was interrupted, so it puts it back to `queued` and sends it again at
 once. The original message, redelivered later, finds the job claimed or finished and does
-nothing. Jobs still `queued` long after they were sent may have lost their message in a Redis
-crash; they are sent again too (a duplicate message is harmless: see `claim_job`).
+nothing. Every other lost message (a Redis restarted empty, a worker that never comes back) is
+the reconciler's (see `common.reconciler`).
 """
 
 import logging
@@ -16,19 +16,19 @@ from celery.signals import worker_ready, worker_shutting_down
 
 from common.db import transaction
 from common.dispatch import dispatch, dispatchable
-from common.job_store import requeue_orphans, stranded_jobs
+from common.job_store import requeue_orphans
+from common.reconciler import Reconciler
 from common.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 
 def rescue(app: Celery, worker: str) -> list[str]:
-    """Send again the jobs `worker` died in and the long-stranded queued ones; their ids."""
+    """Send again the jobs `worker` died in; their ids."""
     with transaction() as conn:
         orphans = requeue_orphans(conn, worker)
-        stranded = stranded_jobs(conn, get_settings().visibility_timeout_s)
     sent = []
-    for job in [*orphans, *stranded]:
+    for job in orphans:
         if not dispatchable(job["kind"]):
             continue
         # A pipeline starts again from its first step; its steps are safe to repeat.
@@ -50,5 +50,9 @@ def connect_recovery(app: Celery) -> None:
             lambda **_: withdraw(), weak=False, dispatch_uid="rehearse-withdraw-presence"
         )
         rescue(app, sender.hostname)
+        reconciler = Reconciler(get_settings(), sender.hostname).start()
+        worker_shutting_down.connect(
+            lambda **_: reconciler.stop(), weak=False, dispatch_uid="rehearse-stop-reconciler"
+        )
 
     worker_ready.connect(on_ready, weak=False, dispatch_uid="rehearse-requeue-orphans")

@@ -19,3 +19,16 @@ def cancel_flag(job_id: UUID | str) -> str:
 
 def worker_presence(name: str) -> str:
     return f"{PREFIX}:worker:{name}"
+
+
+def job_lease(job_id: UUID | str) -> str:
+    return f"{PREFIX}:lease:{job_id}"
+
+
+def suspects() -> str:
+    """Hash of job id -> when the reconciler first found it neither queued nor leased."""
+    return f"{PREFIX}:reconcile:suspects"
+
+
+def reconcile_lock() -> str:
+    return f"{PREFIX}:reconcile:lock"

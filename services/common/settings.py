@@ -22,6 +22,11 @@ class Settings(BaseSettings):
         description="Redis URL used as Celery broker and for live event streams.",
     )
     db_pool_size: int = Field(8, description="Maximum PostgreSQL connections per process.")
+    db_timeout_s: float = Field(
+        2.0,
+        description="Seconds to wait for a PostgreSQL connection (pool or connect) before "
+        "answering 503 `database_unavailable`.",
+    )
 
     # api
     api_host: str = Field("0.0.0.0", description="Address the api binds to.")
@@ -53,6 +58,23 @@ class Settings(BaseSettings):
         "",
         description="Celery node name of this worker (default `<kind>@<hostname>`); keep it stable "
         "across restarts so a restarted worker re-runs the job it died in at once.",
+    )
+    reconcile_interval_s: float = Field(
+        5.0, description="Seconds between the reconciler's checks for jobs that lost their message."
+    )
+    reconcile_grace_s: float = Field(
+        10.0, description="Age in seconds before a queued or running job is checked at all."
+    )
+    reconcile_confirm_s: float = Field(
+        15.0,
+        description="Seconds a job must stay neither queued in the broker nor leased by a worker "
+        "before it is sent again (longer than a Redis restart's gap in worker leases).",
+    )
+    max_queued_jobs: int = Field(
+        2000, description="Jobs waiting per queue before submissions get 429 (0: no limit)."
+    )
+    max_queued_jobs_per_key: int = Field(
+        200, description="Jobs one API key may have waiting before it gets 429 (0: no limit)."
     )
     cpu_concurrency: int = Field(2, description="Processes of one cpu worker (prefork pool).")
     tts_queue: str = Field("gpu", description="Queue TTS jobs run on: `gpu` (default) or `cpu`.")

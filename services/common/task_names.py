@@ -43,3 +43,14 @@ PIPELINES = {
     "interview_turn": (INTERVIEW_STT, INTERVIEW_RETRIEVE, INTERVIEW_FEEDBACK, INTERVIEW_SPEAK),
 }
 """Jobs run as a Celery chain of steps across queues; each step passes its state on."""
+
+
+def first_queue(kind: str, tts_queue: str = GPU_QUEUE) -> str:
+    """The queue a job of `kind` waits on before it starts."""
+    first = PIPELINES[kind][0] if kind in PIPELINES else BY_KIND[kind]
+    return queue_for(first, tts_queue)
+
+
+def kinds_waiting_on(queue: str, tts_queue: str = GPU_QUEUE) -> list[str]:
+    """Every job kind whose first step waits on `queue`."""
+    return sorted(k for k in (*BY_KIND, *PIPELINES) if first_queue(k, tts_queue) == queue)

@@ -6,13 +6,11 @@ from typing import Any
 from celery import Task
 
 from common import task_names
-from common.celery_app import celery_app
+from common.celery_app import TASK_OPTIONS, celery_app
 from common.job_runner import JobRunner
 from common.jobs import TaskPayload
 from common.settings import get_settings
 from cpu_worker import interview_handlers as steps
-
-TASK_OPTIONS: dict[str, Any] = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
 
 
 @cache
@@ -38,5 +36,5 @@ def interview_retrieve(
     job_id = TaskPayload.model_validate(payload).job_id
     handler = steps.retrieve_passages(get_settings(), state)
     return runner(self.request.hostname).run_step(
-        job_id, "retrieve", handler, first=False, last=False
+        job_id, "retrieve", handler, first=False, last=False, state=state
     )

@@ -10,7 +10,7 @@ from celery import Task
 from celery_batches import SimpleRequest
 
 from common import task_names
-from common.celery_app import celery_app
+from common.celery_app import BASE_TASK_OPTIONS, TASK_OPTIONS, celery_app
 from common.job_runner import JobRunner
 from common.jobs import EmbedQueryParams, TaskPayload
 from common.recovery import connect_recovery
@@ -22,7 +22,6 @@ from cpu_worker.models import loaded_engine
 
 log = logging.getLogger(__name__)
 
-_TASK_OPTIONS: dict[str, Any] = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
 _settings = get_settings()
 
 
@@ -37,7 +36,7 @@ def runner(worker: str) -> JobRunner:
     base=EmbedBatches,
     flush_every=_settings.embed_batch_size,
     flush_interval=_settings.embed_batch_wait_ms / 1000,
-    **_TASK_OPTIONS,
+    **BASE_TASK_OPTIONS,
 )
 def embed(self: Task, requests: list[SimpleRequest]) -> None:
     """Embed jobs: every job the worker received within EMBED_BATCH_WAIT_MS, one encode call."""
@@ -83,7 +82,7 @@ def _mark(task: Task, req: SimpleRequest, marked: set[str], outcome: Any) -> Non
         task.backend.mark_as_done(req.id, outcome, request=req)
 
 
-@celery_app.task(name=task_names.INGEST, **_TASK_OPTIONS)
+@celery_app.task(name=task_names.INGEST, **TASK_OPTIONS)
 def ingest(self: Task, payload: dict[str, Any]) -> None:
     """Chunk, embed and store a document."""
     job_id = TaskPayload.model_validate(payload).job_id

@@ -9,11 +9,11 @@ from typing import Any
 from celery import Task
 
 from common import task_names
-from common.celery_app import celery_app
+from common.celery_app import TASK_OPTIONS, celery_app
 from common.jobs import TaskPayload
 from common.settings import get_settings
 from gpu_worker import interview_llm, interview_speech
-from gpu_worker.tasks import TASK_OPTIONS, residency, runner
+from gpu_worker.tasks import residency, runner
 
 
 def _job_id(payload: dict[str, Any]) -> Any:
@@ -38,7 +38,7 @@ def interview_feedback(
         return None
     handler = interview_llm.assess_answer(residency(), state)
     return runner(self.request.hostname).run_step(
-        _job_id(payload), "llm", handler, first=False, last=False
+        _job_id(payload), "llm", handler, first=False, last=False, state=state
     )
 
 
@@ -51,7 +51,7 @@ def interview_open(
         return None
     handler = interview_llm.opening_question(residency(), state)
     return runner(self.request.hostname).run_step(
-        _job_id(payload), "llm", handler, first=False, last=False
+        _job_id(payload), "llm", handler, first=False, last=False, state=state
     )
 
 
@@ -61,7 +61,9 @@ def interview_speak(self: Task, state: dict[str, Any] | None, payload: dict[str,
     if state is None:
         return None
     handler = interview_speech.speak_question(residency(), get_settings(), state)
-    runner(self.request.hostname).run_step(_job_id(payload), "tts", handler, first=False, last=True)
+    runner(self.request.hostname).run_step(
+        _job_id(payload), "tts", handler, first=False, last=True, state=state
+    )
     return None
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from celery import Task
 
 from common import task_names
-from common.celery_app import celery_app
+from common.celery_app import TASK_OPTIONS, celery_app
 from common.job_runner import Handler, JobRunner
 from common.jobs import TaskPayload
 from common.recovery import connect_recovery
@@ -17,8 +17,6 @@ from gpu_worker.models import build_residency
 from gpu_worker.residency import Residency
 
 log = logging.getLogger(__name__)
-
-TASK_OPTIONS: dict[str, Any] = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
 
 
 @cache

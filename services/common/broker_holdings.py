@@ -1,0 +1,67 @@
+"""Which jobs the broker still holds a message for: queued in a list, or delivered unacked.
+
+Reads the layout kombu's Redis transport writes (a list per queue and priority step, and the
+`unacked` hash of delivered messages awaiting their ack) so the reconciler can tell a job whose
+message was lost (a Redis restarted empty, a task acked by a failure) from one still waiting.
+"""
+
+import base64
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import redis
+
+_PRIORITY_SEP = "\x06\x16"
+_PRIORITY_STEPS = (0, 3, 6, 9)
+_UNACKED = "unacked"
+_SCAN_CHUNK = 500
+
+
+def _queue_keys(queues: Iterable[str]) -> list[str]:
+    return [
+        q if pri == 0 else f"{q}{_PRIORITY_SEP}{pri}" for q in queues for pri in _PRIORITY_STEPS
+    ]
+
+
+def job_id_of(raw: bytes | str) -> str | None:
+    """The `payload.job_id` a Celery message carries, or None for anything else."""
+    try:
+        message: Any = json.loads(raw)
+        if isinstance(message, list):  # unacked entries are [message, exchange, routing_key]
+            message = message[0]
+        body = message["body"]
+        if message.get("properties", {}).get("body_encoding") == "base64":
+            body = base64.b64decode(body)
+        _args, kwargs, _embed = json.loads(body)
+        payload = kwargs.get("payload") or {}
+        job_id = payload.get("job_id")
+        return str(job_id) if job_id else None
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _list_items(client: redis.Redis, key: str) -> Iterable[bytes]:
+    start = 0
+    while True:
+        chunk = client.lrange(key, start, start + _SCAN_CHUNK - 1)
+        yield from chunk
+        if len(chunk) < _SCAN_CHUNK:
+            return
+        start += _SCAN_CHUNK
+
+
+def held_job_ids(client: redis.Redis, queues: Iterable[str]) -> tuple[set[str], set[str]]:
+    """(job ids waiting in a queue list, job ids delivered to a worker and not yet acked)."""
+    waiting = {
+        job_id
+        for key in _queue_keys(queues)
+        for raw in _list_items(client, key)
+        if (job_id := job_id_of(raw))
+    }
+    delivered = {
+        job_id
+        for _tag, raw in client.hscan_iter(_UNACKED, count=_SCAN_CHUNK)
+        if (job_id := job_id_of(raw))
+    }
+    return waiting, delivered
