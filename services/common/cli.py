@@ -1,7 +1,6 @@
 """The `rehearse` command."""
 
 import argparse
-import logging
 import socket
 import sys
 from pathlib import Path
@@ -37,6 +36,7 @@ def cmd_api(args: argparse.Namespace) -> int:
         factory=True,
         host=args.host or settings.api_host,
         port=args.port or settings.api_port,
+        log_config=None,  # keep configure_logging's handler: redaction, text or JSON
         log_level="info",
         proxy_headers=True,
     )
@@ -45,8 +45,10 @@ def cmd_api(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from common.celery_app import celery_app
+    from common.log_config import take_over_celery_logging
 
     settings = get_settings()
+    take_over_celery_logging(settings.log_format)
     name = settings.worker_name or f"{args.kind}@{socket.gethostname()}"
     if args.kind == "gpu":
         import gpu_worker.tasks  # noqa: F401  registers the tasks
@@ -69,6 +71,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
         "--without-gossip",
         "--without-mingle",
     ]
+    if settings.log_format == "json":
+        argv.insert(0, "--quiet")  # the start-up banner is not a log record
     celery_app.worker_main(argv)
     return 0
 
@@ -160,10 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from common.log_config import configure_logging
+
     args = build_parser().parse_args(argv)
+    # A service's stray output becomes log records; a command's prints stay prints.
+    configure_logging(get_settings().log_format, capture_stray=args.fn in (cmd_api, cmd_worker))
     return args.fn(args)
 
 

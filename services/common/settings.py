@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +23,13 @@ class Settings(BaseSettings):
         description="Redis URL used as Celery broker and for live event streams.",
     )
     db_pool_size: int = Field(8, description="Maximum PostgreSQL connections per process.")
+
+    # logs
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="Log lines of api and workers: `text`, or `json` (one object per line: ts, "
+        "level, logger, message and extras such as job_id).",
+    )
 
     # api
     api_host: str = Field("0.0.0.0", description="Address the api binds to.")
