@@ -9,9 +9,10 @@ from typing import Any
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
-# Query values of token-like parameters (`?access_token=`, `&invite_token=`), Bearer headers and
-# API keys wherever they appear: uvicorn logs every URL with its query string.
+# Query values of token-like parameters (`?access_token=`, `&invite_token=`), Bearer headers,
+# API keys and URL passwords wherever they appear: uvicorn logs every URL with its query string.
 _SECRETS = (
+    (re.compile(r"(\b[a-z][\w+.-]*://[^:/@\s]*:)[^@\s/]+@", re.I), r"\1***@"),
     (re.compile(r"([?&;][\w.-]*(?:token|key|secret|password)=)[^&;\s\"'#]+", re.I), r"\1***"),
     (re.compile(r"(Bearer\s+)[\w.~+/=-]+", re.I), r"\1***"),
     (re.compile(r"\brh_[\w-]{8,}"), "rh_***"),
@@ -31,7 +32,7 @@ _NEVER_EMITTED = {"data"}
 
 
 def redact(text: str) -> str:
-    """The text with token query values, Bearer credentials and API keys masked."""
+    """The text with token query values, Bearer credentials, API keys, URL passwords masked."""
     for pattern, replacement in _SECRETS:
         text = pattern.sub(replacement, text)
     return text
