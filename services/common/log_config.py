@@ -135,6 +135,8 @@ def configure_logging(
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    # One INFO line per request it sends: noise in `rehearse demo` and `models pull`.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.captureWarnings(True)
 
 
