@@ -110,10 +110,7 @@ _output: Any = None  # where records go, chosen once per process (pool children 
 def configure_logging(
     log_format: str, level: int = logging.INFO, capture_stray: bool = False
 ) -> None:
-    """Route every logger (uvicorn's and Celery's included) to one handler on stderr.
-
-    With JSON and `capture_stray`, output written past logging becomes records too.
-    """
+    """Send every logger (uvicorn's, Celery's) to one handler; JSON may take stray output too."""
     global _output
     if _output is None:
         if capture_stray and log_format == "json":
