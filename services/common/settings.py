@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,13 @@ class Settings(BaseSettings):
         2.0,
         description="Seconds to wait for a PostgreSQL connection (pool or connect) before "
         "answering 503 `database_unavailable`.",
+    )
+
+    # logs
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="Log lines of api and workers: `text`, or `json` (one object per line: ts, "
+        "level, logger, message and extras such as job_id).",
     )
 
     # api
