@@ -40,6 +40,16 @@ class Settings(BaseSettings):
     api_host: str = Field("0.0.0.0", description="Address the api binds to.")
     api_port: int = Field(8000, description="Port the api listens on.")
     max_upload_mb: float = Field(25.0, description="Largest accepted upload in MiB (413 above).")
+    max_audio_seconds: int = Field(
+        1800,
+        description="Longest audio accepted for speech to text, in seconds: the api refuses a "
+        "longer stated duration (413), the gpu worker stops decoding past it.",
+    )
+    max_document_chars: int = Field(
+        1_000_000,
+        description="Most characters extracted from one document; ingest fails "
+        "`document_too_large` past it (extraction stops there, bounding memory).",
+    )
     cors_origins: str = Field(
         "", description="Comma-separated origins allowed to call the api from a browser."
     )

@@ -28,6 +28,7 @@ def specs(settings: Settings, device: str) -> list[ModelSpec]:
             compute_type=settings.whisper_compute_type,
             beam_size=settings.whisper_beam_size,
             vad=settings.whisper_vad,
+            max_audio_seconds=settings.max_audio_seconds,
         )
 
     def llm():
