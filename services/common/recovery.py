@@ -12,11 +12,12 @@ import logging
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_ready, worker_shutting_down
+from celery.signals import worker_ready
 
 from common.db import transaction
 from common.dispatch import dispatch, dispatchable
 from common.job_store import requeue_orphans, stranded_jobs
+from common.presence import connect_presence
 from common.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -42,13 +43,7 @@ def connect_recovery(app: Celery) -> None:
     """When this worker is ready: announce it and rescue jobs (connected once)."""
 
     def on_ready(sender: Any = None, **_: Any) -> None:
-        from common.presence import start_presence
-
-        queues = [q.name for q in sender.task_consumer.queues]
-        withdraw = start_presence(app.conf.broker_url, sender.hostname, queues)
-        worker_shutting_down.connect(
-            lambda **_: withdraw(), weak=False, dispatch_uid="rehearse-withdraw-presence"
-        )
         rescue(app, sender.hostname)
 
+    connect_presence(app)
     worker_ready.connect(on_ready, weak=False, dispatch_uid="rehearse-requeue-orphans")
