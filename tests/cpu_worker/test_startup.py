@@ -1,7 +1,11 @@
 """cpu workers load BGE-M3 in every pool process before `/readyz` calls the cpu queue ready."""
 
+import json
 import time
 
+import redis
+
+from common import redis_keys
 from tests.conftest import wait_job
 from tests.readiness import queue_error, wait_ready, wait_readyz
 
@@ -70,3 +74,17 @@ def test_a_model_folder_without_its_heads_is_refused(api_base, cpu_worker, model
 
     assert status == 503 and body["missing"] == ["cpu"]
     assert "sparse_linear.pt" in queue_error(body, "cpu")
+
+
+def test_a_worker_is_ready_only_once_every_pool_process_has_loaded(
+    api_base, cpu_worker, service_urls
+):
+    cpu_worker.restart(CPU_CONCURRENCY="2")
+
+    _, body = wait_readyz(api_base, lambda body: body["queues"]["cpu"]["ready"])
+
+    (name,) = body["queues"]["cpu"]["workers"]
+    with redis.Redis.from_url(service_urls[0]) as client:
+        presence = json.loads(client.get(redis_keys.worker_presence(name)))
+    assert presence["processes"] == presence["loaded"] == 2, presence
+    assert cpu_worker.output().count("BGE-M3 ready in") == 2
