@@ -522,7 +522,7 @@ def test_build_context_leaves_out_secrets_and_local_state():
     # An allow-list: everything out, then the few inputs of the images back in.
     assert rules[0] == "*"
     allowed = {rule[1:].strip("/") for rule in rules if rule.startswith("!")}
-    assert allowed <= {"pyproject.toml", "README.md", "services", "db"}
+    assert allowed <= {"pyproject.toml", "README.md", "services", "db", "requirements/lock.txt"}
 
 
 # -- opt-in: the images, built and run (needs a Docker engine)

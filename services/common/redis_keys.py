@@ -32,3 +32,13 @@ def suspects() -> str:
 
 def reconcile_lock() -> str:
     return f"{PREFIX}:reconcile:lock"
+
+
+def worker_boot_loaded(boot_id: str) -> str:
+    """Set of the pids of one worker start whose models loaded."""
+    return f"{PREFIX}:boot:{boot_id}:loaded"
+
+
+def worker_boot_errors(boot_id: str) -> str:
+    """Hash pid -> reason of one worker start's processes whose models failed to load."""
+    return f"{PREFIX}:boot:{boot_id}:errors"

@@ -145,6 +145,11 @@ class Settings(BaseSettings):
         10.0, description="Seconds edge-tts may take for one piece before the offline fallback."
     )
     embed_model: str = Field("bge-m3", description="BGE-M3 folder under MODELS_DIR.")
+    worker_start_timeout_s: float = Field(
+        300.0,
+        description="Seconds a cpu pool process may take to load its models at start before "
+        "Celery kills and replaces it.",
+    )
     embed_batch_size: int = Field(32, description="Most texts encoded in one BGE-M3 call.")
     embed_batch_wait_ms: int = Field(
         20, description="Longest a lone embed request waits for others to batch with, in ms."

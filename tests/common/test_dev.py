@@ -14,6 +14,7 @@ import pytest
 from common.embedded import unavailable_reason
 from tests import audio
 from tests.conftest import wait_job
+from tests.readiness import wait_ready
 from tests.stack import free_port
 
 
@@ -109,6 +110,8 @@ def test_dev_serves_a_transcription_and_stops_every_child(tmp_path, models_env):
                 "/v1/jobs/transcribe", files={"file": ("a.wav", audio.tone_wav(), "audio/wav")}
             ).json()
             assert wait_job(client, job["id"], timeout=90)["status"] == "succeeded"
+            # Ready once the cpu worker's processes have loaded BGE-M3 as well.
+            wait_ready(f"http://127.0.0.1:{port}", timeout=120)
             ready = client.get("/readyz")
             assert ready.status_code == 200, ready.text
             # The key made from another shell with the env file works against the same stack.
