@@ -39,6 +39,7 @@ def cmd_api(args: argparse.Namespace) -> int:
         port=args.port or settings.api_port,
         log_level="info",
         proxy_headers=True,
+        ws_ping_interval=settings.stream_keepalive_s,  # the WebSocket's keep-alive
     )
     return 0
 
