@@ -9,10 +9,6 @@ def events_stream(job_id: UUID | str) -> str:
     return f"{PREFIX}:events:{job_id}"
 
 
-def events_seq(job_id: UUID | str) -> str:
-    return f"{PREFIX}:seq:{job_id}"
-
-
 def cancel_flag(job_id: UUID | str) -> str:
     return f"{PREFIX}:cancel:{job_id}"
 

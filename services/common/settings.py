@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     cors_origins: str = Field(
         "", description="Comma-separated origins allowed to call the api from a browser."
     )
+    stream_keepalive_s: float = Field(
+        10.0,
+        gt=0,
+        le=15,
+        description="Most seconds a job's event stream stays silent: then the api sends a "
+        "keep-alive (an SSE comment, a WebSocket ping frame) so proxies and clients keep it open.",
+    )
 
     # jobs and queues
     job_time_limit_s: int = Field(
