@@ -71,10 +71,8 @@ def test_the_installed_version_is_the_pinned_one(name):
     assert installed == pinned, f"{name} {installed} installed, {pinned} locked: `make install`"
 
 
-# The lock of commit 3c89902 pins `rehearse @ file:///work/main`, which no other checkout (an
-# image's /app, CI) can meet; `make lock` now leaves the project out. Drop the mark once the lock
-# has been refreshed.
-@pytest.mark.xfail(strict=True, reason="requirements/lock.txt awaits a refresh by `make lock`")
+# A `rehearse @ file:///<checkout>` pin is a constraint no other checkout (an image's /app, CI)
+# can meet: `make lock` leaves the project out.
 def test_the_lock_holds_only_exact_pins_of_published_packages():
     for req in lock_lines():
         assert req.url is None and canonicalize_name(req.name) != SELF, str(req)

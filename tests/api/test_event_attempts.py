@@ -30,7 +30,10 @@ def test_sigkill_mid_chat_streams_a_reset_then_the_rerun(client, gpu_worker, api
                 gpu_worker.kill()  # mid-generation (2000 tokens take seconds)
                 gpu_worker.restart()  # same node name: it reruns the job it died in at once
     done = wait_job(client, job["id"])
-    assert done["status"] == "succeeded" and done["attempts"] == 2, (done["error"], done["attempts"])
+    assert done["status"] == "succeeded" and done["attempts"] == 2, (
+        done["error"],
+        done["attempts"],
+    )
 
     assert_reset_separates_attempts(live, done["result"]["text"])
     assert sse_events(client, job["id"]) == live
