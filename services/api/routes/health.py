@@ -7,8 +7,10 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from common.admission import saturation
 from common.db import transaction
 from common.presence import names_by_queue, presences, queue_readiness
+from common.settings import Settings, get_settings
 from common.task_names import QUEUES
 
 router = APIRouter(tags=["health"])
@@ -20,10 +22,10 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def _postgres() -> bool:
+def _queue_depths(settings: Settings) -> dict[str, dict[str, int]]:
+    """Jobs waiting per queue against its admission limit (also proves PostgreSQL answers)."""
     with transaction() as conn:
-        conn.execute("SELECT 1")
-    return True
+        return {queue: saturation(conn, settings, queue) for queue in QUEUES}
 
 
 @router.get("/readyz", responses={503: {"description": "a dependency or a queue is not ready"}})
@@ -36,7 +38,13 @@ async def readyz(request: Request) -> JSONResponse:
         checks["redis"] = False
         checks["redis_error"] = str(exc)
     try:
-        checks["postgres"] = await asyncio.wait_for(run_in_threadpool(_postgres), 3)
+        depths = await asyncio.wait_for(run_in_threadpool(_queue_depths, get_settings()), 3)
+        checks["postgres"] = True
+        checks["queued"] = depths
+        # Reported, not a reason for 503: a saturated api still serves reads and streams.
+        checks["saturated"] = [
+            q for q, d in depths.items() if d["limit"] and d["queued"] >= d["limit"]
+        ]
     except Exception as exc:
         checks["postgres"] = False
         checks["postgres_error"] = str(exc)
