@@ -41,6 +41,7 @@ class Presence:
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._beat, name="presence", daemon=True)
         self._last_state = "starting"
+        self._unreachable = False
 
     def start(self) -> "Presence":
         self._thread.start()
@@ -70,8 +71,14 @@ class Presence:
                 body = self.body()
                 self.client.set(redis_keys.worker_presence(self.name), json.dumps(body), ex=TTL_S)
                 state = body["state"]
-            except redis.RedisError:
-                log.warning("could not record worker presence", exc_info=True)
+            except redis.RedisError as exc:
+                if not self._unreachable:  # one line per outage, not one per beat
+                    log.warning("could not record worker presence: %s", exc)
+                self._unreachable = True
+            else:
+                if self._unreachable:
+                    log.info("worker presence recorded again")
+                self._unreachable = False
             if state != self._last_state:
                 # The failing process logged its reason; this says what it means for the worker.
                 level = logging.INFO if state == "ready" else logging.ERROR

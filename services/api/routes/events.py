@@ -62,7 +62,7 @@ def _sse(event: dict[str, Any]) -> str:
 
 
 @router.get(
-    "/{job_id}/events",
+    "/{job_id:uuid}/events",
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}, **responses(401, 404, 422)},
 )
@@ -110,7 +110,7 @@ async def _client_gone(websocket: WebSocket) -> None:
         pass  # clients have nothing to say; a message is ignored
 
 
-@router.websocket("/{job_id}/events")
+@router.websocket("/{job_id:uuid}/events")
 async def websocket_events(
     websocket: WebSocket,
     job_id: UUID,
