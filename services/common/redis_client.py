@@ -7,6 +7,9 @@ call it makes (`BLOCK_MS`), and a short connect timeout so an outage is noticed 
 
 import redis
 import redis.asyncio as aioredis
+import redis.asyncio.retry
+import redis.retry
+from redis.backoff import ExponentialWithJitterBackoff
 
 BLOCK_MS = 5_000
 """The longest blocking read any client makes (event streams wait this long per call)."""
@@ -14,6 +17,9 @@ BLOCK_MS = 5_000
 SOCKET_TIMEOUT_S = BLOCK_MS / 1000 + 10.0
 CONNECT_TIMEOUT_S = 3.0
 HEALTH_CHECK_S = 30
+RETRIES = 3
+"""Retries of a command whose connection broke: the first use of a pooled connection after a
+Redis restart fails once ("Connection closed by server") and succeeds on a fresh one."""
 
 
 def _options() -> dict[str, float | int | bool]:
@@ -25,11 +31,17 @@ def _options() -> dict[str, float | int | bool]:
     }
 
 
+def _backoff() -> ExponentialWithJitterBackoff:
+    return ExponentialWithJitterBackoff(base=0.05, cap=1.0)
+
+
 def sync_client(url: str) -> redis.Redis:
     """A blocking client (workers, the api's thread-pool code)."""
-    return redis.Redis.from_url(url, **_options())
+    retry = redis.retry.Retry(_backoff(), RETRIES)
+    return redis.Redis.from_url(url, retry=retry, **_options())
 
 
 def async_client(url: str) -> aioredis.Redis:
     """An asyncio client (the api's streams and health checks)."""
-    return aioredis.Redis.from_url(url, **_options())
+    retry = redis.asyncio.retry.Retry(_backoff(), RETRIES)
+    return aioredis.Redis.from_url(url, retry=retry, **_options())
