@@ -9,6 +9,7 @@ MODELS ?= $(HOME)/.cache/rehearse/models
 PROFILE ?= small
 PORT ?= 8000
 PYTEST_ARGS ?=
+UPGRADE ?=
 
 .PHONY: install dev test lint format env-example lock check-python
 
@@ -34,12 +35,16 @@ dev: install
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Refresh the lock on purpose: re-resolve every extra around requirements/pins.in.
+# Resolve the lock again after pyproject.toml changed, keeping every pin that still fits;
+# `make lock UPGRADE=1` refreshes every package on purpose (around requirements/pins.in). The project
+# itself stays out (the dev extra names it): a `rehearse @ file:///<this checkout>` pin would be
+# a constraint no other checkout, image or CI run can meet.
 lock: check-python
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install pip-tools==7.6.2
-	$(VENV)/bin/pip-compile --quiet --upgrade --extra dev --strip-extras --no-emit-index-url \
-	  --no-emit-find-links -c requirements/pins.in -o $(LOCK) pyproject.toml
+	$(VENV)/bin/pip-compile --quiet $(if $(UPGRADE),--upgrade) --extra dev --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --unsafe-package rehearse --unsafe-package setuptools \
+	  --unsafe-package pip --unsafe-package distribute -c requirements/pins.in -o $(LOCK) pyproject.toml
 
 lint: install
 	$(VENV)/bin/ruff check services tests bench

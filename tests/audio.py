@@ -75,3 +75,34 @@ def corrupt_audio(seconds: float = 2.0) -> bytes:
 def not_audio() -> bytes:
     """Plain text that no demuxer accepts."""
     return b"This is a resume in plain text, not an audio file.\n" * 20
+
+
+def silence_flac(seconds: float, rate: int = 16000) -> bytes:
+    """Digital silence as FLAC: an hour is ~0.7 MB, encoded in about two seconds."""
+    buf = io.BytesIO()
+    step = rate * 10
+    with av.open(buf, "w", format="flac") as out:
+        stream = out.add_stream("flac", rate=rate, layout="mono")
+        for i in range(int(seconds * rate) // step):
+            frame = av.AudioFrame.from_ndarray(
+                np.zeros((1, step), np.int16), format="s16", layout="mono"
+            )
+            frame.sample_rate, frame.pts = rate, i * step
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return buf.getvalue()
+
+
+def live_webm(seconds: float) -> bytes:
+    """Opus in WebM written as a live stream, as browsers record it: no duration is stated."""
+    pcm = (speech_like(seconds, 48000) * 32767).astype(np.int16)
+    buf = io.BytesIO()
+    with av.open(buf, "w", format="webm", options={"live": "1"}) as out:
+        stream = out.add_stream("libopus", rate=48000, layout="mono")
+        frame = av.AudioFrame.from_ndarray(pcm[None, :], format="s16", layout="mono")
+        frame.sample_rate = 48000
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    return buf.getvalue()

@@ -217,8 +217,32 @@ def test_exactly_one_gpu_worker_holds_the_gpu(compose):
     assert device["driver"] == "nvidia" and int(device["count"]) == 1
     assert "gpu" in device["capabilities"]
     assert worker.get("deploy", {}).get("replicas", 1) == 1
-    # A stable node name: the restarted worker re-enqueues the job it died in.
-    assert worker["environment"]["WORKER_NAME"]
+    # gpu@<container hostname> by default, one per container; GPU_WORKER_NAME fixes one per host.
+    assert worker["environment"]["WORKER_NAME"] == ""
+    named = services(compose.config("gpu", GPU_WORKER_NAME="gpu@host2"))["gpu_worker"]
+    assert named["environment"]["WORKER_NAME"] == "gpu@host2"
+
+
+def test_one_gpu_worker_per_gpu_as_operations_md_shows(compose, tmp_path):
+    doc = (ROOT / "docs" / "operations.md").read_text()
+    section = doc.split("## One gpu worker per GPU", 1)[1]
+    override = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    path = tmp_path / "docker-compose.override.yml"
+    path.write_text(
+        override.replace("file: docker-compose.yml", f"file: {ROOT}/docker-compose.yml")
+    )
+    result = compose.run(
+        (ROOT / "docker-compose.yml", path), (), ["config", "--format", "json"], {}
+    )
+    assert result.returncode == 0, result.stderr
+
+    workers = [s for s in services(json.loads(result.stdout)).values() if runs_gpu_worker(s)]
+    assert len(workers) == 2
+    devices = [gpu_devices(w) for w in workers]
+    assert all(len(d) == 1 and len(d[0]["device_ids"]) == 1 for d in devices)
+    assert len({d[0]["device_ids"][0] for d in devices}) == 2
+    names = {w["environment"]["WORKER_NAME"] for w in workers}
+    assert len(names) == 2 and "" not in names
 
 
 def test_the_gpu_worker_command_runs_solo_with_concurrency_1(compose, monkeypatch):
@@ -235,6 +259,7 @@ def test_the_gpu_worker_command_runs_solo_with_concurrency_1(compose, monkeypatc
 
     [argv] = argvs
     assert "--pool=solo" in argv and "--concurrency=1" in argv
+    assert argv[argv.index("-n") + 1] == f"gpu@{socket.gethostname()}"  # WORKER_NAME empty
 
 
 def test_cpu_variant_reserves_no_device_and_runs_engines_on_the_cpu(compose):
@@ -497,7 +522,7 @@ def test_build_context_leaves_out_secrets_and_local_state():
     # An allow-list: everything out, then the few inputs of the images back in.
     assert rules[0] == "*"
     allowed = {rule[1:].strip("/") for rule in rules if rule.startswith("!")}
-    assert allowed <= {"pyproject.toml", "README.md", "services", "db"}
+    assert allowed <= {"pyproject.toml", "README.md", "services", "db", "requirements/lock.txt"}
 
 
 # -- opt-in: the images, built and run (needs a Docker engine)

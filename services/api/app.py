@@ -8,7 +8,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors
-from api.routes import artifacts, documents, events, health, interviews, jobs, search
+from api.routes import artifacts, docs, documents, events, health, interviews, jobs, search
 from common.celery_app import create_celery
 from common.db import close_pool, get_pool
 from common.redis_client import async_client, sync_client
@@ -51,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Voice mock interviews on one small GPU: speech to text, LLM feedback, speech.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served from shipped assets instead of a CDN: routes/docs.py
+        redoc_url=None,
     )
     errors.install(app)
     # Multipart framing adds a little to the file itself.
@@ -72,4 +74,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         search.router,
     ):
         app.include_router(router)
+    docs.install(app)
     return app

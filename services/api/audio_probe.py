@@ -1,11 +1,13 @@
-"""A cheap look at an upload with PyAV before anything is stored or enqueued."""
+"""A cheap look at an audio upload with PyAV before anything is stored or enqueued."""
 
 import io
 from dataclasses import dataclass
 
 import av
+from fastapi import UploadFile
 
 from api.errors import ApiError
+from api.uploads import read_upload, upload_labels
 
 
 @dataclass(frozen=True)
@@ -19,8 +21,12 @@ class AudioInfo:
         return declared or f"audio/{self.container.split(',')[0]}"
 
 
-def probe_audio(data: bytes) -> AudioInfo:
-    """Container and codec of an audio upload; 415 when it is not audio PyAV can read."""
+def probe_audio(data: bytes, max_seconds: float) -> AudioInfo:
+    """Container, codec and stated duration; 415 when not audio, 413 when stated too long.
+
+    A container that states no duration (a browser's live WebM) passes: the gpu worker stops
+    decoding past the limit instead.
+    """
     if not data:
         raise ApiError(415, "unsupported_media_type", "the upload is empty")
     try:
@@ -34,10 +40,21 @@ def probe_audio(data: bytes) -> AudioInfo:
                 duration = container.duration / av.time_base
             elif stream.duration is not None and stream.time_base is not None:
                 duration = float(stream.duration * stream.time_base)
-            return AudioInfo(container.format.name, stream.codec_context.name, duration)
+            info = AudioInfo(container.format.name, stream.codec_context.name, duration)
     except ApiError:
         raise
     except Exception as exc:  # PyAV raises many error types for "not a media file"
         raise ApiError(
             415, "unsupported_media_type", f"the upload is not readable audio: {exc}"
         ) from exc
+    if info.duration is not None and info.duration > max_seconds:
+        message = f"the audio lasts {info.duration:.0f} s; the limit is {max_seconds:g} s"
+        raise ApiError(413, "audio_too_long", message)
+    return info
+
+
+async def read_audio(upload: UploadFile, max_bytes: int, max_seconds: float) -> tuple[bytes, str]:
+    """(bytes, content type) of an audio upload within the size and duration limits."""
+    _, declared = upload_labels(upload, "file")
+    data = await read_upload(upload, max_bytes)
+    return data, probe_audio(data, max_seconds).content_type(declared)

@@ -57,6 +57,9 @@ def create_celery(settings: Settings | None = None) -> Celery:
         worker_send_task_events=False,
         worker_hijack_root_logger=False,
         worker_cancel_long_running_tasks_on_connection_loss=False,
+        # Pool children load their models in `worker_process_init`; Celery kills one that takes
+        # longer than this (default 4 s) to come up, and would replace it forever.
+        worker_proc_alive_timeout=settings.worker_start_timeout_s,
     )
     return app
 

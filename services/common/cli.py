@@ -1,7 +1,6 @@
 """The `rehearse` command."""
 
 import argparse
-import logging
 import socket
 import sys
 from pathlib import Path
@@ -19,11 +18,24 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_create(args: argparse.Namespace) -> int:
-    from common.api_keys import create_key
-    from common.db import transaction
+    import psycopg
+    from psycopg.rows import dict_row
 
-    with transaction() as conn:
-        key_id, key = create_key(conn, args.name)
+    from common.api_keys import create_key
+    from common.log_config import redact
+
+    url = get_settings().database_url
+    try:
+        # One plain connection: a pool would retry for 30 s before saying anything.
+        with psycopg.connect(url, connect_timeout=5, row_factory=dict_row) as conn:
+            key_id, key = create_key(conn, args.name)
+    except psycopg.OperationalError as exc:
+        print(
+            f"error: cannot reach PostgreSQL at {redact(url)} ({str(exc).splitlines()[0]}).\n"
+            "Set DATABASE_URL; beside `rehearse dev`: set -a; . .rehearse/env; set +a",
+            file=sys.stderr,
+        )
+        return 2
     print(f"API key for {args.name} (id {key_id}); store it now, it is not shown again:")
     print(key)
     return 0
@@ -38,16 +50,20 @@ def cmd_api(args: argparse.Namespace) -> int:
         factory=True,
         host=args.host or settings.api_host,
         port=args.port or settings.api_port,
+        log_config=None,  # keep configure_logging's handler: redaction, text or JSON
         log_level="info",
         proxy_headers=True,
+        ws_ping_interval=settings.stream_keepalive_s,  # the WebSocket's keep-alive
     )
     return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from common.celery_app import celery_app
+    from common.log_config import take_over_celery_logging
 
     settings = get_settings()
+    take_over_celery_logging(settings.log_format)
     name = settings.worker_name or f"{args.kind}@{socket.gethostname()}"
     if args.kind == "gpu":
         import gpu_worker.tasks  # noqa: F401  registers the tasks
@@ -70,6 +86,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
         "--without-gossip",
         "--without-mingle",
     ]
+    if settings.log_format == "json":
+        argv.insert(0, "--quiet")  # the start-up banner is not a log record
     celery_app.worker_main(argv)
     return 0
 
@@ -151,10 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
     dev.set_defaults(fn=cmd_dev)
 
     demo = sub.add_parser("demo", help="run one interview turn against a running stack")
-    demo.add_argument("--url", default="http://127.0.0.1:8000")
-    demo.add_argument("--key", required=True, help="an API key (`rehearse dev` prints one)")
+    demo.add_argument(
+        "--url", help="the api (default $REHEARSE_API_URL, else http://127.0.0.1:8000)"
+    )
+    demo.add_argument(
+        "--key", help="an API key (default $REHEARSE_API_KEY; `rehearse dev` prints one)"
+    )
     demo.add_argument("--answer", help="an audio answer (default: a bundled Korean sample)")
-    demo.add_argument("--out", default=".", help="where the spoken next question is saved")
+    demo.add_argument(
+        "--out", default=".", help="file for the spoken next question, or an existing folder"
+    )
     demo.add_argument("--language", choices=["ko", "en"], default="ko")
     demo.add_argument("--timeout", type=float, default=600)
     demo.set_defaults(fn=cmd_demo)
@@ -162,10 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from common.log_config import configure_logging
+
     args = build_parser().parse_args(argv)
+    # A service's stray output becomes log records; a command's prints stay prints.
+    configure_logging(get_settings().log_format, capture_stray=args.fn in (cmd_api, cmd_worker))
     return args.fn(args)
 
 

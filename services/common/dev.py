@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -11,26 +12,51 @@ from contextlib import ExitStack, suppress
 from pathlib import Path
 
 from common.api_keys import create_key, owner_of
+from common.log_config import redact
 from common.migrate import migrate
 from common.settings import get_settings
 
 _STOP_GRACE_S = 10.0
+_SERVER_URLS = ("DATABASE_URL", "REDIS_URL")
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The NAME=value lines of an env file written by write_env_file (empty if none)."""
+    if not path.is_file():
+        return {}
+    lines = [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
+    return dict(shlex.split(line)[0].split("=", 1) for line in lines)
+
+
+def write_env_file(path: Path, values: dict[str, str]) -> None:
+    """A file a shell loads with `set -a; . FILE; set +a`; only its owner may read it."""
+    header = "# rehearse dev: valid while it runs; rewritten at each start.\n"
+    path.write_text(header + "".join(f"{k}={shlex.quote(v)}\n" for k, v in values.items()))
+    path.chmod(0o600)
+
+
+def _own_urls_dropped(env: dict[str, str], data_dir: Path) -> None:
+    """Forget server URLs that an earlier run of this data folder wrote: they are dead now."""
+    earlier = read_env_file(data_dir / "env")
+    for name in _SERVER_URLS:
+        if name in env and env[name] == earlier.get(name):
+            del env[name]
 
 
 def _start_servers(stack: ExitStack, data_dir: Path, env: dict[str, str]) -> None:
     """Embedded Redis and PostgreSQL unless REDIS_URL / DATABASE_URL point elsewhere."""
-    if "REDIS_URL" in os.environ and "DATABASE_URL" in os.environ:
+    if "REDIS_URL" in env and "DATABASE_URL" in env:
         return
     from common.embedded import EmbeddedPostgres, EmbeddedRedis, unavailable_reason
 
     reason = unavailable_reason()
     if reason:
         raise SystemExit(f"embedded servers unavailable ({reason}); set REDIS_URL and DATABASE_URL")
-    if "REDIS_URL" not in os.environ:
+    if "REDIS_URL" not in env:
         redis_server = EmbeddedRedis(data_dir / "redis", appendonly=True)
         env["REDIS_URL"] = redis_server.start()
         stack.callback(redis_server.stop)
-    if "DATABASE_URL" not in os.environ:
+    if "DATABASE_URL" not in env:
         postgres = EmbeddedPostgres(data_dir / "postgres")
         env["DATABASE_URL"] = postgres.start()
         stack.callback(postgres.stop)
@@ -106,6 +132,22 @@ def _wait_listening(port: int, procs: list[subprocess.Popen], timeout: float = 6
     raise SystemExit(f"the api did not answer on port {port} within {timeout:.0f} s")
 
 
+def _announce_env(data_dir: Path, env: dict[str, str], key: str, port: int) -> None:
+    """Say where the servers are, and how another shell reaches them (`rehearse keys create`)."""
+    path = data_dir / "env"
+    values = {name: env[name] for name in _SERVER_URLS}
+    values |= {"REHEARSE_API_URL": f"http://127.0.0.1:{port}", "REHEARSE_API_KEY": key}
+    write_env_file(path, values)
+    for name in _SERVER_URLS:
+        print(f"{name}={redact(env[name])}")
+    shown = os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
+    print(
+        f"In another shell, these (and the key) are one line away:\n"
+        f"  set -a; . {shown}; set +a\n  rehearse keys create NAME",
+        flush=True,
+    )
+
+
 def run_dev(port: int, models: str | None, data_dir: Path, pull_profile: str | None = None) -> int:
     """Start servers, migrate, start api + gpu worker + cpu worker; stop all on SIGINT/SIGTERM."""
     data_dir = data_dir.resolve()
@@ -121,6 +163,7 @@ def run_dev(port: int, models: str | None, data_dir: Path, pull_profile: str | N
     with ExitStack() as stack:
         env = dict(os.environ)
         env.update(_models_env(models, data_dir, pull_profile))
+        _own_urls_dropped(env, data_dir)
         _start_servers(stack, data_dir, env)
         env["API_PORT"] = str(port)
         migrate(env["DATABASE_URL"])
@@ -132,6 +175,7 @@ def run_dev(port: int, models: str | None, data_dir: Path, pull_profile: str | N
         _wait_listening(port, procs)
         print(f"API key: {key}", flush=True)
         print(f"Listening on http://127.0.0.1:{port}", flush=True)
+        _announce_env(data_dir, env, key, port)
         while not stopping["signal"]:
             if any(p.poll() is not None for p in procs):
                 print("a service exited; stopping the stack", file=sys.stderr, flush=True)

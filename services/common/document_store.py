@@ -35,16 +35,27 @@ def insert_document(
     conn: psycopg.Connection,
     owner_id: UUID,
     collection: str,
-    text: str,
+    text: str | None,
     content_type: str,
     title: str | None = None,
     filename: str | None = None,
+    source_artifact_id: UUID | None = None,
 ) -> dict[str, Any]:
-    """Insert a pending document with its extracted text; returns its id and created_at."""
+    """Insert a pending document: its text, or the uploaded file its ingest job extracts."""
     return conn.execute(
         "INSERT INTO documents (owner_id, collection, title, filename, content_type, text,"
-        " char_count) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id, created_at",
-        (owner_id, collection, title, filename, content_type, text, len(text)),
+        " char_count, source_artifact_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        " RETURNING id, created_at",
+        (
+            owner_id,
+            collection,
+            title,
+            filename,
+            content_type,
+            text,
+            len(text or ""),
+            source_artifact_id,
+        ),
     ).fetchone()
 
 
@@ -55,8 +66,8 @@ def set_document_job(conn: psycopg.Connection, document_id: UUID, job_id: UUID) 
 
 def public_status(row: Mapping[str, Any]) -> str:
     """`queued`, `processing`, `ready`, `failed` or `canceled`."""
-    if row["stored_status"] == "ready":
-        return "ready"
+    if row["stored_status"] != "pending":
+        return row["stored_status"]
     return _STATUS_OF_JOB.get(row["job_status"] or "queued", row["job_status"])
 
 
@@ -90,20 +101,29 @@ def delete_document(conn: psycopg.Connection, document_id: UUID, owner_id: UUID)
     return row is not None
 
 
-def document_text(conn: psycopg.Connection, document_id: UUID, owner_id: UUID) -> str | None:
-    """The extracted text the ingest job chunks; None once the document was deleted."""
-    row = conn.execute(
-        "SELECT text FROM documents WHERE id = %s AND owner_id = %s", (document_id, owner_id)
+def document_source(
+    conn: psycopg.Connection, document_id: UUID, owner_id: UUID
+) -> dict[str, Any] | None:
+    """What the ingest job reads: `text`, or else `source_artifact_id`, `filename` and
+    `content_type` of the upload to extract; None once the document was deleted."""
+    return conn.execute(
+        "SELECT text, source_artifact_id, filename, content_type FROM documents"
+        " WHERE id = %s AND owner_id = %s",
+        (document_id, owner_id),
     ).fetchone()
-    return None if row is None else row["text"]
 
 
 def store_chunks(
-    conn: psycopg.Connection, document_id: UUID, job_id: UUID, chunks: Sequence[Mapping[str, Any]]
+    conn: psycopg.Connection,
+    document_id: UUID,
+    job_id: UUID,
+    chunks: Sequence[Mapping[str, Any]],
+    text: str | None = None,
 ) -> bool:
     """Replace the document's chunks and mark it ready; False if it was deleted meanwhile.
 
-    Each chunk maps position, text, token_count, start_char, end_char, dense and sparse.
+    Each chunk maps position, text, token_count, start_char, end_char, dense and sparse;
+    `text`, when given, is the extracted text the chunks' offsets point into.
     """
     # The row lock orders this against a concurrent DELETE: no chunk outlives its document.
     doc = conn.execute(
@@ -130,8 +150,8 @@ def store_chunks(
                 )
             )
     conn.execute(
-        "UPDATE documents SET status = 'ready', chunk_count = %s, job_id = %s, ready_at = now()"
-        " WHERE id = %s",
-        (len(chunks), job_id, document_id),
+        "UPDATE documents SET status = 'ready', chunk_count = %s, job_id = %s, ready_at = now(),"
+        " text = coalesce(%s, text), char_count = coalesce(%s, char_count) WHERE id = %s",
+        (len(chunks), job_id, text, text and len(text), document_id),
     )
     return True

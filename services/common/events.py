@@ -1,6 +1,13 @@
-"""Job events on Redis Streams: workers append, the api replays from the first event."""
+"""Job events on Redis Streams: workers append, the api replays them from any `seq` on.
+
+Each event is one stream entry whose id is `<seq>-0`, so a reader resumes after the last `seq`
+it saw with a plain `XREAD` from that id. Every event carries the `attempt` that published it
+(0 for the api's own `queued` and `canceled`); a worker starting attempt N ≥ 2 first appends
+`{"type": "reset", "attempt": N}`, and a replay keeps earlier attempts' events before it.
+"""
 
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 from uuid import UUID
@@ -10,42 +17,66 @@ import redis.asyncio as aioredis
 
 from common import redis_client, redis_keys
 
-# INCR and XADD in one script so `seq` follows stream order even with several writers.
+# The next seq follows the stream's last entry, in one script, so `seq` follows stream order
+# with several writers and cannot drift from the entry ids (there is no second key to lose).
 _APPEND = """
-local seq = redis.call('INCR', KEYS[1])
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local seq = 1
+if #last > 0 then seq = tonumber(string.match(last[1][1], '^(%d+)')) + 1 end
+redis.call('XADD', KEYS[1], seq .. '-0', 'seq', seq, 'event', ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('XADD', KEYS[2], '*', 'seq', seq, 'event', ARGV[1])
-redis.call('EXPIRE', KEYS[2], ARGV[2])
 return seq
 """
 
 TERMINAL = "done"
+RESET = "reset"
 
 
-def publish(client: redis.Redis, job_id: UUID | str, type_: str, ttl_s: int, **fields: Any) -> int:
-    """Append `{"type": type_, **fields}` to the job's stream; returns its `seq`."""
-    body = json.dumps({"type": type_, **fields}, ensure_ascii=False, default=str)
-    keys = [redis_keys.events_seq(job_id), redis_keys.events_stream(job_id)]
-    return int(client.eval(_APPEND, 2, *keys, body, ttl_s))
+def publish(
+    client: redis.Redis,
+    job_id: UUID | str,
+    type_: str,
+    ttl_s: int,
+    attempt: int = 0,
+    **fields: Any,
+) -> int:
+    """Append `{"type": type_, "attempt": attempt, **fields}` to the job's stream; its `seq`."""
+    body = json.dumps(
+        {"type": type_, "attempt": attempt, **fields}, ensure_ascii=False, default=str
+    )
+    return int(client.eval(_APPEND, 1, redis_keys.events_stream(job_id), body, ttl_s))
 
 
 def decode(fields: dict[bytes | str, bytes | str]) -> dict[str, Any]:
-    """One stream entry as the event clients see: `{"seq", "type", ...}`."""
+    """One stream entry as the event clients see: `{"seq", "type", "attempt", ...}`."""
     norm = {(k.decode() if isinstance(k, bytes) else k): v for k, v in fields.items()}
     raw = norm["event"]
     return {"seq": int(norm["seq"]), **json.loads(raw.decode() if isinstance(raw, bytes) else raw)}
 
 
+async def last_event(client: aioredis.Redis, job_id: UUID | str) -> dict[str, Any] | None:
+    """The newest event of the job's stream; None when there is no stream (never or expired)."""
+    entries = await client.xrevrange(redis_keys.events_stream(job_id), count=1)
+    return decode(entries[0][1]) if entries else None
+
+
 async def follow(
-    client: aioredis.Redis, job_id: UUID | str, block_ms: int = redis_client.BLOCK_MS
+    client: aioredis.Redis, job_id: UUID | str, after: int = 0, idle_s: float = 10.0
 ) -> AsyncIterator[dict[str, Any] | None]:
-    """Every event of a job from the first, ending after `done`; yields None on each idle wait."""
+    """The job's events with `seq > after`, ending after `done`; None after each `idle_s`
+    without one (the caller's moment for a keep-alive)."""
     stream = redis_keys.events_stream(job_id)
-    last_id = "0-0"
+    last_id = f"{after}-0"
+    quiet_since = time.monotonic()
     while True:
+        left_s = idle_s - (time.monotonic() - quiet_since)
+        # Never past BLOCK_MS (the client's socket timeout allows that much); never 0 (forever).
+        block_ms = max(1, min(redis_client.BLOCK_MS, int(left_s * 1000)))
         reply = await client.xread({stream: last_id}, block=block_ms, count=100)
         if not reply:
-            yield None
+            if time.monotonic() - quiet_since >= idle_s:
+                quiet_since = time.monotonic()
+                yield None
             continue
         for entry_id, fields in reply[0][1]:
             last_id = entry_id
@@ -53,3 +84,4 @@ async def follow(
             yield event
             if event["type"] == TERMINAL:
                 return
+        quiet_since = time.monotonic()

@@ -6,16 +6,21 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from common.storable import Contract
+
 PROMPT_VERSION = "v1"
 
 Language = Literal["ko", "en"]
 
+# A resume or posting longer than this is refused: at submit as text, at extraction as a file.
+SOURCE_MAX_CHARS = 200_000
 
-class InterviewCreate(BaseModel):
+
+class InterviewCreate(Contract):
     """Start an interview from a resume and a job posting (text)."""
 
-    resume: str = Field(..., min_length=1, max_length=200_000)
-    job_posting: str = Field(..., min_length=1, max_length=200_000)
+    resume: str = Field(..., min_length=1, max_length=SOURCE_MAX_CHARS)
+    job_posting: str = Field(..., min_length=1, max_length=SOURCE_MAX_CHARS)
     language: Language = "ko"
     role: str | None = Field(None, max_length=200, description="e.g. `backend engineer`")
     persona: str | None = Field(None, max_length=500, description="The interviewer's manner.")
@@ -63,11 +68,11 @@ class InterviewPublic(BaseModel):
     turns: list[TurnPublic]
 
 
-class StartParams(BaseModel):
+class StartParams(Contract):
     interview_id: UUID
 
 
-class TurnParams(BaseModel):
+class TurnParams(Contract):
     interview_id: UUID
     turn_id: UUID
     number: int
@@ -75,7 +80,7 @@ class TurnParams(BaseModel):
     answer_artifact_id: UUID
 
 
-class ReportParams(BaseModel):
+class ReportParams(Contract):
     interview_id: UUID
 
 

@@ -32,6 +32,25 @@ def create_interview(
     ).fetchone()
 
 
+def attach_uploads(
+    conn: psycopg.Connection, interview_id: UUID, artifacts: dict[str, UUID]
+) -> None:
+    """Record uploaded `resume`/`job_posting` files whose text the start job extracts."""
+    for field, artifact_id in artifacts.items():
+        column = {"resume": "resume_artifact_id", "job_posting": "job_posting_artifact_id"}[field]
+        conn.execute(
+            f"UPDATE interviews SET {column} = %s WHERE id = %s", (artifact_id, interview_id)
+        )
+
+
+def set_texts(conn: psycopg.Connection, interview_id: UUID, resume: str, posting: str) -> None:
+    """Store the cleaned (and, for uploads, extracted) texts the interview runs on."""
+    conn.execute(
+        "UPDATE interviews SET resume_text = %s, job_posting_text = %s WHERE id = %s",
+        (resume, posting, interview_id),
+    )
+
+
 def get_interview(
     conn: psycopg.Connection, interview_id: UUID, owner_id: UUID | None = None, lock: bool = False
 ) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from common import events, redis_keys
 from common.db import transaction
 from common.errors import JobCanceled, JobError
+from common.event_publisher import EventPublisher
 from common.job_store import add_timings, claim_job, continue_job, finish_job
 from common.jobs import JobStatus
 from common.leases import Leases
@@ -54,13 +55,20 @@ class JobRunner:
         self.worker = worker
         self.redis = client or sync_client(settings.redis_url)
         self.leases = Leases(self.redis, worker)
+        self.publisher = EventPublisher(self.redis, settings.event_ttl_s)
+        # The attempt each job in hand runs as (threads of the cpu batcher run several at once).
+        self._attempts: dict[str, int] = {}
 
     def emit(self, job_id: UUID | str, type_: str, **fields: Any) -> None:
-        """Publish an event; a Redis outage loses live progress, never the job's record."""
-        try:
-            events.publish(self.redis, job_id, type_, self.settings.event_ttl_s, **fields)
-        except redis.RedisError:
-            log.warning("could not publish %s event of job %s", type_, job_id, exc_info=True)
+        """Publish an event of the job's current attempt; Redis down loses it, never the job."""
+        attempt = self._attempts.get(str(job_id), 0)
+        self.publisher.publish(job_id, type_, attempt, **fields)
+
+    def _attempt_of(self, job: dict[str, Any] | None) -> dict[str, Any] | None:
+        """Remember which attempt this delivery runs, for its events."""
+        if job is not None:
+            self._attempts[str(job["id"])] = job["attempts"]
+        return job
 
     def canceled_probe(self, job_id: UUID, deadline: float) -> Callable[[], bool]:
         """A cheap `is_canceled()`: Redis is asked at most every 50 ms; the deadline always."""
@@ -85,18 +93,22 @@ class JobRunner:
         if job is None:
             log.info("job %s already finished; delivery ignored", job_id)
             return None
+        self._attempt_of(job)
+        if job["attempts"] >= 2:
+            # Clients drop what earlier attempts streamed (tokens, segments) before the rerun's.
+            self.emit(job_id, events.RESET)
         if job["attempts"] > self.settings.max_attempts:
             error = JobError("worker_lost", f"the worker died {job['attempts'] - 1} times on it")
             self._finish(job_id, Outcome(JobStatus.failed, None, error.as_dict(), {}))
             return None
-        self.emit(job_id, "status", status=JobStatus.running.value, attempt=job["attempts"])
+        self.emit(job_id, "status", status=JobStatus.running.value)
         return job
 
     def resume(self, job_id: UUID, attempt: int | None) -> dict[str, Any] | None:
         """A running job handed on by an earlier step of this attempt; None once it has
         finished or a later attempt (sent again by the reconciler) has taken it over."""
         with transaction() as conn:
-            return continue_job(conn, job_id, self.worker, attempt)
+            return self._attempt_of(continue_job(conn, job_id, self.worker, attempt))
 
     def execute(self, job: dict[str, Any], handler: Handler) -> "Outcome":
         """Run a handler, mapping every way it can end to a status and an error body."""
@@ -135,11 +147,14 @@ class JobRunner:
 
     def run(self, job_id: UUID, handler: Handler) -> JobStatus | None:
         """Run one delivery of a single-step job; None when it had already finished."""
-        job = self.begin(job_id)
-        if job is None:
-            return None
-        with self.leases.hold(job_id):
-            return self._finish(job_id, self.execute(job, handler))
+        try:
+            job = self.begin(job_id)
+            if job is None:
+                return None
+            with self.leases.hold(job_id):
+                return self._finish(job_id, self.execute(job, handler))
+        finally:
+            self._attempts.pop(str(job_id), None)
 
     def run_step(
         self,
@@ -159,6 +174,7 @@ class JobRunner:
         """
         job = self.begin(job_id) if first else self.resume(job_id, (state or {}).get(ATTEMPT_KEY))
         if job is None:
+            self._attempts.pop(str(job_id), None)
             return None
         with self.leases.hold(job_id):
             return self._step(job, stage, handler, last=last)
@@ -174,12 +190,14 @@ class JobRunner:
             with transaction() as conn:
                 add_timings(conn, job_id, outcome.timings)
             self.emit(job_id, "stage", stage=stage, state="done")
+            self._attempts.pop(str(job_id), None)  # the next step (maybe elsewhere) resumes it
             if isinstance(outcome.result, dict):
                 return {**outcome.result, ATTEMPT_KEY: job["attempts"]}
             return outcome.result
         state = "done" if outcome.status is JobStatus.succeeded else outcome.status.value
         self.emit(job_id, "stage", stage=stage, state=state)
         self._finish(job_id, outcome)
+        self._attempts.pop(str(job_id), None)
         return None
 
     def _finish(self, job_id: UUID, outcome: "Outcome") -> JobStatus | None:

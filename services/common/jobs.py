@@ -7,6 +7,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.languages import WhisperLanguage
+from common.storable import Contract
+
 
 class JobStatus(StrEnum):
     queued = "queued"
@@ -31,11 +34,13 @@ class JobKind(StrEnum):
     ingest = "ingest"
 
 
-class TranscribeParams(BaseModel):
+class TranscribeParams(Contract):
     """Parameters of a transcription; the audio itself is an artifact."""
 
     audio_artifact_id: UUID
-    language: str | None = Field(None, description="ISO code such as `ko`; detected if absent.")
+    language: WhisperLanguage | None = Field(
+        None, description="Whisper's language code such as `ko`; detected if absent."
+    )
     vad: bool | None = Field(
         None, description="Skip silence with the VAD; server default if absent."
     )
@@ -43,12 +48,12 @@ class TranscribeParams(BaseModel):
     temperature: float = Field(0.0, ge=0.0, le=1.0)
 
 
-class ChatMessage(BaseModel):
+class ChatMessage(Contract):
     role: Literal["system", "user", "assistant"]
     content: str
 
 
-class ChatParams(BaseModel):
+class ChatParams(Contract):
     """An LLM chat completion, optionally constrained to a JSON schema."""
 
     messages: list[ChatMessage] = Field(..., min_length=1)
@@ -62,13 +67,13 @@ class ChatParams(BaseModel):
     )
 
 
-class EmbedParams(BaseModel):
+class EmbedParams(Contract):
     """Texts to embed with BGE-M3: dense 1024-d plus sparse lexical weights."""
 
     texts: list[str] = Field(..., min_length=1, max_length=256)
 
 
-class SpeakParams(BaseModel):
+class SpeakParams(Contract):
     """Text to speech; `voice` is an edge-tts voice name such as `ko-KR-SunHiNeural`."""
 
     text: str = Field(..., min_length=1, max_length=5000)
@@ -76,13 +81,13 @@ class SpeakParams(BaseModel):
     format: Literal["mp3", "wav"] = "mp3"
 
 
-class IngestParams(BaseModel):
-    """Chunk, embed and store a document whose extracted text the api already saved."""
+class IngestParams(Contract):
+    """Extract (an uploaded file), chunk, embed and store a document the api recorded."""
 
     document_id: UUID
 
 
-class EmbedQueryParams(BaseModel):
+class EmbedQueryParams(Contract):
     """One search query to embed synchronously (no job row: the caller waits on the result)."""
 
     text: str = Field(..., min_length=1, max_length=4000)
@@ -121,7 +126,7 @@ class JobPublic(BaseModel):
     timings: dict[str, Any] = Field(default_factory=dict)
 
 
-class TaskPayload(BaseModel):
+class TaskPayload(Contract):
     """The whole body of a Celery message: ids, never blobs."""
 
     job_id: UUID

@@ -2,57 +2,152 @@
 
 A solo worker cannot answer Celery's `inspect` while it runs a job (its event loop is blocked),
 which would make `/readyz` fail for minutes during every long transcription or generation.
+The key exists from the worker's start until it stops (or TTL_S after it died); its body says
+whether the worker is ready: consuming, with every pool process's models loaded.
 """
 
 import contextlib
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
 
 import redis
+from celery import Celery
+from celery.signals import worker_init, worker_ready, worker_shutting_down
 
-from common import redis_keys
-from common.redis_client import sync_client
+from common import redis_keys, worker_boot
+from common.redis_client import CONNECT_TIMEOUT_S, sync_client
+from common.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-INTERVAL_S = 10
-TTL_S = 30
+INTERVAL_S = 5
+TTL_S = 15
+"""A worker gone without withdrawing (killed) drops out of `/readyz` within this."""
+STARTING_POLL_S = 0.5
+"""While processes load, the beat looks this often, so readiness shows as soon as it holds."""
 
 
-def _beat(client: redis.Redis, name: str, body: str, stop: threading.Event) -> None:
-    while not stop.is_set():
-        try:
-            client.set(redis_keys.worker_presence(name), body, ex=TTL_S)
-        except redis.RedisError:
-            log.warning("could not record worker presence", exc_info=True)
-        stop.wait(INTERVAL_S)
+class Presence:
+    """One worker's presence key, written by a thread until `withdraw()`."""
 
+    def __init__(self, name: str, queues: list[str], processes: int, boot_id: str) -> None:
+        self.client = sync_client(get_settings().redis_url)
+        self.name, self.queues, self.processes, self.boot_id = name, queues, processes, boot_id
+        self.consuming = False
+        self._stopped = False
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="presence", daemon=True)
+        self._last_state = "starting"
 
-def start_presence(redis_url: str, name: str, queues: list[str]) -> Callable[[], None]:
-    """Announce this worker every 10 s; returns the function that withdraws it at once."""
-    client = sync_client(redis_url)
-    stop = threading.Event()
-    body = json.dumps({"name": name, "queues": queues})
-    threading.Thread(target=_beat, args=(client, name, body, stop), daemon=True).start()
+    def start(self) -> "Presence":
+        self._thread.start()
+        return self
 
-    def withdraw() -> None:
-        stop.set()
+    def body(self) -> dict[str, Any]:
+        """This worker's state now, from its processes' reports."""
+        loaded, errors = worker_boot.progress(self.client, self.boot_id)
+        worker_boot.renew(self.client, self.boot_id)
+        error = "; ".join(sorted(set(errors.values()))) or None
+        ready = self.consuming and error is None and loaded >= self.processes
+        state = "ready" if ready else "failed" if error else "starting"
+        return {
+            "name": self.name,
+            "queues": self.queues,
+            "ready": ready,
+            "state": state,
+            "processes": self.processes,
+            "loaded": loaded,
+            "error": error,
+        }
+
+    def _beat(self) -> None:
+        while not self._stopped:
+            state = self._last_state
+            try:
+                body = self.body()
+                self.client.set(redis_keys.worker_presence(self.name), json.dumps(body), ex=TTL_S)
+                state = body["state"]
+            except redis.RedisError:
+                log.warning("could not record worker presence", exc_info=True)
+            if state != self._last_state:
+                # The failing process logged its reason; this says what it means for the worker.
+                level = logging.INFO if state == "ready" else logging.ERROR
+                log.log(level, "worker %s: %s (%d processes)", self.name, state, self.processes)
+                self._last_state = state
+            self._wake.wait(STARTING_POLL_S if state == "starting" else INTERVAL_S)
+            self._wake.clear()
+
+    def mark_consuming(self) -> None:
+        """Celery's consumer runs: ready as soon as every process has loaded."""
+        self.consuming = True
+        self._wake.set()
+
+    def withdraw(self) -> None:
+        """Stop the beat, then delete the key (no beat in flight can write it back)."""
+        self._stopped = True
+        self._wake.set()
+        self._thread.join(CONNECT_TIMEOUT_S * 2)
         with contextlib.suppress(redis.RedisError):
-            client.delete(redis_keys.worker_presence(name))
+            self.client.delete(redis_keys.worker_presence(self.name))
+            worker_boot.forget(self.client, self.boot_id)
 
-    return withdraw
+
+def connect_presence(app: Celery) -> None:
+    """Announce this worker from its start to its shutdown (connected once per process)."""
+    current: list[Presence] = []
+
+    def on_init(sender: Any, **_: Any) -> None:
+        queues = sorted(sender.app.amqp.queues.consume_from)
+        boot_id = worker_boot.begin(queues)  # before the pool forks: children inherit it
+        current.append(Presence(sender.hostname, queues, sender.concurrency, boot_id).start())
+
+    def on_ready(**_: Any) -> None:
+        for presence in current:
+            presence.mark_consuming()
+
+    def on_shutting_down(**_: Any) -> None:
+        while current:
+            current.pop().withdraw()
+
+    worker_init.connect(on_init, weak=False, dispatch_uid="rehearse-presence-start")
+    worker_ready.connect(on_ready, weak=False, dispatch_uid="rehearse-presence-ready")
+    worker_shutting_down.connect(
+        on_shutting_down, weak=False, dispatch_uid="rehearse-presence-withdraw"
+    )
+
+
+async def presences(client: Any) -> list[dict[str, Any]]:
+    """Every live worker's presence body (async Redis client)."""
+    keys = [key async for key in client.scan_iter(match=redis_keys.worker_presence("*"), count=100)]
+    raws = await client.mget(keys) if keys else []
+    return [json.loads(raw) for raw in raws if raw]
+
+
+def names_by_queue(workers: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Worker names per queue they consume."""
+    by_queue: dict[str, list[str]] = {}
+    for worker in workers:
+        for queue in worker["queues"]:
+            by_queue.setdefault(queue, []).append(worker["name"])
+    return by_queue
 
 
 async def workers_by_queue(client: Any) -> dict[str, list[str]]:
-    """Live workers per queue, from their presence keys (async Redis client)."""
-    by_queue: dict[str, list[str]] = {}
-    async for key in client.scan_iter(match=redis_keys.worker_presence("*"), count=100):
-        raw = await client.get(key)
-        if raw:
-            worker = json.loads(raw)
-            for queue in worker["queues"]:
-                by_queue.setdefault(queue, []).append(worker["name"])
-    return by_queue
+    """Live workers per queue, ready or not, from their presence keys (async Redis client)."""
+    return names_by_queue(await presences(client))
+
+
+def queue_readiness(workers: list[dict[str, Any]], queues: Iterable[str]) -> dict[str, Any]:
+    """Per queue: ready workers, those still loading, and why the failed ones are not ready."""
+    states: dict[str, Any] = {}
+    for queue in queues:
+        present = [w for w in workers if queue in w["queues"]]
+        ready = sorted(w["name"] for w in present if w.get("ready"))
+        errors = {w["name"]: w["error"] for w in present if w.get("error")}
+        starting = sorted(w["name"] for w in present if not w.get("ready") and not w.get("error"))
+        states[queue] = {"ready": bool(ready), "workers": ready, "starting": starting}
+        states[queue]["errors"] = errors
+    return states

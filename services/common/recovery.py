@@ -17,6 +17,7 @@ from celery.signals import worker_ready, worker_shutting_down
 from common.db import transaction
 from common.dispatch import dispatch, dispatchable
 from common.job_store import requeue_orphans
+from common.presence import connect_presence
 from common.reconciler import Reconciler
 from common.settings import get_settings
 
@@ -42,17 +43,11 @@ def connect_recovery(app: Celery) -> None:
     """When this worker is ready: announce it and rescue jobs (connected once)."""
 
     def on_ready(sender: Any = None, **_: Any) -> None:
-        from common.presence import start_presence
-
-        queues = [q.name for q in sender.task_consumer.queues]
-        withdraw = start_presence(app.conf.broker_url, sender.hostname, queues)
-        worker_shutting_down.connect(
-            lambda **_: withdraw(), weak=False, dispatch_uid="rehearse-withdraw-presence"
-        )
         rescue(app, sender.hostname)
         reconciler = Reconciler(get_settings(), sender.hostname).start()
         worker_shutting_down.connect(
             lambda **_: reconciler.stop(), weak=False, dispatch_uid="rehearse-stop-reconciler"
         )
 
+    connect_presence(app)
     worker_ready.connect(on_ready, weak=False, dispatch_uid="rehearse-requeue-orphans")

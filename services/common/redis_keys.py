@@ -9,10 +9,6 @@ def events_stream(job_id: UUID | str) -> str:
     return f"{PREFIX}:events:{job_id}"
 
 
-def events_seq(job_id: UUID | str) -> str:
-    return f"{PREFIX}:seq:{job_id}"
-
-
 def cancel_flag(job_id: UUID | str) -> str:
     return f"{PREFIX}:cancel:{job_id}"
 
@@ -32,3 +28,13 @@ def suspects() -> str:
 
 def reconcile_lock() -> str:
     return f"{PREFIX}:reconcile:lock"
+
+
+def worker_boot_loaded(boot_id: str) -> str:
+    """Set of the pids of one worker start whose models loaded."""
+    return f"{PREFIX}:boot:{boot_id}:loaded"
+
+
+def worker_boot_errors(boot_id: str) -> str:
+    """Hash pid -> reason of one worker start's processes whose models failed to load."""
+    return f"{PREFIX}:boot:{boot_id}:errors"

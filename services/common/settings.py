@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,12 +29,36 @@ class Settings(BaseSettings):
         "answering 503 `database_unavailable`.",
     )
 
+    # logs
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="Log lines of api and workers: `text`, or `json` (one object per line: ts, "
+        "level, logger, message and extras such as job_id).",
+    )
+
     # api
     api_host: str = Field("0.0.0.0", description="Address the api binds to.")
     api_port: int = Field(8000, description="Port the api listens on.")
     max_upload_mb: float = Field(25.0, description="Largest accepted upload in MiB (413 above).")
+    max_audio_seconds: int = Field(
+        1800,
+        description="Longest audio accepted for speech to text, in seconds: the api refuses a "
+        "longer stated duration (413), the gpu worker stops decoding past it.",
+    )
+    max_document_chars: int = Field(
+        1_000_000,
+        description="Most characters extracted from one document; ingest fails "
+        "`document_too_large` past it (extraction stops there, bounding memory).",
+    )
     cors_origins: str = Field(
         "", description="Comma-separated origins allowed to call the api from a browser."
+    )
+    stream_keepalive_s: float = Field(
+        10.0,
+        gt=0,
+        le=15,
+        description="Most seconds a job's event stream stays silent: then the api sends a "
+        "keep-alive (an SSE comment, a WebSocket ping frame) so proxies and clients keep it open.",
     )
 
     # jobs and queues
@@ -139,6 +164,11 @@ class Settings(BaseSettings):
         10.0, description="Seconds edge-tts may take for one piece before the offline fallback."
     )
     embed_model: str = Field("bge-m3", description="BGE-M3 folder under MODELS_DIR.")
+    worker_start_timeout_s: float = Field(
+        300.0,
+        description="Seconds a cpu pool process may take to load its models at start before "
+        "Celery kills and replaces it.",
+    )
     embed_batch_size: int = Field(32, description="Most texts encoded in one BGE-M3 call.")
     embed_batch_wait_ms: int = Field(
         20, description="Longest a lone embed request waits for others to batch with, in ms."

@@ -38,8 +38,9 @@ REDIS_MAXMEMORY=1gb
 # Host address API_PORT is published on (127.0.0.1 behind a reverse proxy on the same host).
 API_BIND=0.0.0.0
 
-# Celery node name of the gpu worker: stable across restarts, different on every GPU host.
-GPU_WORKER_NAME=gpu@main
+# Node name of the gpu worker; empty: gpu@<container hostname>. A fixed one (different on every
+# GPU host) also survives re-creation, so the job a worker died in re-runs at once.
+GPU_WORKER_NAME=
 
 # cpu worker containers (`docker compose up -d --scale cpu_worker=N` overrides it until next up).
 CPU_WORKERS=1

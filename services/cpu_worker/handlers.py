@@ -7,13 +7,15 @@ from typing import Any
 
 import psycopg
 
+from common.artifact_store import get_artifact
 from common.db import transaction
-from common.document_store import document_text, store_chunks
+from common.document_store import document_source, store_chunks
 from common.errors import JobError
 from common.job_runner import Finalize, Handler
 from common.jobs import EmbedParams, IngestParams
 from common.run_context import RunContext
 from common.settings import Settings
+from cpu_worker.extract import clean_text, extract_text
 from cpu_worker.indexing import chunk_and_embed
 from cpu_worker.models import loaded_engine
 
@@ -49,22 +51,46 @@ def embed(encode: Encode) -> Handler:
     return handle
 
 
+def source_text(
+    source: dict[str, Any], owner_id: Any, max_chars: int, timings: dict[str, Any]
+) -> str:
+    """Cleaned text of a source row: its `text`, else its uploaded file extracted (bounded).
+
+    The row maps `text`, `artifact_id`, `filename` and `content_type`.
+    """
+    if source["text"] is not None:
+        return clean_text(source["text"])
+    with transaction() as conn:
+        upload = get_artifact(conn, source["artifact_id"], owner_id)
+    if upload is None:
+        raise JobError("artifact_missing", "the uploaded file is gone")
+    started = time.perf_counter()
+    text = extract_text(upload.data, source["filename"], source["content_type"], max_chars)
+    timings["extract_ms"] = timings.get("extract_ms", 0) + round(
+        (time.perf_counter() - started) * 1000, 1
+    )
+    return text
+
+
 def ingest(settings: Settings) -> Handler:
-    """Chunk the document's text, embed every chunk, store them with the job's result."""
+    """Extract the document's text, chunk it, embed every chunk, store them with the result."""
 
     def handle(job: dict[str, Any], ctx: RunContext, timings: dict[str, Any]) -> Finalize:
         params = IngestParams.model_validate(job["params"])
         with transaction() as conn:
-            text = document_text(conn, params.document_id, job["owner_id"])
-        if text is None:
+            doc = document_source(conn, params.document_id, job["owner_id"])
+        if doc is None:
             raise JobError("document_deleted", f"document {params.document_id} was deleted")
+        source = {**doc, "artifact_id": doc["source_artifact_id"]}
+        text = source_text(source, job["owner_id"], settings.max_document_chars, timings)
+        ctx.check_canceled()
         rows = chunk_and_embed(loaded_engine(timings), text, settings, ctx, timings)
         if not rows:
             raise JobError("unreadable_document", "the document has no text to index")
 
         def finalize(conn: psycopg.Connection) -> dict[str, Any]:
             # Same transaction as the job's result: chunks and `succeeded` commit together.
-            if not store_chunks(conn, params.document_id, job["id"], rows):
+            if not store_chunks(conn, params.document_id, job["id"], rows, text):
                 raise JobError("document_deleted", f"document {params.document_id} was deleted")
             return {
                 "document_id": str(params.document_id),

@@ -6,11 +6,12 @@ from common import interview_store
 from common.db import transaction
 from common.document_store import insert_document, store_chunks
 from common.errors import JobError
-from common.interview_contract import StartParams, TurnParams
+from common.interview_contract import SOURCE_MAX_CHARS, StartParams, TurnParams
 from common.job_runner import Handler
 from common.retrieval import search
 from common.run_context import RunContext
 from common.settings import Settings
+from cpu_worker.handlers import source_text
 from cpu_worker.indexing import chunk_and_embed
 from cpu_worker.models import loaded_engine
 
@@ -31,8 +32,19 @@ def index_documents(settings: Settings) -> Handler:
 
     def handle(job: dict[str, Any], ctx: RunContext, timings: dict[str, Any]) -> dict[str, Any]:
         interview = _interview(StartParams.model_validate(job["params"]).interview_id)
+        sources = {}
+        for title in ("resume", "job_posting"):
+            source = {
+                "text": interview[f"{title}_text"],
+                "artifact_id": interview[f"{title}_artifact_id"],
+                "filename": None,  # the api sniffed the upload; its bytes say what it is
+                "content_type": None,
+            }
+            try:
+                sources[title] = source_text(source, job["owner_id"], SOURCE_MAX_CHARS, timings)
+            except JobError as exc:
+                raise JobError(exc.code, f"the {title}: {exc.message}") from exc
         engine = loaded_engine(timings)
-        sources = {"resume": interview["resume_text"], "job_posting": interview["job_posting_text"]}
         indexed = {}
         for title, text in sources.items():
             rows = chunk_and_embed(engine, text, settings, ctx, timings)
@@ -42,6 +54,9 @@ def index_documents(settings: Settings) -> Handler:
         with transaction() as conn:
             # A repeated step replaces what an interrupted one may have stored.
             conn.execute("DELETE FROM documents WHERE collection = %s", (interview["collection"],))
+            interview_store.set_texts(
+                conn, interview["id"], sources["resume"], sources["job_posting"]
+            )
             for title, rows in indexed.items():
                 document = insert_document(
                     conn,

@@ -4,11 +4,17 @@ import os
 import time
 from typing import Any
 
+from common.errors import JobError
 from common.settings import Settings, get_settings
 from cpu_worker.engines.bge_m3 import BGEM3Engine
 
+# Without these FlagEmbedding silently puts random heads on the model: sparse weights would be
+# noise. Checked at start so such a folder is refused with its reason.
+REQUIRED_FILES = ("config.json", "colbert_linear.pt", "sparse_linear.pt")
+
 _engine: BGEM3Engine | None = None
 _engine_pid: int | None = None
+_failure: str | None = None  # why this process's engine could not load at start
 
 
 def build_engine(settings: Settings) -> BGEM3Engine:
@@ -33,8 +39,31 @@ def engine() -> BGEM3Engine:
     return _engine
 
 
+def preload() -> str | None:
+    """Load this process's engine now; returns why it could not, or None once loaded."""
+    global _failure
+    current = engine()
+    missing = [name for name in REQUIRED_FILES if not (current.path / name).is_file()]
+    if not current.path.is_dir():
+        _failure = f"no BGE-M3 model folder at {current.path} (MODELS_DIR/EMBED_MODEL)"
+    elif missing:
+        _failure = f"the BGE-M3 model at {current.path} lacks {', '.join(missing)}"
+    else:
+        try:
+            current.load()
+            # The first forward pass sets up torch's kernels: pay for it here, not in a job.
+            current.encode(["warm-up"])
+            _failure = None
+        except Exception as exc:  # an import error as much as bad files: reported either way
+            reason = f"{type(exc).__name__}: {exc}"[:500]
+            _failure = f"the BGE-M3 model at {current.path} failed to load: {reason}"
+    return _failure
+
+
 def loaded_engine(timings: dict[str, Any]) -> BGEM3Engine:
     """The engine, loaded; records `load_ms` and `model_loaded` when this call loaded it."""
+    if _failure is not None:  # fail at once: trying again per job would fail the same way
+        raise JobError("embed_model_unavailable", _failure)
     current = engine()
     if not current.loaded:
         started = time.perf_counter()

@@ -16,7 +16,7 @@ from common.jobs import EmbedQueryParams, TaskPayload
 from common.recovery import connect_recovery
 from common.settings import get_settings
 from common.task_names import CPU_QUEUE
-from cpu_worker import handlers
+from cpu_worker import handlers, startup  # noqa: F401  startup: each process loads at start
 from cpu_worker.batcher import EmbedBatches, EncodeGate
 from cpu_worker.models import loaded_engine
 

@@ -15,9 +15,14 @@ def model_path(settings: Settings, name: str) -> Path:
     return Path(settings.models_dir) / name
 
 
+def pinned_names(settings: Settings) -> list[str]:
+    """The models PINNED_MODELS names, in its order."""
+    return [n.strip() for n in settings.pinned_models.split(",") if n.strip()]
+
+
 def specs(settings: Settings, device: str) -> list[ModelSpec]:
     """One spec per engine; factories import lazily so a worker loads only what it uses."""
-    pinned = {n.strip() for n in settings.pinned_models.split(",") if n.strip()}
+    pinned = set(pinned_names(settings))
 
     def whisper():
         from gpu_worker.engines.whisper import WhisperEngine
@@ -28,6 +33,7 @@ def specs(settings: Settings, device: str) -> list[ModelSpec]:
             compute_type=settings.whisper_compute_type,
             beam_size=settings.whisper_beam_size,
             vad=settings.whisper_vad,
+            max_audio_seconds=settings.max_audio_seconds,
         )
 
     def llm():

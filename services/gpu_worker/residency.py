@@ -169,6 +169,13 @@ class Residency:
                     raise JobError("out_of_memory", f"{name} does not fit: {again}") from again
                 raise
 
+    def preload(self, names: list[str]) -> list[Usage]:
+        """Load these models now (a worker's pinned ones, at start), in order."""
+        usages = [Usage(name) for name in names]
+        for usage in usages:
+            self.acquire(usage.model, usage)
+        return usages
+
     @contextmanager
     def use(self, name: str) -> Iterator[tuple[Engine, Usage]]:
         """Hold a loaded model for one job."""

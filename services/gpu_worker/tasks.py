@@ -12,7 +12,7 @@ from common.job_runner import Handler, JobRunner
 from common.jobs import TaskPayload
 from common.recovery import connect_recovery
 from common.settings import get_settings
-from gpu_worker import handlers
+from gpu_worker import handlers, startup  # noqa: F401  startup: pinned models load at start
 from gpu_worker.models import build_residency
 from gpu_worker.residency import Residency
 

@@ -51,6 +51,7 @@ def test_a_flood_past_the_queue_limit_gets_429(client, gpu_worker, db, strict_ap
     flood = {key: _flood(strict_api, key, 2) for key in keys}
 
     statuses = [r.status_code for responses in flood.values() for r in responses]
+    assert "gpu" in httpx.get(f"{strict_api}/readyz").json()["saturated"]
     assert 1 <= statuses.count(202) <= LIMIT and 429 in statuses
     for responses in flood.values():
         for response in responses:
@@ -69,4 +70,5 @@ def test_one_key_cannot_fill_the_queue(client, gpu_worker, db, strict_api, servi
     assert [r.status_code for r in responses] == [202, 202, 429]
     _assert_refused(responses[2])
     assert "this key" in responses[2].json()["error"]["message"]
+    assert httpx.get(f"{strict_api}/readyz").json()["queued"]["gpu"]["limit"] == LIMIT
     assert _accepted_finish(strict_api, key, responses) == 2

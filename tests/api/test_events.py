@@ -3,6 +3,7 @@
 import json
 
 import httpx
+import websockets.exceptions
 import websockets.sync.client as ws_client
 
 from tests import audio
@@ -43,7 +44,8 @@ def assert_transcription_events(events: list[dict]) -> None:
     assert events[final_status]["status"] == "succeeded"
     assert max(segments) < final_status < len(types) - 1
     seqs = [e["seq"] for e in events]
-    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    assert seqs == list(range(1, len(events) + 1))
+    assert events[0]["attempt"] == 0 and {e["attempt"] for e in events[1:]} == {1}
     for e in events:
         if e["type"] == "segment":
             assert {"start", "end", "text"} <= e.keys()
@@ -92,6 +94,3 @@ def test_websocket_without_a_key_is_refused(client):
     else:
         raise AssertionError("connection was not refused")
     wait_job(client, job["id"])
-
-
-import websockets.exceptions  # noqa: E402

@@ -1,25 +1,31 @@
-"""Liveness and readiness."""
+"""Liveness and readiness: per queue, a worker whose models are loaded."""
 
 import time
 
 import httpx
 
 from tests import audio
+from tests.readiness import wait_ready, wait_readyz
 
 
 def test_healthz(api_base):
     assert httpx.get(f"{api_base}/healthz").json() == {"status": "ok"}
 
 
-def test_readyz_lists_a_worker_per_queue_even_while_the_gpu_worker_is_busy(
+def test_readyz_reports_every_queue_ready_with_its_workers(api_base, gpu_worker, cpu_worker):
+    body = wait_ready(api_base)
+
+    assert body["redis"] and body["postgres"] and body["missing"] == []
+    for queue in ("gpu", "cpu"):
+        state = body["queues"][queue]
+        assert state["ready"] and state["workers"] and state["errors"] == {}, body
+        assert body["workers"][queue] == state["workers"]
+
+
+def test_readyz_stays_ready_while_the_gpu_worker_is_busy(
     api_base, client, gpu_worker, cpu_worker, db
 ):
-    ready = httpx.get(f"{api_base}/readyz")
-    assert ready.status_code == 200, ready.text
-    body = ready.json()
-    assert body["redis"] and body["postgres"]
-    assert body["workers"]["gpu"] and body["workers"]["cpu"]
-
+    wait_ready(api_base)
     job = client.post(
         "/v1/jobs/transcribe",
         files={"file": ("long.mp3", audio.tone_mp3(seconds=300.0), "audio/mpeg")},
@@ -33,16 +39,26 @@ def test_readyz_lists_a_worker_per_queue_even_while_the_gpu_worker_is_busy(
     assert busy.status_code == 200, busy.text
 
 
-def test_readyz_is_503_without_a_gpu_worker(api_base, gpu_worker):
+def test_readyz_is_503_with_the_gpu_queue_missing_without_a_gpu_worker(api_base, gpu_worker):
+    wait_ready(api_base)
     gpu_worker.stop()
     # A stopped worker withdraws its presence; a killed one expires within the TTL.
     from common.presence import TTL_S
 
-    deadline = time.monotonic() + TTL_S + 5
-    while time.monotonic() < deadline:
-        response = httpx.get(f"{api_base}/readyz")
-        if response.status_code == 503:
-            assert response.json()["workers"].get("gpu", []) == []
-            return
-        time.sleep(1)
-    raise AssertionError("readyz stayed 200 after the gpu worker stopped")
+    status, body = wait_readyz(api_base, lambda body: not body["ready"], TTL_S + 5)
+
+    assert status == 503 and body["missing"] == ["gpu"]
+    assert body["workers"].get("gpu", []) == [] and body["queues"]["gpu"]["workers"] == []
+
+
+def test_a_killed_worker_leaves_readyz_within_the_presence_ttl(api_base, gpu_worker):
+    from common.presence import TTL_S
+
+    wait_ready(api_base)
+    gpu_worker.kill()  # no withdrawal: only the key's expiry tells
+    killed = time.monotonic()
+
+    status, body = wait_readyz(api_base, lambda body: not body["ready"], TTL_S + 5)
+
+    assert status == 503 and "gpu" in body["missing"]
+    assert time.monotonic() - killed <= TTL_S + 1

@@ -14,7 +14,34 @@ import pytest
 from common.embedded import unavailable_reason
 from tests import audio
 from tests.conftest import wait_job
+from tests.readiness import wait_ready
 from tests.stack import free_port
+
+
+def newcomer_key(env_file, env: dict[str, str]) -> str:
+    """`rehearse keys create` in a shell that loaded dev's env file, as the README says."""
+    script = f"set -a; . {env_file}; set +a; {sys.executable} -m common.cli keys create newcomer"
+    result = subprocess.run(
+        ["bash", "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()[-1]
+
+
+def test_keys_create_without_a_database_says_where_it_looked_at_once(tmp_path):
+    env = {**os.environ, "DATABASE_URL": "postgresql://me:hunter2@127.0.0.1:9/x"}
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "common.cli", "keys", "create", "someone"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert time.monotonic() - started < 15
+    assert "cannot reach PostgreSQL at postgresql://me:***@127.0.0.1:9/x" in result.stderr
+    assert "hunter2" not in result.stderr and ".rehearse/env" in result.stderr
 
 
 @pytest.mark.skipif(bool(unavailable_reason()), reason=f"embedded servers: {unavailable_reason()}")
@@ -23,7 +50,13 @@ def test_dev_serves_a_transcription_and_stops_every_child(tmp_path, models_env):
     data_dir.mkdir()
     # Reuse the session's generated Whisper instead of generating it a second time.
     (data_dir / "models").symlink_to(models_env["MODELS_DIR"])
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    # An env file of an earlier run, loaded in this shell: its dead URLs are dev's own, not ours.
+    stale = {
+        "DATABASE_URL": "postgresql://postgres@127.0.0.1:9/x",
+        "REDIS_URL": "redis://127.0.0.1:9/0",
+    }
+    (data_dir / "env").write_text("".join(f"{k}={v}\n" for k, v in stale.items()))
+    env = {**os.environ, **stale}
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -56,6 +89,15 @@ def test_dev_serves_a_transcription_and_stops_every_child(tmp_path, models_env):
             if line.startswith(f"Listening on http://127.0.0.1:{port}"):
                 break
         assert key, "".join(lines)
+        while "rehearse keys create" not in lines[-1] and time.monotonic() < deadline:
+            lines.append(proc.stdout.readline())
+        printed = "".join(lines)
+        assert re.search(r"^DATABASE_URL=postgresql://\S+@127\.0\.0\.1:\d+/", printed, re.M)
+        assert re.search(r"^REDIS_URL=redis://127\.0\.0\.1:\d+/", printed, re.M)
+        assert f"set -a; . {data_dir / 'env'}; set +a" in printed, printed
+        assert "rehearse keys create" in printed
+        assert (data_dir / "env").stat().st_mode & 0o777 == 0o600
+        newcomer = newcomer_key(data_dir / "env", env)
         descendants = psutil.Process(proc.pid).children(recursive=True)
         assert len(descendants) >= 4  # redis, api, two workers (PostgreSQL daemonizes)
 
@@ -68,8 +110,17 @@ def test_dev_serves_a_transcription_and_stops_every_child(tmp_path, models_env):
                 "/v1/jobs/transcribe", files={"file": ("a.wav", audio.tone_wav(), "audio/wav")}
             ).json()
             assert wait_job(client, job["id"], timeout=90)["status"] == "succeeded"
+            # Ready once the cpu worker's processes have loaded BGE-M3 as well.
+            wait_ready(f"http://127.0.0.1:{port}", timeout=120)
             ready = client.get("/readyz")
             assert ready.status_code == 200, ready.text
+            # The key made from another shell with the env file works against the same stack.
+            mine = client.get(
+                f"/v1/jobs/{job['id']}", headers={"Authorization": f"Bearer {newcomer}"}
+            )
+            assert mine.status_code == 404  # a valid key that does not own the job
+            bad = client.get(f"/v1/jobs/{job['id']}", headers={"Authorization": "Bearer rh_x"})
+            assert bad.status_code == 401
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=60)

@@ -45,3 +45,48 @@ def docx(texts: list[str]) -> bytes:
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def docx_bomb(xml_mb: int, paragraph: str = "A" * 1000) -> bytes:
+    """A small .docx whose word/document.xml inflates to about `xml_mb` MB of paragraphs."""
+    import zipfile
+
+    block = f"<w:p><w:r><w:t>{paragraph}</w:t></w:r></w:p>".encode() * 1000
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w") as xml:
+            xml.write(f'<?xml version="1.0"?><w:document xmlns:w="{_W}"><w:body>'.encode())
+            for _ in range(max(1, xml_mb * 1024 * 1024 // len(block))):
+                xml.write(block)
+            xml.write(b"</w:body></w:document>")
+    return buf.getvalue()
+
+
+def understate_sizes(docx: bytes, size: int) -> bytes:
+    """The zip with every entry's stated uncompressed size replaced by `size` (a lying bomb)."""
+    data = bytearray(docx)
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.find(signature)
+        while at != -1:
+            data[at + offset : at + offset + 4] = size.to_bytes(4, "little")
+            at = data.find(signature, at + 4)
+    return bytes(data)
+
+
+def long_pdf(pages: int, chars_per_page: int = 3000) -> bytes:
+    """A PDF of `pages` pages, each holding about `chars_per_page` characters of text."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    line = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod " * 2
+    for page in range(pages):
+        for i in range(chars_per_page // len(line) + 1):
+            c.drawString(20, 800 - 12 * i, f"{page} {line}")
+        c.showPage()
+    c.save()
+    return buf.getvalue()

@@ -11,7 +11,14 @@ import pytest
 
 import cpu_worker
 from common.errors import JobError
-from cpu_worker.extract import extract_text
+from cpu_worker import extract
+
+LIMIT = 100_000
+
+
+def extract_text(data: bytes, filename: str | None, content_type: str | None) -> str:
+    return extract.extract_text(data, filename, content_type, LIMIT)
+
 
 KO = "저는 백엔드 개발자입니다. 파이썬을 좋아합니다."
 EN = "I built a Python API server for interviews."
@@ -143,7 +150,8 @@ def test_extraction_does_not_load_torch(tmp_path: Path) -> None:
     code = (
         "import sys, pathlib; sys.path.insert(0, sys.argv[1]);"
         "from cpu_worker.extract import extract_text;"
-        "[extract_text(p.read_bytes(), p.name, None) for p in pathlib.Path(sys.argv[2]).iterdir()];"
+        "paths = pathlib.Path(sys.argv[2]).iterdir();"
+        "[extract_text(p.read_bytes(), p.name, None, 10**5) for p in paths];"
         "assert 'torch' not in sys.modules, 'torch imported'"
     )
     subprocess.run([sys.executable, "-c", code, str(root), str(tmp_path)], check=True, timeout=120)

@@ -13,7 +13,7 @@ router = APIRouter(prefix="/v1/artifacts", tags=["artifacts"])
 
 
 @router.get(
-    "/{artifact_id}",
+    "/{artifact_id:uuid}",
     response_class=Response,
     responses={200: {"content": {"audio/mpeg": {}, "audio/wav": {}}}, **responses(401, 404)},
 )

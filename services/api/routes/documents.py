@@ -1,5 +1,6 @@
-"""Documents: add text or a file to a collection (chunked and embedded by a job), read, delete."""
+"""Documents: add text or a file to a collection (extracted, chunked and embedded by a job)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -11,9 +12,10 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import UploadFile
 
 from api.deps import CeleryDep, OwnerDep, SettingsDep
-from api.enqueue import enqueue_job
+from api.enqueue import send_job
 from api.errors import ApiError, responses
-from api.uploads import document_text, upload_text
+from api.uploads import read_document_upload
+from common.artifact_store import put_artifact
 from common.db import transaction
 from common.document_store import (
     delete_document,
@@ -23,19 +25,38 @@ from common.document_store import (
     public_status,
     set_document_job,
 )
+from common.job_store import create_job
 from common.jobs import ErrorBody, IngestParams, JobKind
+from common.settings import Settings
+from common.storable import Contract, StorableText
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
 Collection = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class DocumentCreate(BaseModel):
-    """A plain-text document; files go as multipart `file` (+ `collection`, `title` fields)."""
+class DocumentFields(Contract):
+    """Where a document goes and what it is called (multipart form fields of an upload)."""
 
     collection: Collection = "default"
-    text: str = Field(..., min_length=1)
     title: str | None = Field(None, max_length=500)
+
+
+class DocumentCreate(DocumentFields):
+    """A plain-text document; files go as multipart `file` (+ `collection`, `title` fields)."""
+
+    text: str = Field(..., min_length=1)
+
+
+@dataclass
+class NewDocument:
+    """A validated request: its text, or the uploaded file the ingest step extracts."""
+
+    fields: DocumentFields
+    text: str | None = None
+    data: bytes | None = None
+    filename: str | None = None
+    content_type: str = "text/plain"
 
 
 class DocumentAccepted(BaseModel):
@@ -88,24 +109,29 @@ _BODY = {
 }
 
 
-async def _parse(request: Request, limit: int) -> tuple[DocumentCreate, str | None, str | None]:
-    """The body as (document, filename, content type), text extracted; 4xx on a bad one."""
+async def _parse(request: Request, settings: Settings) -> NewDocument:
+    """The request as a new document (nothing extracted yet); 4xx on a bad one."""
     try:
         if request.headers.get("content-type", "").startswith("multipart/form-data"):
             form = await request.form(max_files=1, max_fields=10)
             upload = form.get("file")
             if not isinstance(upload, UploadFile):
                 raise ApiError(422, "invalid_request", "the multipart body needs a `file` part")
-            name, ctype = upload.filename, upload.content_type
-            text = await upload_text(upload, limit)
-            fields = {k: form[k] for k in ("collection", "title") if form.get(k)}
-            return DocumentCreate(text=text, title=fields.pop("title", name), **fields), name, ctype
+            data, name, ctype = await read_document_upload(
+                upload, settings.max_upload_bytes, "file"
+            )
+            given = {k: form[k] for k in ("collection", "title") if form.get(k)}
+            fields = DocumentFields.model_validate({"title": name, **given})
+            return NewDocument(fields, None, data, name, ctype)
         doc = DocumentCreate.model_validate_json(await request.body())
-        # The same cleaning (NFC, newlines, blank runs) as uploads, and the same empty check.
-        doc.text = await document_text(doc.text.encode(), None, "text/plain")
-        return doc, None, "text/plain"
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from exc
+    if not doc.text.strip():
+        raise ApiError(422, "unreadable_document", "No text could be extracted from the document.")
+    if len(doc.text) > settings.max_document_chars:
+        message = f"The document is too large: more than {settings.max_document_chars} characters."
+        raise ApiError(413, "document_too_large", message)
+    return NewDocument(doc, doc.text)
 
 
 @router.post(
@@ -119,33 +145,36 @@ async def create_document(
     request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
 ) -> DocumentAccepted:
     """Add a document (JSON text, or a .txt/.md/.pdf/.docx upload) to a collection."""
-    doc, filename, ctype = await _parse(request, settings.max_upload_bytes)
+    new = await _parse(request, settings)
 
     def store_and_enqueue() -> DocumentAccepted:
         with transaction() as conn:
+            artifact_id = None
+            if new.data is not None:
+                artifact_id = put_artifact(conn, owner, new.data, new.content_type)
             row = insert_document(
-                conn, owner, doc.collection, doc.text, ctype or "text/plain", doc.title, filename
+                conn,
+                owner,
+                new.fields.collection,
+                new.text,
+                new.content_type,
+                new.fields.title,
+                new.filename,
+                artifact_id,
             )
             params = IngestParams(document_id=row["id"]).model_dump(mode="json")
-            try:
-                # Commits the document with its job, then sends the job.
-                job = enqueue_job(
-                    celery,
-                    request.app.state.redis_sync,
-                    settings,
-                    JobKind.ingest,
-                    owner,
-                    params,
-                    conn=conn,
-                )
-            except ApiError:
-                # No broker: the client will retry, so leave no orphan document behind.
-                delete_document(conn, row["id"], owner)
-                conn.commit()
-                raise
+            job = create_job(conn, JobKind.ingest, owner, params)
+            # Linked before the job can run: its end always finds (and settles) the document.
             set_document_job(conn, row["id"], job["id"])
+        try:
+            send_job(celery, request.app.state.redis_sync, settings, JobKind.ingest, job["id"])
+        except ApiError:
+            # No broker: the client will retry, so leave no orphan document behind.
+            with transaction() as conn:
+                delete_document(conn, row["id"], owner)
+            raise
         return DocumentAccepted(
-            id=row["id"], job_id=job["id"], status="queued", collection=doc.collection
+            id=row["id"], job_id=job["id"], status="queued", collection=new.fields.collection
         )
 
     return await run_in_threadpool(store_and_enqueue)
@@ -154,7 +183,7 @@ async def create_document(
 @router.get("", response_model=list[DocumentPublic], responses=responses(401))
 def read_documents(
     owner: OwnerDep,
-    collection: Annotated[str | None, Query(max_length=200)] = None,
+    collection: Annotated[StorableText | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DocumentPublic]:
     """The caller's documents, newest first, optionally in one collection."""
@@ -163,7 +192,7 @@ def read_documents(
     return [to_public(row) for row in rows]
 
 
-@router.get("/{document_id}", response_model=DocumentPublic, responses=responses(401, 404))
+@router.get("/{document_id:uuid}", response_model=DocumentPublic, responses=responses(401, 404))
 def read_document(document_id: UUID, owner: OwnerDep) -> DocumentPublic:
     """A document's status, chunk count and collection."""
     with transaction() as conn:
@@ -173,7 +202,7 @@ def read_document(document_id: UUID, owner: OwnerDep) -> DocumentPublic:
     return to_public(row)
 
 
-@router.delete("/{document_id}", status_code=204, responses=responses(401, 404))
+@router.delete("/{document_id:uuid}", status_code=204, responses=responses(401, 404))
 def remove_document(document_id: UUID, owner: OwnerDep) -> None:
     """Delete a document and its chunks; an ingest still running ends `document_deleted`."""
     with transaction() as conn:

@@ -7,8 +7,10 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from common.admission import saturation
 from common.db import transaction
-from common.presence import workers_by_queue
+from common.presence import names_by_queue, presences, queue_readiness
+from common.settings import Settings, get_settings
 from common.task_names import QUEUES
 
 router = APIRouter(tags=["health"])
@@ -20,15 +22,15 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def _postgres() -> bool:
+def _queue_depths(settings: Settings) -> dict[str, dict[str, int]]:
+    """Jobs waiting per queue against its admission limit (also proves PostgreSQL answers)."""
     with transaction() as conn:
-        conn.execute("SELECT 1")
-    return True
+        return {queue: saturation(conn, settings, queue) for queue in QUEUES}
 
 
-@router.get("/readyz", responses={503: {"description": "a dependency is not reachable"}})
+@router.get("/readyz", responses={503: {"description": "a dependency or a queue is not ready"}})
 async def readyz(request: Request) -> JSONResponse:
-    """Redis, PostgreSQL and a live worker for every queue (workers announce themselves)."""
+    """Redis, PostgreSQL, and for every queue a worker whose models are loaded."""
     checks: dict[str, Any] = {}
     try:
         checks["redis"] = bool(await asyncio.wait_for(request.app.state.redis.ping(), 2))
@@ -36,16 +38,25 @@ async def readyz(request: Request) -> JSONResponse:
         checks["redis"] = False
         checks["redis_error"] = str(exc)
     try:
-        checks["postgres"] = await asyncio.wait_for(run_in_threadpool(_postgres), 3)
+        depths = await asyncio.wait_for(run_in_threadpool(_queue_depths, get_settings()), 3)
+        checks["postgres"] = True
+        checks["queued"] = depths
+        # Reported, not a reason for 503: a saturated api still serves reads and streams.
+        checks["saturated"] = [
+            q for q, d in depths.items() if d["limit"] and d["queued"] >= d["limit"]
+        ]
     except Exception as exc:
         checks["postgres"] = False
         checks["postgres_error"] = str(exc)
-    workers: dict[str, list[str]] = {}
+    workers: list[dict[str, Any]] = []
     if checks["redis"]:
         try:
-            workers = await workers_by_queue(request.app.state.redis)
+            workers = await asyncio.wait_for(presences(request.app.state.redis), 3)
         except Exception as exc:
             checks["workers_error"] = str(exc)
-    checks["workers"] = workers
-    ready = checks["redis"] and checks["postgres"] and all(workers.get(q) for q in QUEUES)
+    # `workers`: every live worker per queue, loaded or not; `queues` says which can serve.
+    checks["workers"] = names_by_queue(workers)
+    checks["queues"] = queue_readiness(workers, QUEUES)
+    checks["missing"] = [q for q in QUEUES if not checks["queues"][q]["ready"]]
+    ready = checks["redis"] and checks["postgres"] and not checks["missing"]
     return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)

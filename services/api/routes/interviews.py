@@ -5,15 +5,16 @@ from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as FormFile
 
-from api.audio_probe import probe_audio
+from api.audio_probe import read_audio
 from api.deps import CeleryDep, OwnerDep, SettingsDep
 from api.enqueue import send_job
 from api.errors import ApiError, responses
-from api.uploads import read_upload, upload_text
+from api.uploads import read_document_upload
 from common import interview_store as store
 from common.artifact_store import put_artifact
 from common.db import transaction
@@ -29,6 +30,11 @@ from common.interview_contract import (
 from common.job_store import create_job
 
 router = APIRouter(prefix="/v1/interviews", tags=["interviews"])
+
+Uploads = dict[str, tuple[bytes, str]]
+"""Uploaded `resume`/`job_posting` files: (bytes, content type)."""
+_SOURCES = ("resume", "job_posting")
+_UPLOADED = "(an uploaded file)"
 
 _START_BODY = {
     "requestBody": {
@@ -58,29 +64,24 @@ _START_BODY = {
 }
 
 
-async def _document_text(value: Any, field: str, limit: int) -> str:
-    """Text of a form field: an uploaded document (extracted) or plain text."""
-    if isinstance(value, FormFile):  # request.form() gives Starlette's, not FastAPI's
-        return await upload_text(value, limit, field)
-    if not value:
-        raise ApiError(422, "invalid_request", f"{field} is required")
-    return str(value)
-
-
-async def _start_body(request: Request, limit: int) -> InterviewCreate:
+async def _start_body(request: Request, limit: int) -> tuple[InterviewCreate, Uploads]:
+    """The validated request, and the uploaded documents (sniffed; extracted by the job)."""
     try:
-        if request.headers.get("content-type", "").startswith("multipart/form-data"):
-            form: FormData = await request.form()
-            fields = {k: v for k, v in form.items() if k not in ("resume", "job_posting")}
-            return InterviewCreate(
-                resume=await _document_text(form.get("resume"), "resume", limit),
-                job_posting=await _document_text(form.get("job_posting"), "job_posting", limit),
-                **fields,
-            )
-        return InterviewCreate.model_validate_json(await request.body())
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            return InterviewCreate.model_validate_json(await request.body()), {}
+        form: FormData = await request.form(max_files=2, max_fields=10)
+        fields = dict(form.items())
+        uploads: Uploads = {}
+        for field in _SOURCES:
+            value = fields.get(field)
+            if isinstance(value, FormFile):  # request.form() gives Starlette's, not FastAPI's
+                data, _, content_type = await read_document_upload(value, limit, field)
+                uploads[field] = (data, content_type)
+                fields[field] = _UPLOADED  # validated as text would be; its text comes later
+        body = InterviewCreate.model_validate(fields)
     except ValidationError as exc:
-        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ApiError(422, "invalid_request", details) from exc
+        raise RequestValidationError(exc.errors(include_url=False)) from exc
+    return body.model_copy(update=dict.fromkeys(uploads)), uploads
 
 
 @router.post(
@@ -94,11 +95,13 @@ async def start_interview(
     request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
 ) -> InterviewStarted:
     """Start an interview: ingest both documents, then ask and speak the opening question."""
-    body = await _start_body(request, settings.max_upload_bytes)
+    body, uploads = await _start_body(request, settings.max_upload_bytes)
 
     def record() -> dict[str, Any]:
         with transaction() as conn:
             interview = store.create_interview(conn, owner, body)
+            artifacts = {f: put_artifact(conn, owner, *upload) for f, upload in uploads.items()}
+            store.attach_uploads(conn, interview["id"], artifacts)
             params = StartParams(interview_id=interview["id"]).model_dump(mode="json")
             job = create_job(conn, "interview_start", owner, params, interview["id"])
             store.set_start_job(conn, interview["id"], job["id"])
@@ -124,7 +127,7 @@ def _answerable(conn: Any, interview_id: UUID, owner: UUID) -> tuple[dict, list[
 
 
 @router.post(
-    "/{interview_id}/answers",
+    "/{interview_id:uuid}/answers",
     status_code=202,
     response_model=AnswerAccepted,
     responses=responses(401, 404, 409, 413, 415, 422, 503),
@@ -138,8 +141,9 @@ async def answer(
     celery: CeleryDep,
 ) -> AnswerAccepted:
     """Answer the current question by voice; the turn job streams stt, retrieve, llm, tts."""
-    data = await read_upload(file, settings.max_upload_bytes)
-    info = probe_audio(data)
+    data, content_type = await read_audio(
+        file, settings.max_upload_bytes, settings.max_audio_seconds
+    )
 
     def record() -> AnswerAccepted:
         with transaction() as conn:
@@ -150,7 +154,7 @@ async def answer(
                     "max_questions_reached",
                     f"all {interview['max_questions']} questions are answered",
                 )
-            artifact_id = put_artifact(conn, owner, data, info.content_type(file.content_type))
+            artifact_id = put_artifact(conn, owner, data, content_type)
             params = TurnParams(
                 interview_id=interview_id,
                 turn_id=uuid4(),
@@ -167,7 +171,7 @@ async def answer(
     return await run_in_threadpool(record)
 
 
-@router.get("/{interview_id}", response_model=InterviewPublic, responses=responses(401, 404))
+@router.get("/{interview_id:uuid}", response_model=InterviewPublic, responses=responses(401, 404))
 def read_interview(interview_id: UUID, owner: OwnerDep) -> InterviewPublic:
     """An interview with its turns in order: transcript, feedback, question and audio."""
     with transaction() as conn:
@@ -185,7 +189,7 @@ def read_interview(interview_id: UUID, owner: OwnerDep) -> InterviewPublic:
 
 
 @router.post(
-    "/{interview_id}/finish",
+    "/{interview_id:uuid}/finish",
     status_code=202,
     response_model=InterviewStarted,
     responses=responses(401, 404, 409, 503),

@@ -6,11 +6,10 @@ from uuid import UUID
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
-from api.audio_probe import probe_audio
+from api.audio_probe import read_audio
 from api.deps import CeleryDep, OwnerDep, SettingsDep
 from api.enqueue import enqueue_job, submit
 from api.errors import ApiError, responses
-from api.uploads import read_upload
 from common import events, redis_keys
 from common.artifact_store import put_artifact
 from common.db import transaction
@@ -24,6 +23,7 @@ from common.jobs import (
     SpeakParams,
     TranscribeParams,
 )
+from common.languages import WhisperLanguage
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
@@ -41,16 +41,17 @@ async def transcribe(
     celery: CeleryDep,
     file: Annotated[UploadFile, File(description="Audio: wav, webm/opus, ogg, mp3, m4a, flac.")],
     language: Annotated[
-        str | None, Form(description="ISO code such as `ko`; detected if absent.")
+        WhisperLanguage | None,
+        Form(description="Whisper's language code such as `ko`; detected if absent."),
     ] = None,
     vad: Annotated[
         bool | None, Form(description="Skip silence (server default if absent).")
     ] = None,
 ) -> JobPublic:
     """Transcribe an uploaded answer on the gpu worker."""
-    data = await read_upload(file, settings.max_upload_bytes)
-    info = probe_audio(data)
-    content_type = info.content_type(file.content_type)
+    data, content_type = await read_audio(
+        file, settings.max_upload_bytes, settings.max_audio_seconds
+    )
 
     def store_and_enqueue() -> dict:
         with transaction() as conn:
@@ -98,7 +99,7 @@ def embed(
     return submit(request, settings, celery, JobKind.embed, owner, params)
 
 
-@router.get("/{job_id}", response_model=JobPublic, responses=responses(401, 404))
+@router.get("/{job_id:uuid}", response_model=JobPublic, responses=responses(401, 404))
 def read_job(job_id: UUID, owner: OwnerDep) -> JobPublic:
     """A job's status, result or error, and timings."""
     with transaction() as conn:
@@ -109,7 +110,7 @@ def read_job(job_id: UUID, owner: OwnerDep) -> JobPublic:
 
 
 @router.delete(
-    "/{job_id}", status_code=202, response_model=JobPublic, responses=responses(401, 404, 409)
+    "/{job_id:uuid}", status_code=202, response_model=JobPublic, responses=responses(401, 404, 409)
 )
 def cancel_job(job_id: UUID, owner: OwnerDep, request: Request, settings: SettingsDep) -> JobPublic:
     """Cancel a job: a queued one at once, a running one at its next check (well under 1 s)."""

@@ -13,13 +13,14 @@ from api.errors import ApiError, responses
 from common import retrieval, task_names
 from common.db import transaction
 from common.jobs import EmbedQueryParams
+from common.storable import Contract
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
 Collection = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class SearchRequest(BaseModel):
+class SearchRequest(Contract):
     """A query over one collection (or several) of the caller's documents."""
 
     collection: Collection | Annotated[list[Collection], Field(min_length=1, max_length=20)]

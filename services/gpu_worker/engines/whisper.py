@@ -1,11 +1,14 @@
 """Speech to text with faster-whisper (CTranslate2)."""
 
 import io
+import itertools
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import av
 import numpy as np
 
 from common.errors import JobError
@@ -24,17 +27,49 @@ class TranscribeRequest:
     params: TranscribeParams
 
 
-def decode(audio: bytes) -> np.ndarray:
-    """16 kHz mono float32 samples; corrupt or empty audio is the client's error."""
-    from faster_whisper import decode_audio
+def decode(audio: bytes, max_seconds: float) -> np.ndarray:
+    """16 kHz mono float32, decoded as a stream into one buffer that stops at `max_seconds`.
 
+    faster-whisper's own decoder holds every frame, then a copy: 3 h of audio took ~10 GB.
+    Here memory is what was decoded, at most `max_seconds` x 64 KB; corrupt or empty audio
+    and audio past the limit are the client's errors.
+    """
+    limit = int(max_seconds * SAMPLE_RATE)
+    # Pages of np.empty are only resident once written: a short file costs a short buffer.
+    samples = np.empty(limit, dtype=np.float32)
+    filled = 0
     try:
-        samples = decode_audio(io.BytesIO(audio), sampling_rate=SAMPLE_RATE)
-    except Exception as exc:
+        with av.open(io.BytesIO(audio), mode="r", metadata_errors="ignore") as container:
+            stream = container.streams.audio[0]
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+            for frame in itertools.chain(_frames(container, stream), [None]):
+                for out in resampler.resample(frame):
+                    chunk = out.to_ndarray().reshape(-1)
+                    if filled + chunk.size > limit:
+                        raise JobError(
+                            "audio_too_long", f"the audio lasts more than {max_seconds:g} s"
+                        )
+                    samples[filled : filled + chunk.size] = chunk
+                    filled += chunk.size
+    except JobError:
+        raise
+    except Exception as exc:  # PyAV raises many error types for damaged media
         raise JobError("invalid_audio", f"the audio could not be decoded: {exc}") from exc
-    if samples.size == 0:
+    if filled == 0:
         raise JobError("invalid_audio", "the audio holds no decodable samples")
-    return samples
+    return samples[:filled]
+
+
+def _frames(container: Any, stream: Any) -> Iterator[Any]:
+    """The stream's frames, skipping damaged packets as faster-whisper does."""
+    for packet in container.demux(stream):
+        try:
+            frames = packet.decode()
+        except av.error.InvalidDataError:
+            continue
+        for frame in frames:
+            frame.pts = None  # the resampler needs no timestamps; damaged ones upset it
+            yield frame
 
 
 class WhisperEngine:
@@ -48,6 +83,7 @@ class WhisperEngine:
         beam_size: int = 5,
         vad: bool = True,
         cpu_threads: int = 0,
+        max_audio_seconds: float = 1800,
     ) -> None:
         self.path = Path(path)
         self.device = device
@@ -57,6 +93,7 @@ class WhisperEngine:
         self.beam_size = beam_size
         self.vad = vad
         self.cpu_threads = cpu_threads
+        self.max_audio_seconds = max_audio_seconds
         self.model: Any = None
 
     def load(self) -> None:
@@ -80,7 +117,7 @@ class WhisperEngine:
 
     def run(self, request: TranscribeRequest, ctx: RunContext) -> dict[str, Any]:
         params = request.params
-        samples = decode(request.audio)
+        samples = decode(request.audio, self.max_audio_seconds)
         ctx.check_canceled()
         segments_iter, info = self.model.transcribe(
             samples,

@@ -1,0 +1,45 @@
+"""Each cpu pool process loads BGE-M3 when it starts, before Celery sends it any work.
+
+Celery's parent writes a job to a child only after the child's `worker_process_init` returned
+(its WORKER_UP message), so a job never waits on a load; the presence beat counts the children
+that loaded before it calls the worker ready (see `common.worker_boot`).
+"""
+
+import logging
+import time
+from typing import Any
+
+from celery.signals import worker_process_init
+
+from common import worker_boot
+from common.db import get_pool
+from common.task_names import CPU_QUEUE
+from cpu_worker import models
+
+log = logging.getLogger(__name__)
+
+
+def load_models(**_: Any) -> None:
+    """In a fresh pool process (after the fork: torch state must not cross it): load, report."""
+    if not worker_boot.consumes(CPU_QUEUE):
+        return
+    started = time.perf_counter()
+    failure = models.preload()
+    if failure:
+        log.error("this process cannot embed: %s", failure)
+    else:
+        # Most of it is importing torch and FlagEmbedding, which the engine's load_ms leaves out.
+        log.info("BGE-M3 ready in %.1f s", time.perf_counter() - started)
+    _open_database()
+    worker_boot.report(failure)
+
+
+def _open_database() -> None:
+    """Open this process's connection pool now, so the first job does not wait on a connect."""
+    try:
+        get_pool().wait(timeout=10)
+    except Exception:  # jobs connect on demand and report an outage themselves
+        log.warning("could not reach PostgreSQL at start", exc_info=True)
+
+
+worker_process_init.connect(load_models, weak=False, dispatch_uid="rehearse-cpu-load-models")

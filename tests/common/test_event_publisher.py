@@ -1,0 +1,43 @@
+"""Workers publishing job events through a Redis outage: one warning, one recovery line."""
+
+import logging
+import time
+
+import pytest
+
+from common.embedded import EmbeddedRedis
+from common.event_publisher import EventPublisher
+from common.redis_client import sync_client
+
+JOB = "00000000-0000-0000-0000-0000000000e1"
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis of this test's own (appendonly, so a restart keeps the stream), stoppable."""
+    server = EmbeddedRedis(tmp_path / "redis", appendonly=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_an_outage_logs_one_warning_and_one_recovery_line(own_redis, caplog):
+    publisher = EventPublisher(sync_client(own_redis.url), ttl_s=60, retry_s=0.5)
+    caplog.set_level(logging.INFO, logger="common.event_publisher")
+    assert [publisher.publish(JOB, "token", 1, text="a") for _ in range(3)] == [1, 2, 3]
+
+    own_redis.stop()
+    started = time.monotonic()
+    dropped = [publisher.publish(JOB, "token", 1, text="b") for _ in range(500)]
+    elapsed = time.monotonic() - started
+    assert dropped == [None] * 500
+    assert elapsed < 2.0, f"500 events during an outage took {elapsed:.2f} s"
+
+    own_redis.start()  # same port, same data
+    time.sleep(0.6)  # past retry_s
+    assert publisher.publish(JOB, "token", 1, text="c") == 4
+
+    records = [r for r in caplog.records if r.name == "common.event_publisher"]
+    assert [r.levelname for r in records] == ["WARNING", "INFO"], [r.message for r in records]
+    assert all(r.exc_info is None for r in records)
+    assert "500 events dropped" in records[1].getMessage()
