@@ -74,7 +74,7 @@ def generate(
         timings["regenerations"] = attempt
         if attempt:
             # Tokens streamed so far belong to a rejected answer: clients drop them.
-            ctx.emit("stage", stage="llm", state="regenerating", attempt=attempt + 1)
+            ctx.emit("stage", stage="llm", state="regenerating", generation=attempt + 1)
         try:
             result = engine.run(params.model_copy(update={"seed": attempt}), ctx)
         except JobError as exc:

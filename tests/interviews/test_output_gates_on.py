@@ -23,4 +23,4 @@ def test_gates_on_random_weights_fail_low_quality_output_and_speak_nothing(
         events = read_sse(response)
     assert not [e for e in events if e["type"] == "audio" or e.get("stage") == "tts"]
     regenerating = [e for e in events if e.get("state") == "regenerating"]
-    assert [e["attempt"] for e in regenerating] == [2]
+    assert [e["generation"] for e in regenerating] == [2]

@@ -54,3 +54,9 @@ def test_detected_language_of_english_speech_is_english(client, real_gpu):
     job = wait_job(client, transcribe(client, english_speech(SENTENCES[0]), None)["id"], 120)
     assert job["status"] == "succeeded", job["error"]
     assert job["result"]["language"] == "en"
+
+
+def test_korean_against_multilingual_base_is_accepted(client, real_gpu):
+    job = wait_job(client, transcribe(client, english_speech("Good morning."), "ko")["id"], 120)
+    assert job["status"] == "succeeded", job["error"]
+    assert job["result"]["language"] == "ko"
