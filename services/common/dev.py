@@ -71,6 +71,8 @@ def _models_env(models: str | None, data_dir: Path, pull_profile: str | None) ->
         return write_models(data_dir / "models")
     from common.models_pull import pull, read_profile_env
 
+    if models == "tiny":
+        models, pull_profile = str(data_dir / "models-tiny"), "tiny"
     folder = Path(models).resolve() if models else get_settings().models_dir
     found = read_profile_env(folder)
     if not found and pull_profile:

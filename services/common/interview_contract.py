@@ -100,8 +100,8 @@ FEEDBACK_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "score": {"type": "integer", "enum": [1, 2, 3, 4, 5]},
-        "strengths": _list(3, 120),
-        "improvements": _list(3, 120),
+        "strengths": _list(3, 160),
+        "improvements": _list(3, 160),
         "next_question": _text(200, QUESTION_MIN_CHARS),
     },
     "required": ["score", "strengths", "improvements", "next_question"],

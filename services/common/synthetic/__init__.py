@@ -13,7 +13,11 @@ GENERATORS: dict[str, tuple[str, dict[str, str]]] = {
         # A pure tone has no speech for the VAD to find; beam 1 keeps random decoding short.
         {"WHISPER_MODEL": "synthetic-whisper", "WHISPER_VAD": "false", "WHISPER_BEAM_SIZE": "1"},
     ),
-    "llama": ("common.synthetic.llama", {"LLM_MODEL": "synthetic-llama.gguf"}),
+    # Random weights write gibberish by design: the output gates would reject every answer.
+    "llama": (
+        "common.synthetic.llama",
+        {"LLM_MODEL": "synthetic-llama.gguf", "OUTPUT_GATES": "off"},
+    ),
     "bge_m3": ("common.synthetic.bge_m3", {"EMBED_MODEL": "synthetic-bge-m3"}),
 }
 

@@ -8,6 +8,7 @@ from common.errors import JobCanceled, JobError
 from common.jobs import ChatMessage, ChatParams
 from common.run_context import RunContext
 from gpu_worker.engines.llama_schema import json_budget, parse_output
+from gpu_worker.engines.schema_keywords import for_grammar
 from gpu_worker.memory_meter import release_heap
 
 if TYPE_CHECKING:
@@ -85,9 +86,10 @@ class LlamaEngine:
         """Generate a reply, emitting each piece as a `token` event; errors are JobError codes."""
         llm, _ = self._require()
         messages = _as_dicts(params.messages)
-        max_tokens, budget = params.max_tokens, None
+        max_tokens, budget, grammar_schema = params.max_tokens, None, None
         if params.json_schema is not None:
-            budget = json_budget(params.json_schema)
+            grammar_schema = for_grammar(params.json_schema)
+            budget = json_budget(grammar_schema)
             # A cut-off JSON answer is always a failure, so the schema's bound is a floor.
             max_tokens = max(max_tokens, budget)
         prompt_tokens = self.count_tokens(messages)
@@ -101,7 +103,7 @@ class LlamaEngine:
             )
         kwargs: dict[str, Any] = {}
         if params.json_schema is not None:
-            kwargs["response_format"] = {"type": "json_object", "schema": params.json_schema}
+            kwargs["response_format"] = {"type": "json_object", "schema": grammar_schema}
         stream = llm.create_chat_completion(
             messages=messages,
             stream=True,

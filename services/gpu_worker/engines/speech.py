@@ -10,7 +10,7 @@ import numpy as np
 from common.errors import JobError
 from common.jobs import SpeakParams
 from gpu_worker import audio_encode
-from gpu_worker.engines import edge, espeak
+from gpu_worker.engines import edge, espeak, voices
 from gpu_worker.engines.base import RunContext
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,9 @@ class SpeechEngine:
         pieces = split_text(params.text, self.max_piece_chars)
         if not pieces:
             raise JobError("invalid_text", "text has no letters or digits to speak")
-        voice = params.voice or self.default_voice
+        # No voice asked for: one that speaks the text's language (never English in Korean).
+        language = voices.text_language(params.text)
+        voice = params.voice or voices.voice_for(self.default_voice, language)
         engine = "edge-tts" if self.edge_enabled else "espeak-ng"
         fallback_reason: str | None = None
         parts: list[np.ndarray] = []
@@ -115,4 +117,5 @@ class SpeechEngine:
             "duration": round(pcm.size / rate, 3),
             "voice": voice if engine == "edge-tts" else espeak.resolve_voice(voice),
             "fallback_reason": fallback_reason,
+            "language": language if params.voice is None else None,
         }

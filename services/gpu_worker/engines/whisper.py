@@ -117,6 +117,11 @@ class WhisperEngine:
 
     def run(self, request: TranscribeRequest, ctx: RunContext) -> dict[str, Any]:
         params = request.params
+        if params.language not in (None, "en") and not self.model.model.is_multilingual:
+            raise JobError(
+                "unsupported_language",
+                f"this Whisper model is English-only and cannot transcribe {params.language!r}",
+            )
         samples = decode(request.audio, self.max_audio_seconds)
         ctx.check_canceled()
         segments_iter, info = self.model.transcribe(
@@ -127,16 +132,19 @@ class WhisperEngine:
             vad_filter=self.vad if params.vad is None else params.vad,
             condition_on_previous_text=False,
         )
+        duration = round(float(info.duration), 3)
         segments = []
         for seg in segments_iter:  # lazy: decoding happens as we iterate
             ctx.check_canceled()
-            item = {"start": round(seg.start, 3), "end": round(seg.end, 3), "text": seg.text}
+            # Whisper's last timestamp token can overshoot a short clip: never past the audio.
+            end = min(round(seg.end, 3), duration)
+            item = {"start": min(round(seg.start, 3), end), "end": end, "text": seg.text}
             ctx.emit("segment", **item)
             segments.append(item)
         return {
             "text": "".join(s["text"] for s in segments).strip(),
             "language": info.language,
             "language_probability": round(float(info.language_probability), 4),
-            "duration": round(float(info.duration), 3),
+            "duration": duration,
             "segments": segments,
         }

@@ -1,0 +1,92 @@
+"""Interview LLM output behind the gates: clean each text, regenerate what fails, count tries.
+
+A failing generation is sampled again with a new seed, a bounded number of times; then the
+step fails `low_quality_output` so that nothing unreadable is ever spoken or shown.
+"""
+
+import logging
+from collections.abc import Callable, Collection
+from typing import Any
+
+from common.errors import JobError
+from common.jobs import ChatParams
+from common.run_context import RunContext
+from gpu_worker.output_gates import ITEM, QUESTION, SUMMARY, Limits, bound, problem, uncut
+
+log = logging.getLogger(__name__)
+
+Check = Callable[[dict[str, Any]], tuple[dict[str, Any], list[str]]]
+
+# The fields of the interview schemas a candidate reads or hears.
+TEXTS: dict[str, Limits] = {"question": QUESTION, "next_question": QUESTION, "summary": SUMMARY}
+LISTS: dict[str, Limits] = {"strengths": ITEM, "improvements": ITEM, "top_improvements": ITEM}
+
+
+def _clean_text(text: str, spec: dict[str, Any], limits: Limits) -> str:
+    return bound(uncut(text, spec.get("maxLength", len(text) + 1)), limits.max_words)
+
+
+def gate_check(
+    schema: dict[str, Any], language: str, prompt: str, skip: Collection[str] = ()
+) -> Check:
+    """A check for one schema's output: bounded texts, failing list items dropped, problems."""
+    props = schema["properties"]
+
+    def check(value: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        out, problems = dict(value), []
+        for key, limits in TEXTS.items():
+            if key in value and key not in skip:
+                out[key] = _clean_text(value[key], props[key], limits)
+                if why := problem(out[key], language, limits, prompt):
+                    problems.append(f"{key}: {why}")
+        for key, limits in LISTS.items():
+            if key not in value:
+                continue
+            kept: list[str] = []
+            for item in value[key]:
+                text = _clean_text(item, props[key]["items"], limits)
+                # One good item is feedback; a bad or repeated one is dropped, not spoken.
+                if not problem(text, language, limits, prompt) and text.lower() not in (
+                    k.lower() for k in kept
+                ):
+                    kept.append(text)
+            if not kept:
+                problems.append(f"{key}: no item passes the gates")
+            out[key] = kept
+        return out, problems
+
+    return check
+
+
+def generate(
+    engine: Any,
+    params: ChatParams,
+    ctx: RunContext,
+    timings: dict[str, Any],
+    check: Check | None,
+    attempts: int,
+) -> dict[str, Any]:
+    """Run `params` until `check` passes (new seed each time); `regenerations` in timings."""
+    if check is None:  # gates off: one generation, taken as it is
+        return engine.run(params, ctx)
+    problems: list[str] = []
+    for attempt in range(attempts):
+        timings["regenerations"] = attempt
+        if attempt:
+            # Tokens streamed so far belong to a rejected answer: clients drop them.
+            ctx.emit("stage", stage="llm", state="regenerating", generation=attempt + 1)
+        try:
+            result = engine.run(params.model_copy(update={"seed": attempt}), ctx)
+        except JobError as exc:
+            if exc.code != "invalid_output":
+                raise
+            problems = [exc.message]
+            continue
+        cleaned, problems = check(result["json"])
+        if not problems:
+            return {**result, "json": cleaned}
+        log.info("generation %d failed the output gates: %s", attempt + 1, "; ".join(problems))
+    raise JobError(
+        "low_quality_output",
+        f"no generation passed the output gates in {attempts} attempts: {'; '.join(problems)}",
+    )

@@ -1,0 +1,116 @@
+"""Output gates: what a candidate may see or hear, and regeneration until it passes."""
+
+import json
+
+import pytest
+
+from common.errors import JobError
+from common.interview_contract import FEEDBACK_SCHEMA, OPENING_SCHEMA
+from common.jobs import ChatParams
+from common.run_context import RunContext
+from gpu_worker.gated_llm import gate_check, generate
+from gpu_worker.output_gates import QUESTION, bound, problem, uncut
+
+PROMPT = "Current question: Tell me about the payment service you built at Acme last year."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2.1.2.2.5.3",
+        "17:40:00:00:00:00:00:00:00:00:00:00",
+        "What is your\n[\n {",
+        '"question": "Why?"',
+        "1",
+        "What did you do in 2021 2022 2023 2024 2025 2026?",
+        "당신의 가장 큰 프로젝트는 무엇이었나요?",  # Korean in an English interview
+        "Tell me about the payment service you built at Acme last year.",  # the prompt's own
+        "why why why why why why why why?",
+    ],
+)
+def test_garbage_fails_the_question_gate(text):
+    assert problem(text, "en", QUESTION, PROMPT) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("How did you test the payment service before its launch?", "en"),
+        ("What would you change about your design if traffic grew ten times?", "en"),
+        ("Python으로 만든 결제 서비스에서 가장 어려웠던 점은 무엇인가요?", "ko"),
+        ("자기소개 부탁드립니다.", "ko"),
+    ],
+)
+def test_natural_questions_pass(text, language):
+    assert problem(text, language, QUESTION, PROMPT) is None
+
+
+def test_a_text_cut_by_max_length_ends_at_a_sentence_or_whole_word():
+    cut = "You explained the design well. You could give more detail on the higher-"
+    assert uncut(cut, len(cut)) == "You explained the design well."
+    assert (
+        uncut("You could give more detail on the higher-", 41)
+        == "You could give more detail on the"
+    )
+    assert uncut("Short and whole.", 120) == "Short and whole."
+
+
+def test_bound_keeps_whole_sentences_within_the_word_limit():
+    text = "One two three. Four five six. Seven eight nine."
+    assert bound(text, 6) == "One two three. Four five six."
+    assert bound("A very long first sentence without end", 3).startswith("A very long first")
+
+
+class StubEngine:
+    """Returns the queued JSON answers in turn, as the LLM engine's `run` would."""
+
+    def __init__(self, *answers: dict) -> None:
+        self.answers, self.seeds = list(answers), []
+
+    def run(self, params: ChatParams, ctx: RunContext) -> dict:
+        self.seeds.append(params.seed)
+        value = self.answers.pop(0)
+        return {"text": json.dumps(value), "json": value, "finish_reason": "stop", "usage": {}}
+
+
+PARAMS = ChatParams(messages=[{"role": "user", "content": "hi"}], json_schema=OPENING_SCHEMA)
+SOUP = {"question": "2.1.2.2.5.3.1.1.1.1"}
+GOOD = {"question": "Which project on your resume taught you the most?"}
+
+
+def test_digit_soup_every_time_fails_low_quality_output():
+    timings: dict = {}
+    check = gate_check(OPENING_SCHEMA, "en", "")
+    with pytest.raises(JobError) as info:
+        generate(StubEngine(SOUP, SOUP, SOUP), PARAMS, RunContext(), timings, check, 3)
+    assert info.value.code == "low_quality_output"
+    assert "digit soup" in info.value.message and "2.1.2" not in info.value.message
+    assert timings["regenerations"] == 2
+
+
+def test_a_failing_generation_is_sampled_again_with_a_new_seed():
+    engine, timings = StubEngine(SOUP, GOOD), {}
+    check = gate_check(OPENING_SCHEMA, "en", "")
+    result = generate(engine, PARAMS, RunContext(), timings, check, 3)
+    assert result["json"] == GOOD
+    assert engine.seeds == [0, 1]
+    assert timings["regenerations"] == 1
+
+
+def test_bad_feedback_items_are_dropped_and_an_empty_list_regenerates():
+    check = gate_check(FEEDBACK_SCHEMA, "en", "")
+    value = {
+        "score": 4,
+        "strengths": ["1", "You named the tools you used.", "you named the tools you used."],
+        "improvements": ["5.0", "2021-01-01"],
+        "next_question": "How did you measure the latency before and after?",
+    }
+    cleaned, problems = check(value)
+    assert cleaned["strengths"] == ["You named the tools you used."]
+    assert problems == ["improvements: no item passes the gates"]
+
+
+def test_gates_off_take_the_first_generation_as_it_is():
+    engine = StubEngine(SOUP)
+    assert generate(engine, PARAMS, RunContext(), {}, None, 3)["json"] == SOUP
+    assert engine.seeds == [None]

@@ -1,0 +1,75 @@
+"""A whole English interview on real models: what random weights can never pass."""
+
+import io
+
+import av
+import pytest
+
+from gpu_worker.output_gates import ITEM, QUESTION, SUMMARY, problem
+from tests.conftest import wait_job
+from tests.interviews.conftest import start
+from tests.real_models.conftest import english_speech, wer
+
+pytestmark = pytest.mark.real_models
+
+RESUME = (
+    "Jane Doe, backend engineer with five years of experience. At Acme she built a payment "
+    "service in Python and PostgreSQL, cut API latency by caching in Redis, and led a team "
+    "of three engineers."
+)
+POSTING = (
+    "We are hiring a senior backend engineer to design scalable APIs in Python, run "
+    "PostgreSQL at scale and mentor junior engineers."
+)
+ANSWERS = [
+    "I built the payment service in Python with a small team and we used a cache to make it fast.",
+    "I mentor new engineers by reviewing their code and pairing with them every week.",
+]
+SECONDS_PER_WORD = (0.15, 1.5)  # speech, not 36 s of "17:40:00:00…"
+
+
+def spoken_seconds(client, artifact_id: str) -> float:
+    data = client.get(f"/v1/artifacts/{artifact_id}").content
+    with av.open(io.BytesIO(data)) as container:
+        return sum(f.samples / f.sample_rate for f in container.decode(audio=0))
+
+
+def assert_spoken_question(client, question: str, artifact_id: str) -> None:
+    assert problem(question, "en", QUESTION) is None, question
+    per_word = spoken_seconds(client, artifact_id) / len(question.split())
+    assert SECONDS_PER_WORD[0] <= per_word <= SECONDS_PER_WORD[1]
+
+
+def test_an_english_interview_on_real_models(client, real_gpu, cpu_worker):
+    started = start(client, resume=RESUME, job_posting=POSTING, language="en", max_questions=2)
+    job = started["job"]
+    assert job["status"] == "succeeded", job["error"]
+    assert_spoken_question(client, job["result"]["question"], job["result"]["audio_artifact_id"])
+    regenerations = [job["timings"]["llm_regenerations"]]
+    for number, text in enumerate(ANSWERS, 1):
+        wav = english_speech(text)
+        sent = client.post(
+            f"/v1/interviews/{started['id']}/answers", files={"file": ("a.wav", wav, "audio/wav")}
+        )
+        assert sent.status_code == 202, sent.text
+        turn = wait_job(client, sent.json()["job_id"], timeout=300)
+        assert turn["status"] == "succeeded", turn["error"]
+        result = turn["result"]
+        assert wer(text, result["transcript"]) <= 0.35
+        feedback = result["feedback"]
+        assert feedback["score"] in range(1, 6)
+        for item in feedback["strengths"] + feedback["improvements"]:
+            assert problem(item, "en", ITEM) is None, item
+        if number < len(ANSWERS):
+            assert_spoken_question(client, result["next_question"], result["audio_artifact_id"])
+        else:
+            assert result["next_question"] is None
+        regenerations.append(turn["timings"]["llm_regenerations"])
+    finished = client.post(f"/v1/interviews/{started['id']}/finish")
+    assert finished.status_code == 202, finished.text
+    report = wait_job(client, finished.json()["job_id"], timeout=300)
+    assert report["status"] == "succeeded", report["error"]
+    assert report["result"]["overall_score"] in range(1, 6)
+    assert problem(report["result"]["summary"], "en", SUMMARY) is None
+    regenerations.append(report["timings"]["regenerations"])
+    print("regenerations per step (opening, turns, report):", regenerations)
