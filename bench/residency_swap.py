@@ -18,9 +18,9 @@ import psutil
 
 from common.models_pull import read_profile_env
 from common.settings import Settings
-from gpu_worker.memory_meter import nvml_meter, resolve_device
-from gpu_worker.models import LLM, WHISPER, specs
-from gpu_worker.residency import Residency
+from engines.catalog import LLM, WHISPER, specs
+from engines.memory_meter import nvml_meter, resolve_device
+from engines.residency import Residency
 
 
 def memory_mb(meter) -> float:

@@ -7,7 +7,7 @@ from typing import Any
 from common.run_context import RunContext
 from common.settings import Settings
 from cpu_worker.chunking import chunk_text
-from cpu_worker.engines.bge_m3 import BGEM3Engine
+from engines.bge_m3 import BGEM3Engine
 
 
 def chunk_and_embed(

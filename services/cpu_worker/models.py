@@ -6,7 +6,7 @@ from typing import Any
 
 from common.errors import JobError
 from common.settings import Settings, get_settings
-from cpu_worker.engines.bge_m3 import BGEM3Engine
+from engines.bge_m3 import BGEM3Engine
 
 # Without these FlagEmbedding silently puts random heads on the model: sparse weights would be
 # noise. Checked at start so such a folder is refused with its reason.

@@ -10,9 +10,9 @@ from common.errors import JobError
 from common.job_runner import Finalize, Handler
 from common.jobs import ChatParams, SpeakParams, TranscribeParams
 from common.run_context import RunContext
-from gpu_worker.engines.whisper import TranscribeRequest
-from gpu_worker.models import LLM, SPEECH, WHISPER
-from gpu_worker.residency import Residency
+from engines.catalog import LLM, SPEECH, WHISPER
+from engines.residency import Residency
+from engines.whisper import TranscribeRequest
 
 
 def transcribe(residency: Residency) -> Handler:

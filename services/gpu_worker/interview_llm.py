@@ -24,11 +24,11 @@ from common.job_runner import Finalize, Handler
 from common.jobs import ChatMessage, ChatParams
 from common.run_context import RunContext
 from common.settings import get_settings
+from engines.catalog import LLM
+from engines.llama_schema import json_budget
+from engines.residency import Residency
 from gpu_worker import gated_llm
 from gpu_worker import interview_prompts as prompts
-from gpu_worker.engines.llama_schema import json_budget
-from gpu_worker.models import LLM
-from gpu_worker.residency import Residency
 
 Job = dict[str, Any]
 Timings = dict[str, Any]

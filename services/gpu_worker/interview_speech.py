@@ -14,11 +14,11 @@ from common.job_runner import Finalize, Handler
 from common.jobs import SpeakParams, TranscribeParams
 from common.run_context import RunContext
 from common.settings import Settings
-from gpu_worker.engines.voices import voice_for
-from gpu_worker.engines.whisper import TranscribeRequest
+from engines.catalog import SPEECH, WHISPER
+from engines.residency import Residency
+from engines.voices import voice_for
+from engines.whisper import TranscribeRequest
 from gpu_worker.interview_llm import Job, Timings, load_interview
-from gpu_worker.models import SPEECH, WHISPER
-from gpu_worker.residency import Residency
 
 
 def transcribe_answer(residency: Residency) -> Handler:

@@ -14,7 +14,7 @@ from common import worker_boot
 from common.errors import JobError
 from common.settings import get_settings
 from common.task_names import GPU_QUEUE
-from gpu_worker.models import pinned_names
+from engines.catalog import pinned_names
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from common.job_runner import Handler, JobRunner
 from common.jobs import TaskPayload
 from common.recovery import connect_recovery
 from common.settings import get_settings
+from engines.catalog import build_residency
+from engines.residency import Residency
 from gpu_worker import handlers, startup  # noqa: F401  startup: pinned models load at start
-from gpu_worker.models import build_residency
-from gpu_worker.residency import Residency
 from gpu_worker.whisper_languages import announce
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from common.languages import WHISPER_LANGUAGES
-from gpu_worker.engines.whisper import SAMPLE_RATE, decode
+from engines.whisper import SAMPLE_RATE, decode
 from tests import audio
 from tests.conftest import wait_job
 

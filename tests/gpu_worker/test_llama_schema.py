@@ -5,7 +5,7 @@ import pytest
 pytest.importorskip("llama_cpp")
 
 from common.errors import JobError
-from gpu_worker.engines.llama_schema import json_budget, parse_output
+from engines.llama_schema import json_budget, parse_output
 
 TEXT = {"type": "string", "maxLength": 40}
 

@@ -7,9 +7,9 @@ import psutil
 import pytest
 
 from common.errors import JobError
-from gpu_worker.engines.llama import LlamaEngine
-from gpu_worker.engines.whisper import WhisperEngine
-from gpu_worker.residency import ModelSpec, Residency, is_oom
+from engines.llama import LlamaEngine
+from engines.residency import ModelSpec, Residency, is_oom
+from engines.whisper import WhisperEngine
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,9 @@ import pytest
 
 from common.errors import JobCanceled, JobError
 from common.jobs import SpeakParams
-from gpu_worker import audio_encode
-from gpu_worker.engines import edge, espeak
-from gpu_worker.engines.base import RunContext
-from gpu_worker.engines.speech import SpeechEngine, split_text
+from engines import audio_encode, edge, espeak
+from engines.base import RunContext
+from engines.speech import SpeechEngine, split_text
 
 KO = "안녕하세요. 자기소개를 부탁드립니다."
 EN = "Hello. Could you please introduce yourself?"

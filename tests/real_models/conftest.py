@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gpu_worker import audio_encode
-from gpu_worker.engines import espeak
+from engines import audio_encode, espeak
 from tests import stack
 
 

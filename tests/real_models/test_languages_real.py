@@ -8,7 +8,7 @@ import pytest
 from common.errors import JobError
 from common.jobs import TranscribeParams
 from common.run_context import RunContext
-from gpu_worker.engines.whisper import TranscribeRequest, WhisperEngine
+from engines.whisper import TranscribeRequest, WhisperEngine
 from tests import stack
 from tests.conftest import wait_job
 from tests.real_models.conftest import english_speech

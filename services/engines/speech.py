@@ -9,9 +9,8 @@ import numpy as np
 
 from common.errors import JobError
 from common.jobs import SpeakParams
-from gpu_worker import audio_encode
-from gpu_worker.engines import edge, espeak, voices
-from gpu_worker.engines.base import RunContext
+from engines import audio_encode, edge, espeak, voices
+from engines.base import RunContext
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from common.errors import JobError
-from gpu_worker.engines.base import Engine
-from gpu_worker.memory_meter import NvmlMeter
+from engines.base import Engine
+from engines.memory_meter import NvmlMeter
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

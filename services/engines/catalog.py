@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from common.settings import Settings
-from gpu_worker.memory_meter import nvml_meter, resolve_device
-from gpu_worker.residency import ModelSpec, Residency
+from engines.memory_meter import nvml_meter, resolve_device
+from engines.residency import ModelSpec, Residency
 
 WHISPER = "whisper"
 LLM = "llm"
@@ -25,7 +25,7 @@ def specs(settings: Settings, device: str) -> list[ModelSpec]:
     pinned = set(pinned_names(settings))
 
     def whisper():
-        from gpu_worker.engines.whisper import WhisperEngine
+        from engines.whisper import WhisperEngine
 
         return WhisperEngine(
             model_path(settings, settings.whisper_model),
@@ -37,7 +37,7 @@ def specs(settings: Settings, device: str) -> list[ModelSpec]:
         )
 
     def llm():
-        from gpu_worker.engines.llama import LlamaEngine
+        from engines.llama import LlamaEngine
 
         return LlamaEngine(
             model_path(settings, settings.llm_model),
@@ -47,7 +47,7 @@ def specs(settings: Settings, device: str) -> list[ModelSpec]:
         )
 
     def speech():
-        from gpu_worker.engines.speech import SpeechEngine
+        from engines.speech import SpeechEngine
 
         return SpeechEngine(
             default_voice=settings.tts_voice,

@@ -14,7 +14,7 @@ import numpy as np
 from common.errors import JobError
 from common.jobs import TranscribeParams
 from common.run_context import RunContext
-from gpu_worker.memory_meter import release_heap
+from engines.memory_meter import release_heap
 
 log = logging.getLogger(__name__)
 

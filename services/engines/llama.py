@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from common.errors import JobCanceled, JobError
 from common.jobs import ChatMessage, ChatParams
 from common.run_context import RunContext
-from gpu_worker.engines.llama_schema import json_budget, parse_output
-from gpu_worker.engines.schema_keywords import for_grammar
-from gpu_worker.memory_meter import release_heap
+from engines.llama_schema import json_budget, parse_output
+from engines.memory_meter import release_heap
+from engines.schema_keywords import for_grammar
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
