@@ -46,9 +46,11 @@ lock: check-python
 	  --no-emit-find-links --unsafe-package rehearse --unsafe-package setuptools \
 	  --unsafe-package pip --unsafe-package distribute -c requirements/pins.in -o $(LOCK) pyproject.toml
 
+# The import contract (tests/test_import_rules.py): layers as in ARCHITECTURE.md, no cycles.
 lint: install
 	$(VENV)/bin/ruff check services tests bench
 	$(VENV)/bin/ruff format --check services tests bench
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/test_import_rules.py
 
 format: install
 	$(VENV)/bin/ruff format services tests bench

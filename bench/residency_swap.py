@@ -53,16 +53,15 @@ def main() -> None:
     loads: dict[str, list[float]] = {WHISPER: [], LLM: []}
     evicts: dict[str, list[float]] = {WHISPER: [], LLM: []}
     for name in (WHISPER, LLM):  # warm-up: first loads keep one-off library state for good
-        with residency.use(name):
-            pass
+        residency.call(name, lambda engine: None)
         residency.evict(name)
     baseline = memory_mb(meter)
     peaks: dict[str, list[float]] = {WHISPER: [], LLM: []}
     for _ in range(args.rounds):
         for name in (WHISPER, LLM):
-            with residency.use(name) as (_, usage):
-                loads[name].append(usage.load_ms)
-                peaks[name].append(memory_mb(meter) - baseline)
+            _, usage = residency.call(name, lambda engine: None)
+            loads[name].append(usage.load_ms)
+            peaks[name].append(memory_mb(meter) - baseline)
             started = time.perf_counter()
             residency.evict(name)
             evicts[name].append((time.perf_counter() - started) * 1000)

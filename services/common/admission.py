@@ -11,8 +11,8 @@ from uuid import UUID
 
 import psycopg
 
+from common.job_kinds import TABLE, first_queue, kinds_waiting_on
 from common.settings import Settings
-from common.task_names import BY_KIND, PIPELINES, first_queue, kinds_waiting_on
 
 DRAIN_WINDOW_S = 60
 RETRY_MIN_S, RETRY_MAX_S, RETRY_UNKNOWN_S = 1, 600, 30
@@ -66,7 +66,7 @@ def admit(conn: psycopg.Connection, settings: Settings, kind: str, owner_id: UUI
             retry_after_s(conn, kinds, queued - limit + 1),
         )
     per_key = settings.max_queued_jobs_per_key
-    if per_key and (mine := _queued(conn, [*BY_KIND, *PIPELINES], owner_id)) >= per_key:
+    if per_key and (mine := _queued(conn, list(TABLE), owner_id)) >= per_key:
         raise QueueFull(
             f"this key has {mine} jobs waiting (limit {per_key}); try again when some finish",
             retry_after_s(conn, kinds, mine - per_key + 1),

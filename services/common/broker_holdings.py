@@ -24,12 +24,25 @@ def _queue_keys(queues: Iterable[str]) -> list[str]:
     ]
 
 
+def _message(raw: bytes | str) -> Any:
+    message: Any = json.loads(raw)
+    if isinstance(message, list):  # unacked entries are [message, exchange, routing_key]
+        message = message[0]
+    return message
+
+
+def task_name_of(raw: bytes | str) -> str | None:
+    """The task a Celery message runs (its `headers.task`), or None for anything else."""
+    try:
+        return _message(raw)["headers"]["task"]
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
 def job_id_of(raw: bytes | str) -> str | None:
     """The `payload.job_id` a Celery message carries, or None for anything else."""
     try:
-        message: Any = json.loads(raw)
-        if isinstance(message, list):  # unacked entries are [message, exchange, routing_key]
-            message = message[0]
+        message = _message(raw)
         body = message["body"]
         if message.get("properties", {}).get("body_encoding") == "base64":
             body = base64.b64decode(body)

@@ -6,7 +6,7 @@ import psycopg
 from celery import Celery
 from kombu import Queue
 
-from common import task_names
+from common import job_kinds
 from common.settings import Settings, get_settings
 
 BASE_TASK_OPTIONS: dict[str, Any] = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
@@ -26,19 +26,24 @@ TASK_OPTIONS: dict[str, Any] = {
 
 
 def create_celery(settings: Settings | None = None) -> Celery:
-    """A Celery app configured from settings; workers register tasks on it by importing them."""
+    """A Celery app configured from settings; its tasks come from the job-kind table (`include`)."""
     settings = settings or get_settings()
-    app = Celery("rehearse", broker=settings.redis_url, backend=settings.redis_url)
+    app = Celery(
+        "rehearse",
+        broker=settings.redis_url,
+        backend=settings.redis_url,
+        include=["common.step_tasks"],
+    )
 
     def route(name: str, args: Any, kwargs: Any, options: Any, task: Any = None, **kw: Any):
-        return {"queue": task_names.queue_for(name, settings.tts_queue)}
+        return {"queue": job_kinds.queue_for(name, settings.tts_queue)}
 
     app.conf.update(
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
-        task_queues=[Queue(name) for name in task_names.QUEUES],
-        task_default_queue=task_names.CPU_QUEUE,
+        task_queues=[Queue(name) for name in job_kinds.QUEUES],
+        task_default_queue=job_kinds.CPU_QUEUE,
         task_routes=(route,),
         task_acks_late=True,
         task_reject_on_worker_lost=True,

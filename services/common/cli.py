@@ -58,6 +58,10 @@ def cmd_api(args: argparse.Namespace) -> int:
     return 0
 
 
+WORKER_INCLUDES = {"gpu": "gpu_worker.startup", "cpu": "cpu_worker.startup,cpu_worker.tasks"}
+"""What each worker kind adds to the app's includes (the step tasks come from the table)."""
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     from common.celery_app import celery_app
     from common.log_config import take_over_celery_logging
@@ -66,17 +70,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
     take_over_celery_logging(settings.log_format)
     name = settings.worker_name or f"{args.kind}@{socket.gethostname()}"
     if args.kind == "gpu":
-        import gpu_worker.tasks  # noqa: F401  registers the tasks
-
         # CUDA is not fork-safe and the card holds one heavy model: one process, one job.
         pool = ["--pool=solo", "--concurrency=1"]
     else:
-        import cpu_worker.interview_tasks
-        import cpu_worker.tasks  # noqa: F401
-
         pool = ["--pool=prefork", f"--concurrency={settings.cpu_concurrency}"]
     argv = [
         "worker",
+        # Named, not imported: the worker loads its start-up (and own tasks) as app includes.
+        f"--include={WORKER_INCLUDES[args.kind]}",
         "-Q",
         args.kind,
         "-n",

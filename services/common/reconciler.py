@@ -23,10 +23,10 @@ from common import redis_keys
 from common.broker_holdings import held_job_ids
 from common.db import transaction
 from common.dispatch import dispatch, dispatchable
+from common.job_kinds import QUEUES
 from common.job_store import requeue_lost, unfinished_jobs
 from common.leases import leased
 from common.settings import Settings
-from common.task_names import QUEUES
 
 log = logging.getLogger(__name__)
 

@@ -32,11 +32,6 @@ def begin(queues: list[str]) -> str:
     return boot_id
 
 
-def consumes(queue: str) -> bool:
-    """Whether this process belongs to a worker that consumes `queue`."""
-    return queue in os.environ.get(QUEUES_ENV, "").split(",")
-
-
 def report(error: str | None = None) -> None:
     """This process has loaded its models (`error` None) or could not, for this reason."""
     boot_id = os.environ.get(BOOT_ENV)

@@ -2,7 +2,6 @@
 
 import os
 import time
-from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -11,44 +10,44 @@ from common.artifact_store import get_artifact
 from common.db import transaction
 from common.document_store import document_source, store_chunks
 from common.errors import JobError
-from common.job_runner import Finalize, Handler
+from common.job_kinds import BGE_M3
+from common.job_runner import Finalize
 from common.jobs import EmbedParams, IngestParams
-from common.run_context import RunContext
-from common.settings import Settings
+from common.worker_context import StepRun, current
+from cpu_worker.batcher import Participant
 from cpu_worker.extract import clean_text, extract_text
 from cpu_worker.indexing import chunk_and_embed
-from cpu_worker.models import loaded_engine
-
-Encode = Callable[[list[str]], tuple[list[dict[str, Any]], dict[str, Any]]]
+from engines.base import Embed
 
 
 def encode_batch(texts: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """One encode call over `texts`, with the stats every job it served records."""
-    stats: dict[str, Any] = {}
-    engine = loaded_engine(stats)
     started = time.perf_counter()
-    vectors = engine.encode(texts)
+    engine_of: dict[str, Any] = {}
+
+    def encode(engine: Any) -> list[dict[str, Any]]:
+        engine_of["engine"] = engine
+        return engine.encode(texts)
+
+    vectors, usage = current().engines.call(BGE_M3, encode)
+    stats = {k: v for k, v in usage.timings().items() if v}  # only a load is worth recording
     stats |= {
-        "encode_ms": round((time.perf_counter() - started) * 1000, 1),
+        "encode_ms": round((time.perf_counter() - started) * 1000 - stats.get("load_ms", 0), 1),
         "encode_calls": 1,
         "batch_size": len(texts),
         # Unique per call: jobs sharing it were encoded together.
-        "batch_id": f"{os.getpid()}-{engine.encode_calls}",
+        "batch_id": f"{os.getpid()}-{engine_of['engine'].encode_calls}",
     }
     return vectors, stats
 
 
-def embed(encode: Encode) -> Handler:
-    """Embed the job's texts through `encode` (shared with the other jobs of its batch)."""
-
-    def handle(job: dict[str, Any], ctx: RunContext, timings: dict[str, Any]) -> dict[str, Any]:
-        params = EmbedParams.model_validate(job["params"])
-        ctx.check_canceled()
-        vectors, stats = encode(params.texts)
-        timings.update(stats)
-        return {"embeddings": vectors}
-
-    return handle
+def embed(engine: Participant, run: StepRun) -> dict[str, Any]:
+    """Embed the job's texts through its batch's shared encode call (the engine it is handed)."""
+    params = EmbedParams.model_validate(run.job["params"])
+    run.ctx.check_canceled()
+    vectors, stats = engine.encode(params.texts)
+    run.timings.update(stats)
+    return {"embeddings": vectors}
 
 
 def source_text(
@@ -72,32 +71,29 @@ def source_text(
     return text
 
 
-def ingest(settings: Settings) -> Handler:
+def ingest(engine: Embed, run: StepRun) -> Finalize:
     """Extract the document's text, chunk it, embed every chunk, store them with the result."""
+    job, ctx, timings, settings = run.job, run.ctx, run.timings, run.settings
+    params = IngestParams.model_validate(job["params"])
+    with transaction() as conn:
+        doc = document_source(conn, params.document_id, job["owner_id"])
+    if doc is None:
+        raise JobError("document_deleted", f"document {params.document_id} was deleted")
+    source = {**doc, "artifact_id": doc["source_artifact_id"]}
+    text = source_text(source, job["owner_id"], settings.max_document_chars, timings)
+    ctx.check_canceled()
+    rows = chunk_and_embed(engine, text, settings, ctx, timings)
+    if not rows:
+        raise JobError("unreadable_document", "the document has no text to index")
 
-    def handle(job: dict[str, Any], ctx: RunContext, timings: dict[str, Any]) -> Finalize:
-        params = IngestParams.model_validate(job["params"])
-        with transaction() as conn:
-            doc = document_source(conn, params.document_id, job["owner_id"])
-        if doc is None:
+    def finalize(conn: psycopg.Connection) -> dict[str, Any]:
+        # Same transaction as the job's result: chunks and `succeeded` commit together.
+        if not store_chunks(conn, params.document_id, job["id"], rows, text):
             raise JobError("document_deleted", f"document {params.document_id} was deleted")
-        source = {**doc, "artifact_id": doc["source_artifact_id"]}
-        text = source_text(source, job["owner_id"], settings.max_document_chars, timings)
-        ctx.check_canceled()
-        rows = chunk_and_embed(loaded_engine(timings), text, settings, ctx, timings)
-        if not rows:
-            raise JobError("unreadable_document", "the document has no text to index")
+        return {
+            "document_id": str(params.document_id),
+            "chunks": len(rows),
+            "tokens": sum(r["token_count"] for r in rows),
+        }
 
-        def finalize(conn: psycopg.Connection) -> dict[str, Any]:
-            # Same transaction as the job's result: chunks and `succeeded` commit together.
-            if not store_chunks(conn, params.document_id, job["id"], rows, text):
-                raise JobError("document_deleted", f"document {params.document_id} was deleted")
-            return {
-                "document_id": str(params.document_id),
-                "chunks": len(rows),
-                "tokens": sum(r["token_count"] for r in rows),
-            }
-
-        return finalize
-
-    return handle
+    return finalize

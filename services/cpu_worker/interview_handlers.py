@@ -7,13 +7,11 @@ from common.db import transaction
 from common.document_store import insert_document, store_chunks
 from common.errors import JobError
 from common.interview_contract import SOURCE_MAX_CHARS, StartParams, TurnParams
-from common.job_runner import Handler
 from common.retrieval import search
-from common.run_context import RunContext
-from common.settings import Settings
+from common.worker_context import StepRun
 from cpu_worker.handlers import source_text
 from cpu_worker.indexing import chunk_and_embed
-from cpu_worker.models import loaded_engine
+from engines.base import Embed
 
 PASSAGES_PER_TURN = 4
 OPENING_PASSAGES = 3
@@ -27,84 +25,74 @@ def _interview(interview_id: Any) -> dict[str, Any]:
     return interview
 
 
-def index_documents(settings: Settings) -> Handler:
+def index_documents(engine: Embed, run: StepRun) -> dict[str, Any]:
     """Start step 1: the resume and the posting become documents of the interview's collection."""
-
-    def handle(job: dict[str, Any], ctx: RunContext, timings: dict[str, Any]) -> dict[str, Any]:
-        interview = _interview(StartParams.model_validate(job["params"]).interview_id)
-        sources = {}
-        for title in ("resume", "job_posting"):
-            source = {
-                "text": interview[f"{title}_text"],
-                "artifact_id": interview[f"{title}_artifact_id"],
-                "filename": None,  # the api sniffed the upload; its bytes say what it is
-                "content_type": None,
-            }
-            try:
-                sources[title] = source_text(source, job["owner_id"], SOURCE_MAX_CHARS, timings)
-            except JobError as exc:
-                raise JobError(exc.code, f"the {title}: {exc.message}") from exc
-        engine = loaded_engine(timings)
-        indexed = {}
-        for title, text in sources.items():
-            rows = chunk_and_embed(engine, text, settings, ctx, timings)
-            if not rows:
-                raise JobError("unreadable_document", f"the {title} has no text to index")
-            indexed[title] = rows
-        with transaction() as conn:
-            # A repeated step replaces what an interrupted one may have stored.
-            conn.execute("DELETE FROM documents WHERE collection = %s", (interview["collection"],))
-            interview_store.set_texts(
-                conn, interview["id"], sources["resume"], sources["job_posting"]
-            )
-            for title, rows in indexed.items():
-                document = insert_document(
-                    conn,
-                    job["owner_id"],
-                    interview["collection"],
-                    sources[title],
-                    "text/plain",
-                    title=title,
-                )
-                store_chunks(conn, document["id"], job["id"], rows)
-        return {
-            "resume_passages": [r["text"] for r in indexed["resume"][:OPENING_PASSAGES]],
-            "posting_passages": [r["text"] for r in indexed["job_posting"][:OPENING_PASSAGES]],
+    job, ctx, timings, settings = run.job, run.ctx, run.timings, run.settings
+    interview = _interview(StartParams.model_validate(job["params"]).interview_id)
+    sources = {}
+    for title in ("resume", "job_posting"):
+        source = {
+            "text": interview[f"{title}_text"],
+            "artifact_id": interview[f"{title}_artifact_id"],
+            "filename": None,  # the api sniffed the upload; its bytes say what it is
+            "content_type": None,
         }
-
-    return handle
-
-
-def retrieve_passages(settings: Settings, state: dict[str, Any]) -> Handler:
-    """Turn step 2: the resume and posting passages closest to the question and the answer."""
-
-    def handle(job: dict[str, Any], ctx: RunContext, timings: dict[str, Any]) -> dict[str, Any]:
-        params = TurnParams.model_validate(job["params"])
-        interview = _interview(params.interview_id)
-        engine = loaded_engine(timings)
-        query = engine.encode([f"{params.question}\n{state['transcript']}"])[0]
-        ctx.check_canceled()
-        with transaction() as conn:
-            hits = search(
+        try:
+            sources[title] = source_text(source, job["owner_id"], SOURCE_MAX_CHARS, timings)
+        except JobError as exc:
+            raise JobError(exc.code, f"the {title}: {exc.message}") from exc
+    indexed = {}
+    for title, text in sources.items():
+        rows = chunk_and_embed(engine, text, settings, ctx, timings)
+        if not rows:
+            raise JobError("unreadable_document", f"the {title} has no text to index")
+        indexed[title] = rows
+    with transaction() as conn:
+        # A repeated step replaces what an interrupted one may have stored.
+        conn.execute("DELETE FROM documents WHERE collection = %s", (interview["collection"],))
+        interview_store.set_texts(conn, interview["id"], sources["resume"], sources["job_posting"])
+        for title, rows in indexed.items():
+            document = insert_document(
                 conn,
                 job["owner_id"],
                 interview["collection"],
-                query["dense"],
-                query["sparse"],
-                k=PASSAGES_PER_TURN,
-                mode="hybrid",
-                ef_search=settings.hnsw_ef_search,
+                sources[title],
+                "text/plain",
+                title=title,
             )
-        passages = [
-            {
-                "document_id": h["document_id"],
-                "chunk_id": h["chunk_id"],
-                "text": h["text"],
-                "score": h["score"],
-                "title": h.get("title"),
-            }
-            for h in hits
-        ]
-        return {**state, "passages": passages}
+            store_chunks(conn, document["id"], job["id"], rows)
+    return {
+        "resume_passages": [r["text"] for r in indexed["resume"][:OPENING_PASSAGES]],
+        "posting_passages": [r["text"] for r in indexed["job_posting"][:OPENING_PASSAGES]],
+    }
 
-    return handle
+
+def retrieve_passages(engine: Embed, run: StepRun) -> dict[str, Any]:
+    """Turn step 2: the resume and posting passages closest to the question and the answer."""
+    job, ctx, settings, state = run.job, run.ctx, run.settings, run.state
+    params = TurnParams.model_validate(job["params"])
+    interview = _interview(params.interview_id)
+    query = engine.encode([f"{params.question}\n{state['transcript']}"])[0]
+    ctx.check_canceled()
+    with transaction() as conn:
+        hits = search(
+            conn,
+            job["owner_id"],
+            interview["collection"],
+            query["dense"],
+            query["sparse"],
+            k=PASSAGES_PER_TURN,
+            mode="hybrid",
+            ef_search=settings.hnsw_ef_search,
+        )
+    passages = [
+        {
+            "document_id": h["document_id"],
+            "chunk_id": h["chunk_id"],
+            "text": h["text"],
+            "score": h["score"],
+            "title": h.get("title"),
+        }
+        for h in hits
+    ]
+    return {**state, "passages": passages}

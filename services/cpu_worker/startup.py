@@ -1,8 +1,9 @@
-"""Each cpu pool process loads BGE-M3 when it starts, before Celery sends it any work.
+"""Each cpu pool process builds its context and loads BGE-M3 when it starts, before any work.
 
-Celery's parent writes a job to a child only after the child's `worker_process_init` returned
-(its WORKER_UP message), so a job never waits on a load; the presence beat counts the children
-that loaded before it calls the worker ready (see `common.worker_boot`).
+Included by `rehearse worker cpu` (Celery's `--include`). Celery's parent writes a job to a
+child only after the child's `worker_process_init` returned (its WORKER_UP message), so a job
+never waits on a load; the presence beat counts the children that loaded before it calls the
+worker ready (see `common.worker_boot`).
 """
 
 import logging
@@ -11,20 +12,23 @@ from typing import Any
 
 from celery.signals import worker_process_init
 
-from common import worker_boot
+from common import worker_boot, worker_context
+from common.celery_app import celery_app
 from common.db import get_pool
-from common.task_names import CPU_QUEUE
-from cpu_worker import models
+from common.recovery import connect_recovery
+from common.settings import get_settings
+from cpu_worker.models import CpuEngines
 
 log = logging.getLogger(__name__)
 
 
-def load_models(**_: Any) -> None:
+def start(**_: Any) -> None:
     """In a fresh pool process (after the fork: torch state must not cross it): load, report."""
-    if not worker_boot.consumes(CPU_QUEUE):
-        return
+    settings = get_settings()
+    engines = CpuEngines(settings)
+    worker_context.install(worker_context.WorkerContext(settings, engines))
     started = time.perf_counter()
-    failure = models.preload()
+    failure = engines.preload()
     if failure:
         log.error("this process cannot embed: %s", failure)
     else:
@@ -42,4 +46,5 @@ def _open_database() -> None:
         log.warning("could not reach PostgreSQL at start", exc_info=True)
 
 
-worker_process_init.connect(load_models, weak=False, dispatch_uid="rehearse-cpu-load-models")
+worker_process_init.connect(start, weak=False, dispatch_uid="rehearse-cpu-start")
+connect_recovery(celery_app)

@@ -1,38 +1,34 @@
-"""Celery tasks of the cpu queue: embed jobs (micro-batched), document ingest, query embedding."""
+"""The cpu worker's own tasks: embed jobs micro-batched, and search-query embedding.
+
+Every other step's task is generated from the job-kind table (common.step_tasks); these two
+need what the generic task cannot give: celery-batches, and a result the api waits on.
+"""
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from typing import Any
 from uuid import UUID
 
-from celery import Task
+from celery import Task, shared_task
 from celery_batches import SimpleRequest
 
-from common import task_names
-from common.celery_app import BASE_TASK_OPTIONS, TASK_OPTIONS, celery_app
-from common.job_runner import JobRunner
+from common.celery_app import BASE_TASK_OPTIONS
+from common.job_kinds import BGE_M3, EMBED_QUERY, TABLE, task_name
 from common.jobs import EmbedQueryParams, TaskPayload
-from common.recovery import connect_recovery
 from common.settings import get_settings
-from common.task_names import CPU_QUEUE
-from cpu_worker import handlers, startup  # noqa: F401  startup: each process loads at start
+from common.step_tasks import bind
+from common.worker_context import current
+from cpu_worker import handlers
 from cpu_worker.batcher import EmbedBatches, EncodeGate
-from cpu_worker.models import loaded_engine
 
 log = logging.getLogger(__name__)
 
 _settings = get_settings()
+_EMBED = TABLE["embed"].steps[0]
 
 
-@cache
-def runner(worker: str) -> JobRunner:
-    """One JobRunner per worker node name, per process."""
-    return JobRunner(get_settings(), worker)
-
-
-@celery_app.task(
-    name=task_names.EMBED,
+@shared_task(
+    name=task_name("embed", _EMBED),
     base=EmbedBatches,
     flush_every=_settings.embed_batch_size,
     flush_interval=_settings.embed_batch_wait_ms / 1000,
@@ -50,9 +46,13 @@ def embed(self: Task, requests: list[SimpleRequest]) -> None:
                 _mark(self, req, marked, exc)
         gate = EncodeGate(handlers.encode_batch, len(jobs))
 
+        context = current()
+        runner = context.runner(requests[0].hostname)
+
         def run_one(job_id: UUID) -> str | None:
+            # The job's engine is its place in the batch's one shared encode call.
             with gate.participant() as place:
-                status = runner(requests[0].hostname).run(job_id, handlers.embed(place.encode))
+                status = runner.run(job_id, bind(context, _EMBED, {}, engine=place))
             return status and status.value
 
         # Threads, so each job keeps its own claim-run-finish lifecycle while the gate holds
@@ -82,24 +82,11 @@ def _mark(task: Task, req: SimpleRequest, marked: set[str], outcome: Any) -> Non
         task.backend.mark_as_done(req.id, outcome, request=req)
 
 
-@celery_app.task(name=task_names.INGEST, **TASK_OPTIONS)
-def ingest(self: Task, payload: dict[str, Any]) -> None:
-    """Chunk, embed and store a document."""
-    job_id = TaskPayload.model_validate(payload).job_id
-    runner(self.request.hostname).run(job_id, handlers.ingest(get_settings()))
-
-
 # The api waits for this result: no job row, a result in the backend, nothing redelivered
 # (the api gave up after SEARCH_TIMEOUT_S; the sender's `expires` drops late messages).
-@celery_app.task(name=task_names.EMBED_QUERY, ignore_result=False, acks_late=False)
+@shared_task(name=EMBED_QUERY, ignore_result=False, acks_late=False)
 def embed_query(payload: dict[str, Any]) -> dict[str, Any]:
     """Dense and sparse embedding of one search query."""
     params = EmbedQueryParams.model_validate(payload)
-    (embedding,) = loaded_engine({}).encode([params.text])
+    (embedding,), _ = current().engines.call(BGE_M3, lambda engine: engine.encode([params.text]))
     return embedding
-
-
-connect_recovery(celery_app)
-
-if get_settings().tts_queue == CPU_QUEUE:
-    import gpu_worker.tasks  # noqa: F401  TTS needs no GPU: operators may run it here

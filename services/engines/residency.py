@@ -7,8 +7,7 @@ and after an out-of-memory error evict everything and retry once.
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -42,7 +41,7 @@ class ModelSpec:
 
 @dataclass
 class Usage:
-    """What one `use()` did, reported in the job's timings."""
+    """What one `call()` did, reported in the job's timings."""
 
     model: str
     model_loaded: bool = False
@@ -61,7 +60,7 @@ class _Resident:
 
 
 class Residency:
-    """`with residency.use("whisper") as (engine, usage): ...` in a single-threaded worker."""
+    """`residency.call("whisper", fn)` runs `fn(engine)` with the model loaded; one thread."""
 
     def __init__(
         self,
@@ -175,15 +174,6 @@ class Residency:
         for usage in usages:
             self.acquire(usage.model, usage)
         return usages
-
-    @contextmanager
-    def use(self, name: str) -> Iterator[tuple[Engine, Usage]]:
-        """Hold a loaded model for one job."""
-        usage = Usage(name)
-        engine = self.acquire(name, usage)
-        yield engine, usage
-        if name in self.resident:
-            self.resident[name].last_used = time.monotonic()
 
     def call(self, name: str, fn: Callable[[Engine], T]) -> tuple[T, Usage]:
         """Run `fn(engine)`; on out-of-memory evict everything, reload, and retry once."""

@@ -20,13 +20,11 @@ from common.interview_contract import (
     StartParams,
     TurnParams,
 )
-from common.job_runner import Finalize, Handler
+from common.job_runner import Finalize
 from common.jobs import ChatMessage, ChatParams
-from common.run_context import RunContext
-from common.settings import get_settings
-from engines.catalog import LLM
+from common.worker_context import StepRun
+from engines.base import Chat
 from engines.llama_schema import json_budget
-from engines.residency import Residency
 from gpu_worker import gated_llm
 from gpu_worker import interview_prompts as prompts
 
@@ -52,9 +50,8 @@ def prompt_values(interview: dict[str, Any]) -> dict[str, str]:
 
 
 def ask_json(
-    residency: Residency,
-    ctx: RunContext,
-    timings: Timings,
+    engine: Chat,
+    run: StepRun,
     schema: dict[str, Any],
     render: Any,
     history: list[dict[str, Any]],
@@ -64,137 +61,118 @@ def ask_json(
     skip: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Fit the prompt into the context, run the LLM under the schema and the output gates."""
-    settings = get_settings()
-
-    def run(engine: Any) -> dict[str, Any]:
-        max_tokens = json_budget(schema)
-        cut = prompts.DEFAULTS[language]["cut"]
-        fitted = prompts.fit(
-            render, engine.count_tokens, engine.n_ctx - max_tokens, history, passages, text, cut
-        )
-        params = ChatParams(
-            messages=fitted.messages, max_tokens=max_tokens, temperature=0.7, json_schema=schema
-        )
-        check = None
-        if settings.output_gates:
-            prompt = "\n".join(m.content for m in fitted.messages)
-            check = gated_llm.gate_check(schema, language, prompt, skip)
-        attempts = settings.output_gate_attempts
-        result = gated_llm.generate(engine, params, ctx, timings, check, attempts)
-        return {**result, "fit": fitted.info}
-
-    result, usage = residency.call(LLM, run)
-    timings.update(usage.timings())
-    return result
+    settings = run.settings
+    max_tokens = json_budget(schema)
+    cut = prompts.DEFAULTS[language]["cut"]
+    fitted = prompts.fit(
+        render, engine.count_tokens, engine.n_ctx - max_tokens, history, passages, text, cut
+    )
+    params = ChatParams(
+        messages=fitted.messages, max_tokens=max_tokens, temperature=0.7, json_schema=schema
+    )
+    check = None
+    if settings.output_gates:
+        prompt = "\n".join(m.content for m in fitted.messages)
+        check = gated_llm.gate_check(schema, language, prompt, skip)
+    attempts = settings.output_gate_attempts
+    result = gated_llm.generate(engine, params, run.ctx, run.timings, check, attempts)
+    return {**result, "fit": fitted.info}
 
 
-def assess_answer(residency: Residency, state: dict[str, Any]) -> Handler:
+def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
     """Turn step 3: feedback on the answer and the next question, as schema-bound JSON."""
+    state = run.state
+    params = TurnParams.model_validate(run.job["params"])
+    interview = load_interview(params.interview_id)
+    language = interview["language"]
+    template = prompts.load(interview["prompt_version"], language, "feedback")
+    values = prompt_values(interview)
 
-    def handle(job: Job, ctx: RunContext, timings: Timings) -> dict[str, Any]:
-        params = TurnParams.model_validate(job["params"])
-        interview = load_interview(params.interview_id)
-        language = interview["language"]
-        template = prompts.load(interview["prompt_version"], language, "feedback")
-        values = prompt_values(interview)
-
-        def render(kept, omitted, passages, answer) -> list[ChatMessage]:
-            context = "\n---\n".join(passages) or prompts.DEFAULTS[language]["none"]
-            return template.render(
-                **values,
-                context=context,
-                question=params.question,
-                answer=answer,
-                history=prompts.history_lines(kept, language, omitted),
-            )
-
-        passages = [p["text"] for p in state.get("passages", [])]
-        last = params.number >= interview["max_questions"]
-        result = ask_json(
-            residency,
-            ctx,
-            timings,
-            FEEDBACK_SCHEMA,
-            render,
-            interview["history"],
-            passages,
-            state["transcript"],
-            language,
-            # The last answer: nothing more to ask, so its question is neither gated nor kept.
-            skip=("next_question",) if last else (),
+    def render(kept, omitted, passages, answer) -> list[ChatMessage]:
+        context = "\n---\n".join(passages) or prompts.DEFAULTS[language]["none"]
+        return template.render(
+            **values,
+            context=context,
+            question=params.question,
+            answer=answer,
+            history=prompts.history_lines(kept, language, omitted),
         )
-        feedback = dict(result["json"])
-        next_question = feedback.pop("next_question")
-        if last:
-            next_question = None
-        return {
-            **state,
-            "feedback": feedback,
-            "next_question": next_question,
-            "llm_usage": result["usage"],
-            "prompt_fit": result["fit"],
-        }
 
-    return handle
+    passages = [p["text"] for p in state.get("passages", [])]
+    last = params.number >= interview["max_questions"]
+    result = ask_json(
+        engine,
+        run,
+        FEEDBACK_SCHEMA,
+        render,
+        interview["history"],
+        passages,
+        state["transcript"],
+        language,
+        # The last answer: nothing more to ask, so its question is neither gated nor kept.
+        skip=("next_question",) if last else (),
+    )
+    feedback = dict(result["json"])
+    next_question = feedback.pop("next_question")
+    if last:
+        next_question = None
+    return {
+        **state,
+        "feedback": feedback,
+        "next_question": next_question,
+        "llm_usage": result["usage"],
+        "prompt_fit": result["fit"],
+    }
 
 
-def opening_question(residency: Residency, state: dict[str, Any]) -> Handler:
+def opening_question(engine: Chat, run: StepRun) -> dict[str, Any]:
     """Start step 2: the first question, from the resume and the posting."""
+    state = run.state
+    interview = load_interview(StartParams.model_validate(run.job["params"]).interview_id)
+    language = interview["language"]
+    template = prompts.load(interview["prompt_version"], language, "opening")
+    values = prompt_values(interview)
 
-    def handle(job: Job, ctx: RunContext, timings: Timings) -> dict[str, Any]:
-        interview = load_interview(StartParams.model_validate(job["params"]).interview_id)
-        language = interview["language"]
-        template = prompts.load(interview["prompt_version"], language, "opening")
-        values = prompt_values(interview)
+    def render(kept, omitted, passages, resume) -> list[ChatMessage]:
+        return template.render(**values, resume=resume, posting="\n".join(passages))
 
-        def render(kept, omitted, passages, resume) -> list[ChatMessage]:
-            return template.render(**values, resume=resume, posting="\n".join(passages))
-
-        result = ask_json(
-            residency,
-            ctx,
-            timings,
-            OPENING_SCHEMA,
-            render,
-            [],
-            state.get("posting_passages", []),
-            "\n".join(state.get("resume_passages", [])) or interview["resume_text"],
-            language,
-        )
-        return {"question": result["json"]["question"]}
-
-    return handle
+    result = ask_json(
+        engine,
+        run,
+        OPENING_SCHEMA,
+        render,
+        [],
+        state.get("posting_passages", []),
+        "\n".join(state.get("resume_passages", [])) or interview["resume_text"],
+        language,
+    )
+    return {"question": result["json"]["question"]}
 
 
-def final_report(residency: Residency) -> Handler:
+def final_report(engine: Chat, run: StepRun) -> Finalize:
     """The report job: an overall assessment of every turn."""
+    interview = load_interview(ReportParams.model_validate(run.job["params"]).interview_id)
+    language = interview["language"]
+    template = prompts.load(interview["prompt_version"], language, "report")
+    values = prompt_values(interview)
 
-    def handle(job: Job, ctx: RunContext, timings: Timings) -> Finalize:
-        interview = load_interview(ReportParams.model_validate(job["params"]).interview_id)
-        language = interview["language"]
-        template = prompts.load(interview["prompt_version"], language, "report")
-        values = prompt_values(interview)
+    def render(kept, omitted, passages, text) -> list[ChatMessage]:
+        return template.render(**values, history=prompts.history_lines(kept, language, omitted))
 
-        def render(kept, omitted, passages, text) -> list[ChatMessage]:
-            return template.render(**values, history=prompts.history_lines(kept, language, omitted))
+    result = ask_json(
+        engine,
+        run,
+        REPORT_SCHEMA,
+        render,
+        interview["history"],
+        [],
+        "",
+        language,
+    )
+    report = {**result["json"], "turns": len(interview["history"])}
 
-        result = ask_json(
-            residency,
-            ctx,
-            timings,
-            REPORT_SCHEMA,
-            render,
-            interview["history"],
-            [],
-            "",
-            language,
-        )
-        report = {**result["json"], "turns": len(interview["history"])}
+    def finalize(conn: psycopg.Connection) -> dict[str, Any]:
+        interview_store.save_report(conn, interview["id"], report)
+        return report
 
-        def finalize(conn: psycopg.Connection) -> dict[str, Any]:
-            interview_store.save_report(conn, interview["id"], report)
-            return report
-
-        return finalize
-
-    return handle
+    return finalize

@@ -1,8 +1,9 @@
-"""The gpu worker loads its pinned models (PINNED_MODELS) at start, before it is ready.
+"""The gpu worker's start: its context (one residency manager) and its pinned models, loaded.
 
-Its solo pool sends `worker_process_init` in the worker's own process while the worker is
-being built, before it consumes anything. Unpinned models still load on a job's demand: the
-residency manager may evict them, so loading them here would buy nothing.
+Included by `rehearse worker gpu` (Celery's `--include`). Its solo pool sends
+`worker_process_init` in the worker's own process while the worker is being built, before it
+consumes anything. Unpinned models still load on a job's demand: the residency manager may
+evict them, so loading them here would buy nothing.
 """
 
 import logging
@@ -10,25 +11,27 @@ from typing import Any
 
 from celery.signals import worker_process_init
 
-from common import worker_boot
+from common import worker_boot, worker_context
+from common.celery_app import celery_app
 from common.errors import JobError
+from common.job_kinds import LLM, SPEECH, WHISPER
+from common.recovery import connect_recovery
 from common.settings import get_settings
-from common.task_names import GPU_QUEUE
-from engines.catalog import pinned_names
+from engines.catalog import build_residency, pinned_names
+from gpu_worker.whisper_languages import announce
 
 log = logging.getLogger(__name__)
 
 
-def load_pinned(**_: Any) -> None:
-    """Load every pinned model; report to the presence beat either way."""
-    # A cpu worker that runs TTS (TTS_QUEUE=cpu) imports the gpu tasks but loads nothing here.
-    if not worker_boot.consumes(GPU_QUEUE):
-        return
-    from gpu_worker.tasks import residency  # the worker's one manager, which jobs use after
-
-    names = pinned_names(get_settings())
+def start(**_: Any) -> None:
+    """Build this process's context, then load every pinned model; report either way."""
+    settings = get_settings()
+    announce(settings)  # the api then refuses languages this worker's Whisper cannot transcribe
+    residency = build_residency(settings, [WHISPER, LLM, SPEECH])
+    worker_context.install(worker_context.WorkerContext(settings, residency))
+    names = pinned_names(settings)
     try:
-        usages = residency().preload(names)
+        usages = residency.preload(names)
     except Exception as exc:  # an import error, missing files, a budget too small: all reported
         reason = exc.message if isinstance(exc, JobError) else f"{type(exc).__name__}: {exc}"
         failure = f"pinned models {', '.join(names)} failed to load: {reason[:500]}"
@@ -40,4 +43,5 @@ def load_pinned(**_: Any) -> None:
     worker_boot.report()
 
 
-worker_process_init.connect(load_pinned, weak=False, dispatch_uid="rehearse-gpu-load-pinned")
+worker_process_init.connect(start, weak=False, dispatch_uid="rehearse-gpu-start")
+connect_recovery(celery_app)

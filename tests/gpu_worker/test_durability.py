@@ -41,7 +41,7 @@ def test_sigkill_during_a_job_reruns_it_once(client, gpu_worker, db):
 def test_a_finished_jobs_redelivery_changes_nothing(client, gpu_worker, db):
     """A redelivered message of a finished job (as after a visibility timeout) is a no-op."""
     from common.celery_app import create_celery
-    from common.task_names import TRANSCRIBE
+    from common.job_kinds import TRANSCRIBE
 
     job = client.post(
         "/v1/jobs/transcribe", files={"file": ("a.wav", audio.tone_wav(), "audio/wav")}

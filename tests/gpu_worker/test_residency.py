@@ -32,8 +32,7 @@ def make_specs(paths, pinned=(), sizes=None):
 
 
 def used(res: Residency, name: str):
-    with res.use(name) as (_, usage):
-        return usage
+    return res.call(name, lambda engine: None)[1]
 
 
 def test_lru_evicts_the_least_recently_used(paths):

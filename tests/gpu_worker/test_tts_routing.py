@@ -2,8 +2,8 @@
 
 from common.celery_app import create_celery
 from common.dispatch import dispatch
+from common.job_kinds import CPU_QUEUE, GPU_QUEUE, SPEAK, queue_for
 from common.settings import Settings
-from common.task_names import CPU_QUEUE, GPU_QUEUE, SPEAK, queue_for
 from tests.conftest import wait_job
 
 

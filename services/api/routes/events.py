@@ -20,6 +20,7 @@ from fastapi.responses import StreamingResponse
 from api.deps import SettingsDep, authenticate
 from api.errors import ApiError, responses
 from api.event_feed import UNAVAILABLE, job_events, load_job, unavailable_body
+from common.event_contract import JobEvent
 
 router = APIRouter(prefix="/v1/jobs", tags=["events"])
 log = logging.getLogger(__name__)
@@ -64,7 +65,11 @@ def _sse(event: dict[str, Any]) -> str:
 @router.get(
     "/{job_id:uuid}/events",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}, **responses(401, 404, 422)},
+    responses={
+        # Each SSE `data:` (and each WebSocket message) is one JobEvent, as JSON.
+        200: {"model": JobEvent, "content": {"text/event-stream": {}}},
+        **responses(401, 404, 422),
+    },
 )
 async def stream_events(
     job_id: UUID,

@@ -9,9 +9,9 @@ from fastapi.responses import JSONResponse
 
 from common.admission import saturation
 from common.db import transaction
+from common.job_kinds import QUEUES
 from common.presence import names_by_queue, presences, queue_readiness
 from common.settings import Settings, get_settings
-from common.task_names import QUEUES
 
 router = APIRouter(tags=["health"])
 

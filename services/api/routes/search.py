@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import CeleryDep, OwnerDep, SettingsDep
 from api.errors import ApiError, responses
-from common import retrieval, task_names
+from common import job_kinds, retrieval
 from common.db import transaction
 from common.jobs import EmbedQueryParams
 from common.storable import Contract
@@ -58,7 +58,7 @@ def search(
     try:
         # `expires`: a worker that comes back later drops the query nobody waits for.
         pending = celery.send_task(
-            task_names.EMBED_QUERY, kwargs={"payload": payload}, expires=timeout
+            job_kinds.EMBED_QUERY, kwargs={"payload": payload}, expires=timeout
         )
     except (OperationalError, OSError, redis.RedisError) as exc:
         raise ApiError(503, "queue_unavailable", "the job queue is unreachable", retry) from exc

@@ -1,0 +1,153 @@
+"""The job-kind table: each kind's params, and its ordered steps with queue, model and handler.
+
+A job's whole path reads from here: a step's Celery task is named `rehearse.<kind>.<step>`,
+waits on the step's queue, gets the step's model from the runner (through residency) and runs
+the step's handler. Handlers are named, not imported: the api reads this table too.
+"""
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from common import interview_contract as interview
+from common import jobs
+
+GPU_QUEUE = "gpu"
+CPU_QUEUE = "cpu"
+QUEUES = (GPU_QUEUE, CPU_QUEUE)
+TTS = "tts"
+"""Not a queue: a step on it waits on the queue the TTS_QUEUE setting names (gpu or cpu)."""
+
+# Engine names, as the residency managers know them (see engines.catalog).
+WHISPER, LLM, SPEECH, BGE_M3 = "whisper", "llm", "speech", "bge_m3"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a job: its stage name, queue, the model it needs, `module:function` handler."""
+
+    name: str
+    queue: str
+    model: str | None
+    handler: str
+    batched: bool = False
+    """Run by a worker's own batching task (embed), not by the generic step task."""
+
+
+@dataclass(frozen=True)
+class JobKindSpec:
+    """A job kind: its params model and its steps, in order (more than one: a Celery chain)."""
+
+    kind: str
+    params: type[BaseModel]
+    steps: tuple[Step, ...]
+
+    @property
+    def pipeline(self) -> bool:
+        return len(self.steps) > 1
+
+
+_TTS_SPEAK = Step("tts", TTS, SPEECH, "gpu_worker.interview_speech:speak_question")
+_LLM = "gpu_worker.interview_llm"
+_INDEX = "cpu_worker.interview_handlers"
+
+TABLE: dict[str, JobKindSpec] = {
+    spec.kind: spec
+    for spec in (
+        JobKindSpec(
+            "transcribe",
+            jobs.TranscribeParams,
+            (Step("stt", GPU_QUEUE, WHISPER, "gpu_worker.handlers:transcribe"),),
+        ),
+        JobKindSpec(
+            "chat", jobs.ChatParams, (Step("llm", GPU_QUEUE, LLM, "gpu_worker.handlers:chat"),)
+        ),
+        JobKindSpec(
+            "speak", jobs.SpeakParams, (Step("tts", TTS, SPEECH, "gpu_worker.handlers:speak"),)
+        ),
+        JobKindSpec(
+            "embed",
+            jobs.EmbedParams,
+            (Step("embed", CPU_QUEUE, BGE_M3, "cpu_worker.handlers:embed", batched=True),),
+        ),
+        JobKindSpec(
+            "ingest",
+            jobs.IngestParams,
+            (Step("ingest", CPU_QUEUE, BGE_M3, "cpu_worker.handlers:ingest"),),
+        ),
+        JobKindSpec(
+            "interview_start",
+            interview.StartParams,
+            (
+                Step("ingest", CPU_QUEUE, BGE_M3, f"{_INDEX}:index_documents"),
+                Step("llm", GPU_QUEUE, LLM, f"{_LLM}:opening_question"),
+                _TTS_SPEAK,
+            ),
+        ),
+        JobKindSpec(
+            "interview_turn",
+            interview.TurnParams,
+            (
+                Step("stt", GPU_QUEUE, WHISPER, "gpu_worker.interview_speech:transcribe_answer"),
+                Step("retrieve", CPU_QUEUE, BGE_M3, f"{_INDEX}:retrieve_passages"),
+                Step("llm", GPU_QUEUE, LLM, f"{_LLM}:assess_answer"),
+                _TTS_SPEAK,
+            ),
+        ),
+        JobKindSpec(
+            "interview_report",
+            interview.ReportParams,
+            (Step("llm", GPU_QUEUE, LLM, f"{_LLM}:final_report"),),
+        ),
+    )
+}
+
+EMBED_QUERY = "rehearse.search.embed_query"
+"""A search query's embedding: no job row, the api waits on its result (cpu queue, BGE-M3)."""
+
+
+def task_name(kind: str, step: Step) -> str:
+    return f"rehearse.{kind}.{step.name}"
+
+
+STEPS_BY_TASK: dict[str, tuple[JobKindSpec, int]] = {
+    task_name(spec.kind, step): (spec, index)
+    for spec in TABLE.values()
+    for index, step in enumerate(spec.steps)
+}
+"""Every step's task name -> (its kind, its index among the kind's steps)."""
+
+TRANSCRIBE = task_name("transcribe", TABLE["transcribe"].steps[0])
+SPEAK = task_name("speak", TABLE["speak"].steps[0])
+
+
+def step_of(name: str) -> Step | None:
+    """The step a task name runs, or None for a task outside the table."""
+    found = STEPS_BY_TASK.get(name)
+    return found[0].steps[found[1]] if found else None
+
+
+def model_for(name: str) -> str | None:
+    """The model a queued message of task `name` needs, read from the table alone."""
+    step = step_of(name)
+    return step.model if step else None
+
+
+def resolve_queue(queue: str, tts_queue: str = GPU_QUEUE) -> str:
+    return tts_queue if queue == TTS else queue
+
+
+def queue_for(name: str, tts_queue: str = GPU_QUEUE) -> str:
+    """The queue a task name is routed to; TTS steps follow the `TTS_QUEUE` setting."""
+    step = step_of(name)
+    return resolve_queue(step.queue, tts_queue) if step else CPU_QUEUE
+
+
+def first_queue(kind: str, tts_queue: str = GPU_QUEUE) -> str:
+    """The queue a job of `kind` waits on before it starts."""
+    return resolve_queue(TABLE[kind].steps[0].queue, tts_queue)
+
+
+def kinds_waiting_on(queue: str, tts_queue: str = GPU_QUEUE) -> list[str]:
+    """Every job kind whose first step waits on `queue`."""
+    return sorted(k for k in TABLE if first_queue(k, tts_queue) == queue)
