@@ -57,4 +57,4 @@ format: install
 	$(VENV)/bin/ruff check --fix services tests bench
 
 env-example: install
-	$(PY) -m common.settings_doc > .env.example
+	$(PY) -m rehearse_cli.settings_doc > .env.example

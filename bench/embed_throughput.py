@@ -53,7 +53,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.model
         if path is None:
-            from common.synthetic import bge_m3
+            from rehearse_cli.synthetic import bge_m3
 
             started = time.perf_counter()
             path = bge_m3.write(Path(tmp))

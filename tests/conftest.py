@@ -31,7 +31,7 @@ def service_urls(tmp_root: Path) -> Iterator[tuple[str, str]]:
 
 @pytest.fixture(scope="session")
 def models_env(tmp_root: Path) -> dict[str, str]:
-    from common.synthetic import write_models
+    from rehearse_cli.synthetic import write_models
 
     return write_models(tmp_root / "models")
 

@@ -30,7 +30,7 @@ class ServiceProcess:
         self.log = open(self.log_path, "ab")  # noqa: SIM115  closed in stop()
         self._offset = self.log_path.stat().st_size
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "common.cli", *self.args],
+            [sys.executable, "-m", "rehearse_cli.cli", *self.args],
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,

@@ -248,7 +248,7 @@ def test_one_gpu_worker_per_gpu_as_operations_md_shows(compose, tmp_path):
 def test_the_gpu_worker_command_runs_solo_with_concurrency_1(compose, monkeypatch):
     command = services(compose.config("gpu"))["gpu_worker"]["command"]
     assert command[0] == "rehearse"
-    from common import cli
+    from rehearse_cli import cli
     from common.celery_app import celery_app
 
     argvs: list[list[str]] = []
@@ -385,7 +385,7 @@ def test_third_party_images_are_pinned(compose):
 
 def test_every_compose_variable_is_documented_in_env_example():
     missing = sorted(used_variables() - documented_names())
-    assert not missing, f"document in .env.example (common/settings_doc.py): {missing}"
+    assert not missing, f"document in .env.example (rehearse_cli/settings_doc.py): {missing}"
 
 
 def settings_classes() -> Iterator[type[BaseSettings]]:
@@ -561,7 +561,7 @@ def test_cpu_variant_builds_and_transcribes(compose, tmp_path):
         pytest.skip("no Docker engine answers (`docker info` failed)")
     import httpx
 
-    from common.synthetic import write_models
+    from rehearse_cli.synthetic import write_models
 
     settings = write_models(tmp_path / "models", ("whisper",))
     models_dir = Path(settings.pop("MODELS_DIR"))

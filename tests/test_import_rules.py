@@ -1,22 +1,23 @@
 """The import contract, read from the sources' syntax (no import runs): layers and no cycles.
 
 `common` imports no service; `api` imports no worker and no engine; `engines` imports no
-service but `common`; workers don't import each other; no module imports itself back through
-others. `make lint` runs this file.
+service but `common`; workers don't import each other; the tooling (`rehearse_cli`) sits above
+all and nothing imports it; no module imports itself back through others. `make lint` runs this.
 """
 
 import ast
 import itertools
+import sys
 from pathlib import Path
 
 SERVICES = Path(__file__).resolve().parents[1] / "services"
 
 FORBIDDEN = {
-    "common": {"api", "engines", "gpu_worker", "cpu_worker"},
-    "api": {"engines", "gpu_worker", "cpu_worker"},
-    "engines": {"api", "gpu_worker", "cpu_worker"},
-    "gpu_worker": {"api", "cpu_worker"},
-    "cpu_worker": {"api", "gpu_worker"},
+    "common": {"api", "engines", "gpu_worker", "cpu_worker", "rehearse_cli"},
+    "api": {"engines", "gpu_worker", "cpu_worker", "rehearse_cli"},
+    "engines": {"api", "gpu_worker", "cpu_worker", "rehearse_cli"},
+    "gpu_worker": {"api", "cpu_worker", "rehearse_cli"},
+    "cpu_worker": {"api", "gpu_worker", "rehearse_cli"},
 }
 """Package -> the packages it must never import (any other of ours it may)."""
 
@@ -114,6 +115,27 @@ def test_no_layer_imports_what_it_must_not():
 
 def test_no_import_cycles():
     assert cycles(import_graph()) == []
+
+
+BASE_IMPORTS = {"pydantic", "pydantic_settings", "celery", "kombu", "vine", "redis", "psycopg"}
+BASE_IMPORTS |= {"psycopg_pool", "numpy"}
+"""What pyproject's base `dependencies` provide: all `common` may import besides the stdlib."""
+
+
+def test_common_needs_only_the_base_dependencies():
+    outside = set()
+    for path in (SERVICES / "common").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            outside |= {f"{path.name}: {n}" for n in names if not _base_or_ours(n)}
+    assert not outside
+
+
+def _base_or_ours(name: str) -> bool:
+    top = name.split(".")[0]
+    return top in sys.stdlib_module_names or top in BASE_IMPORTS or top == "common"
 
 
 def test_a_forbidden_import_is_caught(tmp_path):

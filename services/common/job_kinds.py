@@ -1,4 +1,4 @@
-"""The job-kind table: each kind's params, and its ordered steps with queue, model and handler.
+"""The job-kind table: each kind's params, result, and ordered steps (queue, model, handler).
 
 A job's whole path reads from here: a step's Celery task is named `rehearse.<kind>.<step>`,
 waits on the step's queue, gets the step's model from the runner (through residency) and runs
@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from common import interview_contract as interview
 from common import jobs
+from common.job_results import RESULTS
 
 GPU_QUEUE = "gpu"
 CPU_QUEUE = "cpu"
@@ -36,10 +37,11 @@ class Step:
 
 @dataclass(frozen=True)
 class JobKindSpec:
-    """A job kind: its params model and its steps, in order (more than one: a Celery chain)."""
+    """A job kind: its params and result models, its steps in order (several: a Celery chain)."""
 
     kind: str
     params: type[BaseModel]
+    result: type[BaseModel]
     steps: tuple[Step, ...]
 
     @property
@@ -47,60 +49,51 @@ class JobKindSpec:
         return len(self.steps) > 1
 
 
-_TTS_SPEAK = Step("tts", TTS, SPEECH, "gpu_worker.interview_speech:speak_question")
-_LLM = "gpu_worker.interview_llm"
-_INDEX = "cpu_worker.interview_handlers"
-
-TABLE: dict[str, JobKindSpec] = {
-    spec.kind: spec
-    for spec in (
-        JobKindSpec(
-            "transcribe",
-            jobs.TranscribeParams,
-            (Step("stt", GPU_QUEUE, WHISPER, "gpu_worker.handlers:transcribe"),),
-        ),
-        JobKindSpec(
-            "chat", jobs.ChatParams, (Step("llm", GPU_QUEUE, LLM, "gpu_worker.handlers:chat"),)
-        ),
-        JobKindSpec(
-            "speak", jobs.SpeakParams, (Step("tts", TTS, SPEECH, "gpu_worker.handlers:speak"),)
-        ),
-        JobKindSpec(
-            "embed",
-            jobs.EmbedParams,
-            (Step("embed", CPU_QUEUE, BGE_M3, "cpu_worker.handlers:embed", batched=True),),
-        ),
-        JobKindSpec(
-            "ingest",
-            jobs.IngestParams,
-            (Step("ingest", CPU_QUEUE, BGE_M3, "cpu_worker.handlers:ingest"),),
-        ),
-        JobKindSpec(
-            "interview_start",
-            interview.StartParams,
-            (
-                Step("ingest", CPU_QUEUE, BGE_M3, f"{_INDEX}:index_documents"),
-                Step("llm", GPU_QUEUE, LLM, f"{_LLM}:opening_question"),
-                _TTS_SPEAK,
-            ),
-        ),
-        JobKindSpec(
-            "interview_turn",
-            interview.TurnParams,
-            (
-                Step("stt", GPU_QUEUE, WHISPER, "gpu_worker.interview_speech:transcribe_answer"),
-                Step("retrieve", CPU_QUEUE, BGE_M3, f"{_INDEX}:retrieve_passages"),
-                Step("llm", GPU_QUEUE, LLM, f"{_LLM}:assess_answer"),
-                _TTS_SPEAK,
-            ),
-        ),
-        JobKindSpec(
-            "interview_report",
-            interview.ReportParams,
-            (Step("llm", GPU_QUEUE, LLM, f"{_LLM}:final_report"),),
-        ),
-    )
+PARAMS: dict[str, type[BaseModel]] = {
+    "transcribe": jobs.TranscribeParams,
+    "chat": jobs.ChatParams,
+    "speak": jobs.SpeakParams,
+    "embed": jobs.EmbedParams,
+    "ingest": jobs.IngestParams,
+    "interview_start": interview.StartParams,
+    "interview_turn": interview.TurnParams,
+    "interview_report": interview.ReportParams,
 }
+
+# One row per step, in order within a kind; model `-`: none. `batched`: run by the cpu worker's
+# own batch task (celery-batches), not the generated one.
+STEPS = """
+kind              step      queue  model    handler (module:function)
+transcribe        stt       gpu    whisper  gpu_worker.handlers:transcribe
+chat              llm       gpu    llm      gpu_worker.handlers:chat
+speak             tts       tts    speech   gpu_worker.handlers:speak
+embed             embed     cpu    bge_m3   cpu_worker.handlers:embed  batched
+ingest            ingest    cpu    bge_m3   cpu_worker.handlers:ingest
+interview_start   ingest    cpu    bge_m3   cpu_worker.interview_handlers:index_documents
+interview_start   llm       gpu    llm      gpu_worker.interview_llm:opening_question
+interview_start   tts       tts    speech   gpu_worker.interview_speech:speak_question
+interview_turn    stt       gpu    whisper  gpu_worker.interview_speech:transcribe_answer
+interview_turn    retrieve  cpu    bge_m3   cpu_worker.interview_handlers:retrieve_passages
+interview_turn    llm       gpu    llm      gpu_worker.interview_llm:assess_answer
+interview_turn    tts       tts    speech   gpu_worker.interview_speech:speak_question
+interview_report  llm       gpu    llm      gpu_worker.interview_report:final_report
+"""
+
+
+def _table(rows: str) -> dict[str, JobKindSpec]:
+    steps: dict[str, list[Step]] = {}
+    for row in rows.strip().splitlines()[1:]:
+        kind, name, queue, model, handler, *flags = row.split()
+        step = Step(name, queue, None if model == "-" else model, handler, "batched" in flags)
+        steps.setdefault(kind, []).append(step)
+    return {
+        kind: JobKindSpec(kind, PARAMS[kind], RESULTS[kind], tuple(found))
+        for kind, found in steps.items()
+    }
+
+
+TABLE: dict[str, JobKindSpec] = _table(STEPS)
+"""Every job kind, in the order of STEPS."""
 
 EMBED_QUERY = "rehearse.search.embed_query"
 """A search query's embedding: no job row, the api waits on its result (cpu queue, BGE-M3)."""

@@ -32,6 +32,9 @@ class JobKind(StrEnum):
     embed = "embed"
     speak = "speak"
     ingest = "ingest"
+    interview_start = "interview_start"
+    interview_turn = "interview_turn"
+    interview_report = "interview_report"
 
 
 class TranscribeParams(Contract):
@@ -91,15 +94,6 @@ class EmbedQueryParams(Contract):
     """One search query to embed synchronously (no job row: the caller waits on the result)."""
 
     text: str = Field(..., min_length=1, max_length=4000)
-
-
-PARAMS_BY_KIND: dict[JobKind, type[BaseModel]] = {
-    JobKind.transcribe: TranscribeParams,
-    JobKind.chat: ChatParams,
-    JobKind.embed: EmbedParams,
-    JobKind.speak: SpeakParams,
-    JobKind.ingest: IngestParams,
-}
 
 
 class ErrorBody(BaseModel):

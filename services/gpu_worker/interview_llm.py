@@ -1,4 +1,4 @@
-"""The LLM steps of interviews: the opening question, feedback on an answer, the final report.
+"""The LLM steps of interviews: the opening question and feedback on an answer (and ask_json).
 
 Each prompt is a versioned template fitted into the context window, and each answer JSON bound
 by a schema the grammar enforces.
@@ -7,20 +7,15 @@ by a schema the grammar enforces.
 from typing import Any
 from uuid import UUID
 
-import psycopg
-
 from common import interview_store
 from common.db import transaction
 from common.errors import JobError
 from common.interview_contract import (
     FEEDBACK_SCHEMA,
     OPENING_SCHEMA,
-    REPORT_SCHEMA,
-    ReportParams,
     StartParams,
     TurnParams,
 )
-from common.job_runner import Finalize
 from common.jobs import ChatMessage, ChatParams
 from common.worker_context import StepRun
 from engines.base import Chat
@@ -147,32 +142,3 @@ def opening_question(engine: Chat, run: StepRun) -> dict[str, Any]:
         language,
     )
     return {"question": result["json"]["question"]}
-
-
-def final_report(engine: Chat, run: StepRun) -> Finalize:
-    """The report job: an overall assessment of every turn."""
-    interview = load_interview(ReportParams.model_validate(run.job["params"]).interview_id)
-    language = interview["language"]
-    template = prompts.load(interview["prompt_version"], language, "report")
-    values = prompt_values(interview)
-
-    def render(kept, omitted, passages, text) -> list[ChatMessage]:
-        return template.render(**values, history=prompts.history_lines(kept, language, omitted))
-
-    result = ask_json(
-        engine,
-        run,
-        REPORT_SCHEMA,
-        render,
-        interview["history"],
-        [],
-        "",
-        language,
-    )
-    report = {**result["json"], "turns": len(interview["history"])}
-
-    def finalize(conn: psycopg.Connection) -> dict[str, Any]:
-        interview_store.save_report(conn, interview["id"], report)
-        return report
-
-    return finalize

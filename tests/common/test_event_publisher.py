@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from common.embedded import EmbeddedRedis
 from common.event_publisher import EventPublisher
 from common.redis_client import sync_client
+from rehearse_cli.embedded import EmbeddedRedis
 
 JOB = "00000000-0000-0000-0000-0000000000e1"
 

@@ -8,7 +8,8 @@ import redis
 
 from common.broker_holdings import task_name_of
 from common.celery_app import create_celery
-from common.job_kinds import GPU_QUEUE, TABLE, TTS, model_for, task_name
+from common.job_kinds import CPU_QUEUE, GPU_QUEUE, TABLE, TTS, model_for, task_name
+from common.jobs import JobKind
 from common.settings import Settings
 from engines.catalog import specs
 
@@ -62,6 +63,15 @@ def test_every_step_names_a_handler_that_exists_in_a_worker():
             tree = ast.parse(path.read_text(encoding="utf-8"))
             defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
             assert function in defined, step
+
+
+def test_the_table_has_every_job_kind():
+    assert set(TABLE) == {kind.value for kind in JobKind}
+
+
+def test_every_step_waits_on_a_known_queue():
+    queues = {step.queue for spec in TABLE.values() for step in spec.steps}
+    assert queues <= {GPU_QUEUE, CPU_QUEUE, TTS}
 
 
 def test_every_model_a_step_needs_is_in_the_catalog():

@@ -10,8 +10,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing here may reach the netwo
 
 import pytest
 
-from common.synthetic import bge_m3 as synthetic
 from engines.bge_m3 import BGEM3Engine
+from rehearse_cli.synthetic import bge_m3 as synthetic
 
 ENGLISH = [
     "I led a team of five engineers building a Python API server.",

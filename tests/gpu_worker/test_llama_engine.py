@@ -15,8 +15,8 @@ pytest.importorskip("llama_cpp")
 from common.errors import JobCanceled, JobError
 from common.jobs import ChatParams
 from common.run_context import RunContext
-from common.synthetic import llama as synthetic_llama
 from engines.llama import LlamaEngine
+from rehearse_cli.synthetic import llama as synthetic_llama
 
 KOREAN = [
     {"role": "system", "content": "당신은 백엔드 개발자 면접관입니다. 한국어로 답하세요."},

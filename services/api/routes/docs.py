@@ -7,6 +7,8 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.openapi_contracts import publish_contracts
+
 ASSETS_DIR = Path(__file__).resolve().parents[1] / "static" / "docs"
 ASSETS_PATH = "/docs/assets"
 
@@ -48,6 +50,7 @@ def redoc(request: Request) -> HTMLResponse:
 
 
 def install(app: FastAPI) -> None:
-    """Add the two pages and their assets to an app built with docs_url=redoc_url=None."""
+    """Add the two pages, their assets and the contract schemas (results, events) to the app."""
     app.include_router(router)
     app.mount(ASSETS_PATH, StaticFiles(directory=ASSETS_DIR), name="docs-assets")
+    publish_contracts(app)

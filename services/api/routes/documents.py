@@ -1,14 +1,13 @@
 """Documents: add text or a file to a collection (extracted, chunked and embedded by a job)."""
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from api.deps import CeleryDep, OwnerDep, SettingsDep
@@ -17,6 +16,12 @@ from api.errors import ApiError, responses
 from api.uploads import read_document_upload
 from common.artifact_store import put_artifact
 from common.db import transaction
+from common.document_contract import (
+    DocumentAccepted,
+    DocumentCreate,
+    DocumentFields,
+    DocumentPublic,
+)
 from common.document_store import (
     delete_document,
     get_document,
@@ -26,26 +31,11 @@ from common.document_store import (
     set_document_job,
 )
 from common.job_store import create_job
-from common.jobs import ErrorBody, IngestParams, JobKind
+from common.jobs import IngestParams, JobKind
 from common.settings import Settings
-from common.storable import Contract, StorableText
+from common.storable import StorableText
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
-
-Collection = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class DocumentFields(Contract):
-    """Where a document goes and what it is called (multipart form fields of an upload)."""
-
-    collection: Collection = "default"
-    title: str | None = Field(None, max_length=500)
-
-
-class DocumentCreate(DocumentFields):
-    """A plain-text document; files go as multipart `file` (+ `collection`, `title` fields)."""
-
-    text: str = Field(..., min_length=1)
 
 
 @dataclass
@@ -57,30 +47,6 @@ class NewDocument:
     data: bytes | None = None
     filename: str | None = None
     content_type: str = "text/plain"
-
-
-class DocumentAccepted(BaseModel):
-    id: UUID
-    job_id: UUID
-    status: str
-    collection: str
-
-
-class DocumentPublic(BaseModel):
-    """A document as its owner sees it; `status` is queued, processing, ready or failed."""
-
-    id: UUID
-    collection: str
-    title: str | None
-    filename: str | None
-    content_type: str
-    status: str
-    job_id: UUID | None
-    chunk_count: int
-    char_count: int
-    created_at: datetime
-    ready_at: datetime | None = None
-    error: ErrorBody | None = None
 
 
 def to_public(row: dict[str, Any]) -> DocumentPublic:

@@ -1,50 +1,18 @@
 """Search: the query is embedded on the cpu queue, then the caller's chunks are ranked here."""
 
-from typing import Annotated, Literal
-
 import redis
 from celery.exceptions import TimeoutError as CeleryTimeout
 from fastapi import APIRouter
 from kombu.exceptions import OperationalError
-from pydantic import BaseModel, Field
 
 from api.deps import CeleryDep, OwnerDep, SettingsDep
 from api.errors import ApiError, responses
 from common import job_kinds, retrieval
 from common.db import transaction
+from common.document_contract import SearchHit, SearchRequest, SearchResponse
 from common.jobs import EmbedQueryParams
-from common.storable import Contract
 
 router = APIRouter(prefix="/v1", tags=["search"])
-
-Collection = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class SearchRequest(Contract):
-    """A query over one collection (or several) of the caller's documents."""
-
-    collection: Collection | Annotated[list[Collection], Field(min_length=1, max_length=20)]
-    query: str = Field(..., min_length=1, max_length=4000)
-    k: int = Field(5, ge=1, le=50)
-    mode: Literal["dense", "hybrid"] = Field(
-        "hybrid", description="`dense` cosine only, or BGE-M3's dense + sparse lexical score."
-    )
-
-
-class SearchHit(BaseModel):
-    document_id: str
-    chunk_id: str
-    text: str
-    score: float
-    position: int
-    collection: str
-    title: str | None = None
-    dense_score: float
-    sparse_score: float | None = None
-
-
-class SearchResponse(BaseModel):
-    results: list[SearchHit]
 
 
 @router.post("/search", response_model=SearchResponse, responses=responses(401, 422, 503))

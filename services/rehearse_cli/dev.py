@@ -47,7 +47,7 @@ def _start_servers(stack: ExitStack, data_dir: Path, env: dict[str, str]) -> Non
     """Embedded Redis and PostgreSQL unless REDIS_URL / DATABASE_URL point elsewhere."""
     if "REDIS_URL" in env and "DATABASE_URL" in env:
         return
-    from common.embedded import EmbeddedPostgres, EmbeddedRedis, unavailable_reason
+    from rehearse_cli.embedded import EmbeddedPostgres, EmbeddedRedis, unavailable_reason
 
     reason = unavailable_reason()
     if reason:
@@ -65,11 +65,11 @@ def _start_servers(stack: ExitStack, data_dir: Path, env: dict[str, str]) -> Non
 def _models_env(models: str | None, data_dir: Path, pull_profile: str | None) -> dict[str, str]:
     """Settings for the chosen models; pulls a profile first when the folder has none."""
     if models == "synthetic":
-        from common.synthetic import write_models
+        from rehearse_cli.synthetic import write_models
 
         print("generating synthetic models (tiny, random weights)...", flush=True)
         return write_models(data_dir / "models")
-    from common.models_pull import pull, read_profile_env
+    from rehearse_cli.models_pull import pull, read_profile_env
 
     if models == "tiny":
         models, pull_profile = str(data_dir / "models-tiny"), "tiny"
@@ -101,7 +101,7 @@ def _dev_key(database_url: str, data_dir: Path) -> str:
 def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen:
     # Own session: stopping the group reaches the children Celery and uvicorn start.
     return subprocess.Popen(
-        [sys.executable, "-m", "common.cli", *args], env=env, start_new_session=True
+        [sys.executable, "-m", "rehearse_cli.cli", *args], env=env, start_new_session=True
     )
 
 

@@ -9,16 +9,16 @@ from pathlib import Path
 # kind -> (module, settings overrides pointing the services at the generated files)
 GENERATORS: dict[str, tuple[str, dict[str, str]]] = {
     "whisper": (
-        "common.synthetic.whisper",
+        "rehearse_cli.synthetic.whisper",
         # A pure tone has no speech for the VAD to find; beam 1 keeps random decoding short.
         {"WHISPER_MODEL": "synthetic-whisper", "WHISPER_VAD": "false", "WHISPER_BEAM_SIZE": "1"},
     ),
     # Random weights write gibberish by design: the output gates would reject every answer.
     "llama": (
-        "common.synthetic.llama",
+        "rehearse_cli.synthetic.llama",
         {"LLM_MODEL": "synthetic-llama.gguf", "OUTPUT_GATES": "off"},
     ),
-    "bge_m3": ("common.synthetic.bge_m3", {"EMBED_MODEL": "synthetic-bge-m3"}),
+    "bge_m3": ("rehearse_cli.synthetic.bge_m3", {"EMBED_MODEL": "synthetic-bge-m3"}),
 }
 
 

@@ -5,8 +5,8 @@ import socket
 import sys
 from pathlib import Path
 
-from common.models_pull import PROFILE_NAMES
 from common.settings import get_settings
+from rehearse_cli.models_pull import PROFILE_NAMES
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -94,7 +94,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_models_synthetic(args: argparse.Namespace) -> int:
-    from common.synthetic import write_models
+    from rehearse_cli.synthetic import write_models
 
     env = write_models(Path(args.dir))
     print(f"synthetic models written to {args.dir}; use them with:")
@@ -104,13 +104,13 @@ def cmd_models_synthetic(args: argparse.Namespace) -> int:
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:
-    from common.models_pull import pull
+    from rehearse_cli.models_pull import pull
 
     return pull(args.profile, Path(args.dir) if args.dir else get_settings().models_dir)
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
-    from common.dev import run_dev
+    from rehearse_cli.dev import run_dev
 
     return run_dev(
         port=args.port, models=args.models, data_dir=Path(args.data_dir), pull_profile=args.pull
@@ -118,7 +118,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from common.demo import main as demo
+    from rehearse_cli.demo import main as demo
 
     return demo(args)
 

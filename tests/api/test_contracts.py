@@ -1,9 +1,11 @@
-"""Every event a job streams fits its type's model, and the models are in the OpenAPI schema."""
+"""Real jobs' events and results fit their models, and the models are in the OpenAPI schema."""
 
 import httpx
 
 from common.event_contract import EVENTS
+from common.job_kinds import TABLE
 from tests.api.test_events import read_sse, submit
+from tests.conftest import wait_job
 from tests.interviews.conftest import start
 
 
@@ -12,15 +14,17 @@ def streamed(client: httpx.Client, job_id: str) -> list[dict]:
         return read_sse(response)
 
 
-def test_transcription_events_fit_their_models(client, gpu_worker):
-    events = streamed(client, submit(client)["id"])
-
-    parsed = [EVENTS.validate_python(event) for event in events]
+def test_a_transcription_fits_its_event_and_result_models(client, gpu_worker):
+    job = submit(client)
+    parsed = [EVENTS.validate_python(event) for event in streamed(client, job["id"])]
+    done = wait_job(client, job["id"])
 
     assert {type(p).__name__ for p in parsed} >= {"StatusEvent", "SegmentEvent", "DoneEvent"}
+    result = TABLE["transcribe"].result.model_validate(done["result"])
+    assert result.segments and result.text == done["result"]["text"]
 
 
-def test_interview_start_events_fit_their_models(client, gpu_worker, cpu_worker):
+def test_an_interview_start_fits_its_event_and_result_models(client, gpu_worker, cpu_worker):
     started = start(client)
     assert started["job"]["status"] == "succeeded", started["job"]["error"]
 
@@ -28,12 +32,15 @@ def test_interview_start_events_fit_their_models(client, gpu_worker, cpu_worker)
 
     stages = [(p.stage, p.state) for p in parsed if p.type == "stage"]
     assert [s for s, state in stages if state == "started"] == ["ingest", "llm", "tts"]
+    result = TABLE["interview_start"].result.model_validate(started["job"]["result"])
+    assert str(result.interview_id) == started["id"]
 
 
-def test_the_openapi_schema_names_every_event_type(api_base):
+def test_the_openapi_schema_names_every_event_and_result(api_base):
     schema = httpx.get(f"{api_base}/openapi.json", timeout=10).json()
     events = schema["paths"]["/v1/jobs/{job_id}/events"]["get"]["responses"]["200"]
     mapping = events["content"]["application/json"]["schema"]["discriminator"]["mapping"]
+    components = schema["components"]["schemas"]
 
     assert set(mapping) == {
         "status",
@@ -45,4 +52,6 @@ def test_the_openapi_schema_names_every_event_type(api_base):
         "reset",
         "done",
     }
-    assert {"SegmentEvent", "StageEvent", "DoneEvent"} <= set(schema["components"]["schemas"])
+    assert set(schema["x-job-results"]) == set(TABLE)
+    for ref in schema["x-job-results"].values():
+        assert ref["$ref"].rsplit("/", 1)[1] in components

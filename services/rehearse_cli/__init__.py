@@ -1,0 +1,1 @@
+"""The `rehearse` command and its tooling: above every service, imported by none."""
