@@ -248,8 +248,8 @@ def test_one_gpu_worker_per_gpu_as_operations_md_shows(compose, tmp_path):
 def test_the_gpu_worker_command_runs_solo_with_concurrency_1(compose, monkeypatch):
     command = services(compose.config("gpu"))["gpu_worker"]["command"]
     assert command[0] == "rehearse"
-    from rehearse_cli import cli
     from common.celery_app import celery_app
+    from rehearse_cli import cli
 
     argvs: list[list[str]] = []
     monkeypatch.setattr(celery_app, "worker_main", argvs.append)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from common.storable import Contract
 
@@ -82,6 +82,29 @@ class TurnParams(Contract):
 
 class ReportParams(Contract):
     interview_id: UUID
+
+
+class StartState(BaseModel):
+    """What interview_start's steps hand on through Celery (JSON): each adds its fields."""
+
+    model_config = ConfigDict(extra="allow")
+
+    resume_passages: list[str] = Field(default_factory=list)
+    posting_passages: list[str] = Field(default_factory=list)
+    question: str | None = None
+
+
+class TurnState(BaseModel):
+    """What interview_turn's steps hand on: stt's transcript, retrieve's passages, llm's rest."""
+
+    model_config = ConfigDict(extra="allow")
+
+    transcript: str
+    language: str | None = None
+    duration: float | None = None
+    passages: list[dict[str, Any]] = Field(default_factory=list)
+    feedback: dict[str, Any] | None = None
+    next_question: str | None = None
 
 
 def _text(max_length: int, min_length: int = 1) -> dict[str, Any]:

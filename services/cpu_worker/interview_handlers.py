@@ -6,7 +6,7 @@ from common import interview_store
 from common.db import transaction
 from common.document_store import insert_document, store_chunks
 from common.errors import JobError
-from common.interview_contract import SOURCE_MAX_CHARS, StartParams, TurnParams
+from common.interview_contract import SOURCE_MAX_CHARS, StartParams, TurnParams, TurnState
 from common.retrieval import search
 from common.worker_context import StepRun
 from cpu_worker.handlers import source_text
@@ -69,10 +69,11 @@ def index_documents(engine: Embed, run: StepRun) -> dict[str, Any]:
 
 def retrieve_passages(engine: Embed, run: StepRun) -> dict[str, Any]:
     """Turn step 2: the resume and posting passages closest to the question and the answer."""
-    job, ctx, settings, state = run.job, run.ctx, run.settings, run.state
+    job, ctx, settings = run.job, run.ctx, run.settings
+    state = TurnState.model_validate(run.state)
     params = TurnParams.model_validate(job["params"])
     interview = _interview(params.interview_id)
-    query = engine.encode([f"{params.question}\n{state['transcript']}"])[0]
+    query = engine.encode([f"{params.question}\n{state.transcript}"])[0]
     ctx.check_canceled()
     with transaction() as conn:
         hits = search(
@@ -95,4 +96,4 @@ def retrieve_passages(engine: Embed, run: StepRun) -> dict[str, Any]:
         }
         for h in hits
     ]
-    return {**state, "passages": passages}
+    return {**run.state, "passages": passages}

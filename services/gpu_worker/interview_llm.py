@@ -14,7 +14,9 @@ from common.interview_contract import (
     FEEDBACK_SCHEMA,
     OPENING_SCHEMA,
     StartParams,
+    StartState,
     TurnParams,
+    TurnState,
 )
 from common.jobs import ChatMessage, ChatParams
 from common.worker_context import StepRun
@@ -76,7 +78,7 @@ def ask_json(
 
 def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
     """Turn step 3: feedback on the answer and the next question, as schema-bound JSON."""
-    state = run.state
+    state = TurnState.model_validate(run.state)
     params = TurnParams.model_validate(run.job["params"])
     interview = load_interview(params.interview_id)
     language = interview["language"]
@@ -93,7 +95,7 @@ def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
             history=prompts.history_lines(kept, language, omitted),
         )
 
-    passages = [p["text"] for p in state.get("passages", [])]
+    passages = [p["text"] for p in state.passages]
     last = params.number >= interview["max_questions"]
     result = ask_json(
         engine,
@@ -102,7 +104,7 @@ def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
         render,
         interview["history"],
         passages,
-        state["transcript"],
+        state.transcript,
         language,
         # The last answer: nothing more to ask, so its question is neither gated nor kept.
         skip=("next_question",) if last else (),
@@ -112,7 +114,7 @@ def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
     if last:
         next_question = None
     return {
-        **state,
+        **run.state,
         "feedback": feedback,
         "next_question": next_question,
         "llm_usage": result["usage"],
@@ -122,7 +124,7 @@ def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
 
 def opening_question(engine: Chat, run: StepRun) -> dict[str, Any]:
     """Start step 2: the first question, from the resume and the posting."""
-    state = run.state
+    state = StartState.model_validate(run.state)
     interview = load_interview(StartParams.model_validate(run.job["params"]).interview_id)
     language = interview["language"]
     template = prompts.load(interview["prompt_version"], language, "opening")
@@ -137,8 +139,8 @@ def opening_question(engine: Chat, run: StepRun) -> dict[str, Any]:
         OPENING_SCHEMA,
         render,
         [],
-        state.get("posting_passages", []),
-        "\n".join(state.get("resume_passages", [])) or interview["resume_text"],
+        state.posting_passages,
+        "\n".join(state.resume_passages) or interview["resume_text"],
         language,
     )
     return {"question": result["json"]["question"]}

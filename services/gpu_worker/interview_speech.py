@@ -9,7 +9,7 @@ from common import interview_store
 from common.artifact_store import get_artifact, put_artifact
 from common.db import transaction
 from common.errors import JobError
-from common.interview_contract import TurnParams
+from common.interview_contract import StartState, TurnParams, TurnState
 from common.job_runner import Finalize
 from common.jobs import SpeakParams, TranscribeParams
 from common.worker_context import StepRun
@@ -43,9 +43,10 @@ def transcribe_answer(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
 
 def speak_question(engine: TextToSpeech, run: StepRun) -> Finalize:
     """Last step of both pipelines: speak the question, then record everything at once."""
-    job, state = run.job, run.state
+    job = run.job
     interview = load_interview(job["interview_id"])
-    question = state.get("next_question") if job["kind"] == "interview_turn" else state["question"]
+    turn = TurnState.model_validate(run.state) if job["kind"] == "interview_turn" else None
+    question = turn.next_question if turn else StartState.model_validate(run.state).question
     spoken = None
     if question:
         params = SpeakParams(
@@ -58,20 +59,20 @@ def speak_question(engine: TextToSpeech, run: StepRun) -> Finalize:
         audio_id = None
         if spoken is not None:
             audio_id = put_artifact(conn, job["owner_id"], spoken["audio"], spoken["content_type"])
-        if job["kind"] == "interview_start":
+        if turn is None:  # interview_start
             interview_store.open_interview(conn, interview["id"], question, audio_id)
             return {
                 "interview_id": str(interview["id"]),
                 "question": question,
                 "audio_artifact_id": str(audio_id),
             }
-        return _record_turn(conn, job, state, audio_id)
+        return _record_turn(conn, job, turn, audio_id)
 
     return finalize
 
 
 def _record_turn(
-    conn: psycopg.Connection, job: Job, state: dict[str, Any], audio_id: UUID | None
+    conn: psycopg.Connection, job: Job, state: TurnState, audio_id: UUID | None
 ) -> dict[str, Any]:
     params = TurnParams.model_validate(job["params"])
     interview_store.get_interview(conn, params.interview_id, lock=True)
@@ -82,12 +83,12 @@ def _record_turn(
         "job_id": job["id"],
         "question": params.question,
         "answer_artifact_id": params.answer_artifact_id,
-        "transcript": state["transcript"],
-        "language": state.get("language"),
-        "feedback": state["feedback"],
-        "next_question": state["next_question"],
+        "transcript": state.transcript,
+        "language": state.language,
+        "feedback": state.feedback,
+        "next_question": state.next_question,
         "audio_artifact_id": audio_id,
-        "retrieved": state.get("passages", []),
+        "retrieved": state.passages,
     }
     try:
         interview_store.insert_turn(conn, turn)
@@ -96,12 +97,11 @@ def _record_turn(
     return {
         "turn_id": str(params.turn_id),
         "number": params.number,
-        "transcript": state["transcript"],
-        "feedback": state["feedback"],
-        "next_question": state["next_question"],
+        "transcript": state.transcript,
+        "feedback": state.feedback,
+        "next_question": state.next_question,
         "audio_artifact_id": str(audio_id) if audio_id else None,
         "retrieved": [
-            {k: p.get(k) for k in ("document_id", "chunk_id", "score")}
-            for p in state.get("passages", [])
+            {k: p.get(k) for k in ("document_id", "chunk_id", "score")} for p in state.passages
         ],
     }
