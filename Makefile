@@ -26,7 +26,7 @@ check-python:
 # llama-cpp-python compiles llama.cpp on first install (~10 min on 2 cores); pip caches it.
 $(VENV)/.installed: pyproject.toml $(LOCK) | check-python
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --upgrade pip==26.3 wheel setuptools
+	$(PY) -m pip install --upgrade pip==26.3 wheel==0.48.0 setuptools==84.2.1
 	CMAKE_ARGS="$${CMAKE_ARGS:--DGGML_NATIVE=OFF}" $(PY) -m pip install \
 	  --find-links $(TORCH_FIND_LINKS) -c $(LOCK) -e '.[dev]'
 	touch $@
