@@ -11,9 +11,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.errors import ApiError
 from common.api_keys import owner_of
 from common.db import transaction
+from common.invite_store import find_invite, is_invite_token
 from common.settings import Settings, get_settings
 
-_bearer = HTTPBearer(auto_error=False, description="An API key from `rehearse keys create`.")
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An API key from `rehearse keys create`, or an invite token (its own interviews).",
+)
 
 
 def authenticate(key: str | None) -> UUID:
@@ -26,7 +30,11 @@ def authenticate(key: str | None) -> UUID:
             {"WWW-Authenticate": "Bearer"},
         )
     with transaction() as conn:
-        owner = owner_of(conn, key)
+        if is_invite_token(key):  # its scope is kept by api.invite_scope
+            invite = find_invite(conn, key)
+            owner = invite.owner_id if invite and not invite.expired else None
+        else:
+            owner = owner_of(conn, key)
     if owner is None:
         raise ApiError(
             401, "unauthorized", "unknown or revoked API key", {"WWW-Authenticate": "Bearer"}
