@@ -5,7 +5,7 @@ from uuid import UUID
 
 import redis.asyncio as aioredis
 from celery import Celery
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import ApiError
@@ -48,6 +48,15 @@ def current_owner(
     return authenticate(credentials.credentials if credentials else None)
 
 
+def current_owner_or_query(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    access_token: Annotated[
+        str | None, Query(description="The key, for `<audio src>`, which cannot set headers.")
+    ] = None,
+) -> UUID:
+    return authenticate(credentials.credentials if credentials else access_token)
+
+
 def get_redis(request: Request) -> aioredis.Redis:
     return request.app.state.redis
 
@@ -58,5 +67,6 @@ def get_celery(request: Request) -> Celery:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 OwnerDep = Annotated[UUID, Depends(current_owner)]
+MediaOwnerDep = Annotated[UUID, Depends(current_owner_or_query)]
 RedisDep = Annotated[aioredis.Redis, Depends(get_redis)]
 CeleryDep = Annotated[Celery, Depends(get_celery)]

@@ -7,6 +7,7 @@ import uuid
 import httpx
 import pytest
 
+from tests.api.streams import ws_events, ws_url
 from tests.conftest import wait_job
 from tests.interviews.conftest import POSTING, RESUME
 
@@ -85,6 +86,14 @@ def test_another_invites_interview_is_404(client, api_base, started):
             other.get(f"/v1/artifacts/{started['audio']}"),
         ):
             assert_error(response, 404, "not_found")
+
+
+def test_the_websocket_keeps_the_scope_too(client, started):
+    url = ws_url(client, started["job_id"])
+    mine = ws_events(url + f"?access_token={started['invite']['token']}")
+    assert mine.code == 1000 and mine.events[-1]["type"] == "done"
+    other = ws_events(url + f"?access_token={mint(client)['token']}")
+    assert other.code == 4404 and other.events == []
 
 
 def test_an_invite_used_up_creates_no_more(api_base, started):

@@ -3,12 +3,11 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Response
 
 from api.byte_ranges import parse_range
-from api.deps import authenticate
+from api.deps import MediaOwnerDep
 from api.errors import ApiError, responses
-from api.routes.events import bearer_key
 from common.artifact_store import get_artifact
 from common.db import transaction
 
@@ -27,12 +26,10 @@ router = APIRouter(prefix="/v1/artifacts", tags=["artifacts"])
 )
 def read_artifact(
     artifact_id: UUID,
-    authorization: Annotated[str | None, Header()] = None,
+    owner: MediaOwnerDep,
     range: Annotated[str | None, Header()] = None,
-    access_token: Annotated[str | None, Query(description="For `<audio src>`.")] = None,
 ) -> Response:
     """An artifact's bytes with its content type; `Range` answers 206, HEAD the headers."""
-    owner = authenticate(bearer_key(authorization, access_token))
     with transaction() as conn:
         artifact = get_artifact(conn, artifact_id, owner)
     if artifact is None:
