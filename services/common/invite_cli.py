@@ -69,3 +69,16 @@ def run(args: argparse.Namespace) -> int:
     print(f"invite {invite.id}, expires {invite.expires_at.isoformat()}; open:")
     print(client_url(base, token))
     return 0
+
+
+def mint_url(database_url: str, key: str, base: str, ttl_s: int = 86_400) -> str:
+    """A fresh invite link owned by an operator key (what `rehearse dev` prints)."""
+    import psycopg
+    from psycopg.rows import dict_row
+
+    from common.api_keys import owner_of
+    from common.invite_store import client_url, create_invite
+
+    with psycopg.connect(database_url, connect_timeout=5, row_factory=dict_row) as conn:
+        _, token = create_invite(conn, owner_of(conn, key), ttl_s, 5, None)
+    return client_url(base, token)
