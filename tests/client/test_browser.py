@@ -71,11 +71,10 @@ def invite(client) -> dict:
     return response.json()
 
 
-def test_a_whole_interview_from_invite_link_to_report(
-    browser, invite, api_base, gpu_worker, cpu_worker, shots
-):
+def open_and_fill(browser, api_base: str, url: str) -> None:
+    """Open an invite link in a fresh tab and fill the setup form (2 questions)."""
     forget_session(browser, api_base)
-    browser.get(invite["url"])
+    browser.get(url)
     wait(browser, lambda: by_id(browser, "setup-form").is_displayed())
     assert "#invite" not in browser.current_url  # the token leaves the address bar
     for testid, text in (("resume-input", RESUME), ("posting-input", POSTING)):
@@ -84,11 +83,20 @@ def test_a_whole_interview_from_invite_link_to_report(
         field.send_keys(text[-20:])
     browser.execute_script("document.getElementById('questions-input').value = '2'")
     assert by_id(browser, "language-select").get_attribute("value") == "ko"
-    shots("1-setup")
-    by_id(browser, "start-button").click()
 
+
+def start_and_hear(browser) -> None:
+    by_id(browser, "start-button").click()
     wait(browser, lambda: question_heard(browser) or error_text(browser))
     assert not error_text(browser)
+
+
+def test_a_whole_interview_from_invite_link_to_report(
+    browser, invite, api_base, gpu_worker, cpu_worker, shots
+):
+    open_and_fill(browser, api_base, invite["url"])
+    shots("1-setup")
+    start_and_hear(browser)
     first_question = by_id(browser, "question-text").text
     assert first_question
     shots("2-opening-question")
@@ -128,6 +136,23 @@ def test_a_whole_interview_from_invite_link_to_report(
         "return performance.getEntries().map(e => e.name).filter(n => n.includes('://'))"
     )
     assert urls and {urlsplit(u).netloc for u in urls} == {api_host}, urls
+
+
+def test_a_too_large_answer_says_so_and_the_turn_can_be_retried(
+    browser, invite, api_base, gpu_worker, cpu_worker, tmp_path, shots
+):
+    open_and_fill(browser, api_base, invite["url"])
+    start_and_hear(browser)
+    big = tmp_path / "answer.wav"
+    big.write_bytes(b"RIFF" + b"\0" * (3 * 1024 * 1024))  # the test stack takes 2 MB
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=answer-file]").send_keys(str(big))
+    wait(browser, lambda: by_id(browser, "send-button").is_enabled())
+    by_id(browser, "send-button").click()
+    wait(browser, lambda: error_text(browser))
+    assert by_id(browser, "error").get_attribute("data-code") == "payload_too_large"
+    assert "파일이 너무 큽니다" in error_text(browser)
+    shots("error-too-large")
+    assert by_id(browser, "record-button").is_enabled() and not turns(browser)
 
 
 def test_an_expired_link_says_what_to_do(browser, client, api_base, db):
