@@ -19,7 +19,8 @@ from api.errors import ApiError, error_json
 from common import invite_store as store
 from common.db import transaction
 
-_UUID = r"([0-9a-fA-F-]{36})"
+_HEX = "[0-9a-fA-F]"
+_UUID = rf"({_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}})"
 Check = Callable[..., bool] | None
 
 # (methods, path, what the path's id must belong to); None: no resource to check.

@@ -14,16 +14,20 @@ from common.db import transaction
 router = APIRouter(prefix="/v1/artifacts", tags=["artifacts"])
 
 
-@router.api_route(
+_RESPONSES = {
+    200: {"content": {"audio/mpeg": {}, "audio/wav": {}}},
+    206: {"description": "the part a `Range` header asked for"},
+    **responses(401, 404, 416),
+}
+
+
+@router.head(
     "/{artifact_id:uuid}",
-    methods=["GET", "HEAD"],
     response_class=Response,
-    responses={
-        200: {"content": {"audio/mpeg": {}, "audio/wav": {}}},
-        206: {"description": "the part a `Range` header asked for"},
-        **responses(401, 404, 416),
-    },
+    responses=_RESPONSES,
+    summary="An artifact's headers: length, type, ETag",
 )
+@router.get("/{artifact_id:uuid}", response_class=Response, responses=_RESPONSES)
 def read_artifact(
     artifact_id: UUID,
     owner: MediaOwnerDep,
