@@ -10,6 +10,9 @@ PROFILE ?= small
 PORT ?= 8000
 PYTEST_ARGS ?=
 UPGRADE ?=
+# torch's CPU build (`+cpu` in the lock): a local wheel folder where the machine has one, else
+# PyTorch's own page of CPU wheels (PyPI's torch is the multi-GB CUDA build).
+TORCH_FIND_LINKS ?= $(if $(wildcard /opt/wheels/torch-*),/opt/wheels,https://download.pytorch.org/whl/torch/)
 
 .PHONY: install dev test lint format env-example lock check-python
 
@@ -24,7 +27,8 @@ check-python:
 $(VENV)/.installed: pyproject.toml $(LOCK) | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip==26.3 wheel setuptools
-	CMAKE_ARGS="$${CMAKE_ARGS:--DGGML_NATIVE=OFF}" $(PY) -m pip install -c $(LOCK) -e '.[dev]'
+	CMAKE_ARGS="$${CMAKE_ARGS:--DGGML_NATIVE=OFF}" $(PY) -m pip install \
+	  --find-links $(TORCH_FIND_LINKS) -c $(LOCK) -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -42,7 +46,7 @@ test: install
 lock: check-python
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install pip-tools==7.6.2
-	$(VENV)/bin/pip-compile --quiet $(if $(UPGRADE),--upgrade) --extra dev --strip-extras --no-emit-index-url \
+	$(VENV)/bin/pip-compile --quiet $(if $(UPGRADE),--upgrade) --find-links $(TORCH_FIND_LINKS) --extra dev --strip-extras --no-emit-index-url \
 	  --no-emit-find-links --unsafe-package rehearse --unsafe-package setuptools \
 	  --unsafe-package pip --unsafe-package distribute -c requirements/pins.in -o $(LOCK) pyproject.toml
 
