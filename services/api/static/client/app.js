@@ -58,6 +58,7 @@ async function refresh(id) {
   const number = Math.min(turns.length + 1, interview.max_questions);
   $("progress").textContent = t("progress", { n: number, total: interview.max_questions });
   $("answer").hidden = done;
+  $("finish-button").hidden = false;
   if (done) {
     $("question-text").textContent = t("allAnswered");
     $("finish-button").focus();
@@ -77,6 +78,22 @@ function documentField(form, field, textId, fileId) {
   return Boolean(file || text);
 }
 
+// The interview screen while the opening question is written: nothing to answer yet.
+function showPreparing() {
+  $("setup").hidden = true;
+  $("interview").hidden = false;
+  $("answer").hidden = true;
+  $("finish-button").hidden = true;
+  $("question-text").textContent = t("preparing");
+  view.resetStages([]);
+}
+
+function backToSetup() {
+  sessionStorage.removeItem("rehearse.interview");
+  $("setup").hidden = false;
+  $("interview").hidden = true;
+}
+
 async function start(event) {
   event.preventDefault();
   view.clearError();
@@ -93,14 +110,12 @@ async function start(event) {
   try {
     const started = await call("POST", "/v1/interviews", form);
     sessionStorage.setItem("rehearse.interview", started.id);
-    $("setup").hidden = true;
-    $("interview").hidden = false;
-    $("question-text").textContent = t("preparing");
-    view.resetStages([]);
+    showPreparing();
     const done = await followStages(started.job_id);
     if (done.status !== "succeeded") throw view.jobFailure(done);
     await refresh(started.id);
   } catch (error) {
+    if (!state.interview) backToSetup();
     view.showError(error);
   } finally {
     enable(["start-button"], true);
@@ -209,13 +224,9 @@ async function finish() {
 
 // After a reload: pick the interview of this tab up where it stands.
 async function resume(id) {
-  $("setup").hidden = true;
-  $("interview").hidden = false;
+  showPreparing();
   const interview = await call("GET", `/v1/interviews/${id}`);
-  if (interview.status === "starting") {
-    $("question-text").textContent = t("preparing");
-    await followStages(interview.start_job_id);
-  }
+  if (interview.status === "starting") await followStages(interview.start_job_id);
   await refresh(id);
 }
 
@@ -262,9 +273,7 @@ async function init() {
   try {
     await resume(saved);
   } catch (error) {
-    sessionStorage.removeItem("rehearse.interview");
-    $("setup").hidden = false;
-    $("interview").hidden = true;
+    backToSetup();
     view.showError(error);
   }
 }
