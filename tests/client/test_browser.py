@@ -92,7 +92,7 @@ def start_and_hear(browser) -> None:
 
 
 def test_a_whole_interview_from_invite_link_to_report(
-    browser, invite, api_base, gpu_worker, cpu_worker, shots
+    browser, invite, api_base, gpu_worker, cpu_worker, shots, log_dir
 ):
     open_and_fill(browser, api_base, invite["url"])
     shots("1-setup")
@@ -136,6 +136,8 @@ def test_a_whole_interview_from_invite_link_to_report(
         "return performance.getEntries().map(e => e.name).filter(n => n.includes('://'))"
     )
     assert urls and {urlsplit(u).netloc for u in urls} == {api_host}, urls
+    # The token travelled in query strings (audio, events): the access log masks it.
+    assert all(invite["token"] not in p.read_text() for p in log_dir.glob("*.log"))
 
 
 def test_a_too_large_answer_says_so_and_the_turn_can_be_retried(
