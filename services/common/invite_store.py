@@ -66,11 +66,18 @@ def find_invite(conn: psycopg.Connection, token: str) -> Invite | None:
     return Invite(**row) if row else None
 
 
-def interviews_left(conn: psycopg.Connection, invite: Invite) -> int:
+def _used(conn: psycopg.Connection, invite_id: UUID) -> int:
+    """Interviews counted against an invite: all but those whose start failed (a retry)."""
     row = conn.execute(
-        "SELECT count(*) AS n FROM interviews WHERE invite_id = %s", (invite.id,)
+        "SELECT count(*) AS n FROM interviews i LEFT JOIN jobs j ON j.id = i.start_job_id"
+        " WHERE i.invite_id = %s AND coalesce(j.status, '') NOT IN ('failed', 'canceled')",
+        (invite_id,),
     ).fetchone()
-    return max(0, invite.max_interviews - row["n"])
+    return row["n"]
+
+
+def interviews_left(conn: psycopg.Connection, invite: Invite) -> int:
+    return max(0, invite.max_interviews - _used(conn, invite.id))
 
 
 def claim_interview(conn: psycopg.Connection, invite_id: UUID, interview_id: UUID) -> bool:
@@ -78,10 +85,7 @@ def claim_interview(conn: psycopg.Connection, invite_id: UUID, interview_id: UUI
     invite = conn.execute(
         "SELECT max_interviews FROM invites WHERE id = %s FOR UPDATE", (invite_id,)
     ).fetchone()
-    used = conn.execute(
-        "SELECT count(*) AS n FROM interviews WHERE invite_id = %s", (invite_id,)
-    ).fetchone()["n"]
-    if invite is None or used >= invite["max_interviews"]:
+    if invite is None or _used(conn, invite_id) >= invite["max_interviews"]:
         return False
     conn.execute("UPDATE interviews SET invite_id = %s WHERE id = %s", (invite_id, interview_id))
     return True

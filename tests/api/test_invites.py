@@ -101,6 +101,18 @@ def test_an_invite_used_up_creates_no_more(api_base, started):
         assert_error(browser.post("/v1/interviews", json=BODY), 403, "invite_used_up")
 
 
+def test_a_failed_start_does_not_use_the_invite_up(client, api_base, cpu_worker_session):
+    invite = mint(client, max_interviews=1)
+    unreadable = {"resume": ("resume.pdf", b"%PDF-1.7\nnot really a pdf", "application/pdf")}
+    with as_invite(api_base, invite["token"]) as browser:
+        failed = browser.post("/v1/interviews", files=unreadable, data={"job_posting": POSTING})
+        assert failed.status_code == 202, failed.text
+        assert wait_job(client, failed.json()["job_id"])["status"] == "failed"
+        assert browser.get("/v1/invites/current").json()["interviews_left"] == 1
+        assert browser.post("/v1/interviews", json=BODY).status_code == 202
+        assert browser.get("/v1/invites/current").json()["interviews_left"] == 0
+
+
 def test_an_expired_invite_is_401(client, api_base, db):
     invite = mint(client)
     db.execute(
