@@ -4,7 +4,9 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.interviews.conftest import POSTING, RESUME
@@ -171,3 +173,24 @@ def test_a_page_without_an_invite_asks_for_the_link(browser, api_base):
     browser.get(api_base + "/")
     wait(browser, lambda: error_text(browser))
     assert not by_id(browser, "start-button").is_enabled()
+
+
+def test_every_control_is_labelled_and_the_page_fits_a_phone(browser, client, api_base):
+    forget_session(browser, api_base)
+    browser.get(client.post("/v1/invites", json={"ttl_s": 60}).json()["url"])
+    wait(browser, lambda: by_id(browser, "setup-form").is_displayed())
+    unlabelled = browser.execute_script(
+        "return [...document.querySelectorAll('button, input, select, textarea')]"
+        ".filter(el => !(el.labels?.length || el.getAttribute('aria-label')"
+        " || el.textContent.trim())).map(el => el.id)"
+    )
+    assert unlabelled == []
+    assert browser.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth"
+    )
+    # Keyboard: Tab walks from the top through the form to the start button.
+    focused = []
+    for _ in range(12):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        focused.append(browser.execute_script("return document.activeElement.dataset.testid"))
+    assert focused.index("resume-input") < focused.index("start-button"), focused
