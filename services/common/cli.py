@@ -5,6 +5,7 @@ import socket
 import sys
 from pathlib import Path
 
+from common.invite_cli import add_parser as add_invite_parser
 from common.models_pull import PROFILE_NAMES
 from common.settings import get_settings
 
@@ -134,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     create = keys.add_parser("create", help="create an API key and print it once")
     create.add_argument("name")
     create.set_defaults(fn=cmd_keys_create)
+
+    add_invite_parser(sub)
 
     api = sub.add_parser("api", help="run the HTTP api")
     api.add_argument("--host")
