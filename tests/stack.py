@@ -1,14 +1,19 @@
 """Real service processes for tests: the api under uvicorn and Celery workers."""
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
+from psycopg.conninfo import make_conninfo
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -128,3 +133,25 @@ class WorkerHandle:
 
     def stop(self) -> None:
         self.proc.stop()
+
+
+@contextlib.contextmanager
+def own_database(database_url: str, prefix: str) -> Iterator[str]:
+    """A fresh, migrated database on the session's server, dropped afterwards.
+
+    A second stack beside the session's needs one: workers reconcile every unfinished job in
+    their database against their own Redis, so two stacks sharing a database would re-send
+    each other's jobs.
+    """
+    from common.migrate import migrate
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    database = make_conninfo(database_url, dbname=name)
+    migrate(database)
+    try:
+        yield database
+    finally:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")

@@ -8,7 +8,19 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors
-from api.routes import artifacts, docs, documents, events, health, interviews, jobs, search
+from api.invite_scope import InviteScope
+from api.routes import (
+    artifacts,
+    client,
+    docs,
+    documents,
+    events,
+    health,
+    interviews,
+    invites,
+    jobs,
+    search,
+)
 from common.celery_app import create_celery
 from common.db import close_pool, get_pool
 from common.redis_client import async_client, sync_client
@@ -57,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     # Multipart framing adds a little to the file itself.
     app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + 64 * 1024)
+    app.add_middleware(InviteScope)  # inside CORS: a refusal still carries CORS headers
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
@@ -72,7 +85,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         interviews.router,
         documents.router,
         search.router,
+        invites.router,
     ):
         app.include_router(router)
     docs.install(app)
+    client.install(app)
     return app

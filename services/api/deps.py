@@ -5,15 +5,19 @@ from uuid import UUID
 
 import redis.asyncio as aioredis
 from celery import Celery
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import ApiError
 from common.api_keys import owner_of
 from common.db import transaction
+from common.invite_store import find_invite, is_invite_token
 from common.settings import Settings, get_settings
 
-_bearer = HTTPBearer(auto_error=False, description="An API key from `rehearse keys create`.")
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An API key from `rehearse keys create`, or an invite token (its own interviews).",
+)
 
 
 def authenticate(key: str | None) -> UUID:
@@ -26,7 +30,11 @@ def authenticate(key: str | None) -> UUID:
             {"WWW-Authenticate": "Bearer"},
         )
     with transaction() as conn:
-        owner = owner_of(conn, key)
+        if is_invite_token(key):  # its scope is kept by api.invite_scope
+            invite = find_invite(conn, key)
+            owner = invite.owner_id if invite and not invite.expired else None
+        else:
+            owner = owner_of(conn, key)
     if owner is None:
         raise ApiError(
             401, "unauthorized", "unknown or revoked API key", {"WWW-Authenticate": "Bearer"}
@@ -40,6 +48,15 @@ def current_owner(
     return authenticate(credentials.credentials if credentials else None)
 
 
+def current_owner_or_query(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    access_token: Annotated[
+        str | None, Query(description="The key, for `<audio src>`, which cannot set headers.")
+    ] = None,
+) -> UUID:
+    return authenticate(credentials.credentials if credentials else access_token)
+
+
 def get_redis(request: Request) -> aioredis.Redis:
     return request.app.state.redis
 
@@ -50,5 +67,6 @@ def get_celery(request: Request) -> Celery:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 OwnerDep = Annotated[UUID, Depends(current_owner)]
+MediaOwnerDep = Annotated[UUID, Depends(current_owner_or_query)]
 RedisDep = Annotated[aioredis.Redis, Depends(get_redis)]
 CeleryDep = Annotated[Celery, Depends(get_celery)]

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from common.settings import get_settings
+from rehearse_cli.invite_cli import add_parser as add_invite_parser
 from rehearse_cli.models_pull import PROFILE_NAMES
 
 
@@ -135,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     create = keys.add_parser("create", help="create an API key and print it once")
     create.add_argument("name")
     create.set_defaults(fn=cmd_keys_create)
+
+    add_invite_parser(sub)
 
     api = sub.add_parser("api", help="run the HTTP api")
     api.add_argument("--host")

@@ -15,6 +15,7 @@ from common.api_keys import create_key, owner_of
 from common.log_config import redact
 from common.migrate import migrate
 from common.settings import get_settings
+from rehearse_cli.invite_cli import mint_url
 
 _STOP_GRACE_S = 10.0
 _SERVER_URLS = ("DATABASE_URL", "REDIS_URL")
@@ -175,6 +176,8 @@ def run_dev(port: int, models: str | None, data_dir: Path, pull_profile: str | N
         _wait_listening(port, procs)
         print(f"API key: {key}", flush=True)
         print(f"Listening on http://127.0.0.1:{port}", flush=True)
+        invite = mint_url(env["DATABASE_URL"], key, f"http://127.0.0.1:{port}")
+        print(f"Web client (an invite for 1 day; more: rehearse invite): {invite}", flush=True)
         _announce_env(data_dir, env, key, port)
         while not stopping["signal"]:
             if any(p.poll() is not None for p in procs):

@@ -11,16 +11,23 @@ import pytest
 from rehearse_cli.embedded import EmbeddedRedis
 from tests import stack
 from tests.api.streams import WsResult, sse_events, sse_frames, ws_events, ws_url
-from tests.conftest import wait_job
+from tests.conftest import make_key, wait_job
 
 
 @pytest.fixture
-def outage_stack(stack_env, tmp_path, api_key) -> Iterator[tuple]:
-    """An api and a gpu worker on a Redis of their own (appendonly), which the test may stop;
-    the session's Redis, api and workers are left alone."""
+def outage_stack(stack_env, service_urls, tmp_path) -> Iterator[tuple]:
+    """An api and a gpu worker on a Redis and a database of their own, the Redis appendonly and
+    the test's to stop; the session's Redis, api and workers are left alone."""
+    with stack.own_database(service_urls[1], "outage") as database:
+        yield from _outage_stack(stack_env, database, tmp_path)
+
+
+def _outage_stack(stack_env, database: str, tmp_path) -> Iterator[tuple]:
     server = EmbeddedRedis(tmp_path / "redis", appendonly=True)
+    key = make_key(database, "outage")
     env = {
         **stack_env,
+        "DATABASE_URL": database,
         "REDIS_URL": server.start(),
         "STREAM_KEEPALIVE_S": "1",
         "WORKER_NAME": f"gpu-outage-{uuid.uuid4().hex[:8]}@test",
@@ -29,10 +36,10 @@ def outage_stack(stack_env, tmp_path, api_key) -> Iterator[tuple]:
     log_dir.mkdir()
     worker = stack.worker("gpu", env, log_dir)
     api, base = stack.api(env, log_dir)
-    headers = {"Authorization": f"Bearer {api_key}"}
+    headers = {"Authorization": f"Bearer {key}"}
     try:
         with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-            yield server, client, api, worker
+            yield server, client, api, worker, key
     finally:
         api.stop()
         worker.stop()
@@ -43,8 +50,8 @@ def tokens(events: list[dict]) -> int:
     return sum(e["type"] == "token" for e in events)
 
 
-def test_a_redis_outage_ends_streams_clearly_and_loses_no_job(outage_stack, api_key):
-    server, client, api, worker = outage_stack
+def test_a_redis_outage_ends_streams_clearly_and_loses_no_job(outage_stack):
+    server, client, api, worker, api_key = outage_stack
     body = {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 2000, "seed": 9}
     job = client.post("/v1/jobs/chat", json=body).json()
     frames: list = []

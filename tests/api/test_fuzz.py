@@ -8,16 +8,12 @@ which answers 503 while no worker is present.
 
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 import redis
-from psycopg.conninfo import make_conninfo
 
-from common.migrate import migrate
 from tests import stack
 from tests.conftest import make_key
 
@@ -30,19 +26,13 @@ EXCLUDED = ("/v1/search", "/readyz")
 def fuzz_api(service_urls, stack_env, log_dir: Path) -> Iterator[tuple[str, str]]:
     """(base URL, key) of an api on a fresh database and Redis database 15."""
     redis_url, database_url = service_urls
-    name = f"fuzz_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    database = make_conninfo(database_url, dbname=name)
-    migrate(database)
     broker = redis_url.rsplit("/", 1)[0] + "/15"
-    env = {**stack_env, "DATABASE_URL": database, "REDIS_URL": broker, "SEARCH_TIMEOUT_S": "1"}
-    proc, base = stack.api(env, log_dir)
-    yield base, make_key(database, "fuzz")
-    proc.stop()
-    redis.Redis.from_url(broker).flushdb()
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    with stack.own_database(database_url, "fuzz") as database:
+        env = {**stack_env, "DATABASE_URL": database, "REDIS_URL": broker, "SEARCH_TIMEOUT_S": "1"}
+        proc, base = stack.api(env, log_dir)
+        yield base, make_key(database, "fuzz")
+        proc.stop()
+        redis.Redis.from_url(broker).flushdb()
 
 
 def test_schemathesis_finds_no_server_error(fuzz_api, tmp_path: Path) -> None:
@@ -75,6 +65,7 @@ def test_schemathesis_finds_no_server_error(fuzz_api, tmp_path: Path) -> None:
         str(tmp_path),
         *excluded,
     ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=170)
+    # From tmp_path: schemathesis keeps a cache folder in its working directory.
+    run = subprocess.run(command, capture_output=True, text=True, timeout=170, cwd=tmp_path)
     print(run.stdout[-3000:])
     assert run.returncode == 0, run.stdout[-12000:] + run.stderr[-4000:]

@@ -116,6 +116,12 @@ def test_dev_serves_a_transcription_and_stops_every_child(tmp_path, models_env):
             wait_ready(f"http://127.0.0.1:{port}", timeout=120)
             ready = client.get("/readyz")
             assert ready.status_code == 200, ready.text
+            # The printed invite opens the web client, served with no extra step.
+            invite = re.search(r"^Web client .*: (\S+)#invite=(\S+)$", printed, re.M)
+            assert invite, printed
+            assert 'data-testid="setup-form"' in httpx.get(invite.group(1)).text
+            scoped = {"Authorization": f"Bearer {invite.group(2)}"}
+            assert client.get("/v1/invites/current", headers=scoped).status_code == 200
             # The key made from another shell with the env file works against the same stack.
             mine = client.get(
                 f"/v1/jobs/{job['id']}", headers={"Authorization": f"Bearer {newcomer}"}

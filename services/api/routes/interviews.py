@@ -14,6 +14,7 @@ from api.audio_probe import read_audio
 from api.deps import CeleryDep, OwnerDep, SettingsDep
 from api.enqueue import send_job
 from api.errors import ApiError, responses
+from api.invite_scope import claim_for_invite
 from api.language_check import check_language
 from api.uploads import read_document_upload
 from common import interview_store as store
@@ -89,7 +90,7 @@ async def _start_body(request: Request, limit: int) -> tuple[InterviewCreate, Up
     "",
     status_code=202,
     response_model=InterviewStarted,
-    responses=responses(401, 413, 415, 422, 503),
+    responses=responses(401, 403, 413, 415, 422, 503),
     openapi_extra=_START_BODY,
 )
 async def start_interview(
@@ -102,6 +103,7 @@ async def start_interview(
     def record() -> dict[str, Any]:
         with transaction() as conn:
             interview = store.create_interview(conn, owner, body)
+            claim_for_invite(conn, request, interview["id"])
             artifacts = {f: put_artifact(conn, owner, *upload) for f, upload in uploads.items()}
             store.attach_uploads(conn, interview["id"], artifacts)
             params = StartParams(interview_id=interview["id"]).model_dump(mode="json")
