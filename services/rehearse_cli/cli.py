@@ -7,6 +7,7 @@ from pathlib import Path
 
 from common.settings import get_settings
 from rehearse_cli.invite_cli import add_parser as add_invite_parser
+from rehearse_cli.keys_cli import add_parser as add_keys_parser
 from rehearse_cli.models_pull import PROFILE_NAMES
 
 
@@ -15,30 +16,6 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
     applied = migrate(get_settings().database_url)
     print(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
-    return 0
-
-
-def cmd_keys_create(args: argparse.Namespace) -> int:
-    import psycopg
-    from psycopg.rows import dict_row
-
-    from common.api_keys import create_key
-    from common.log_config import redact
-
-    url = get_settings().database_url
-    try:
-        # One plain connection: a pool would retry for 30 s before saying anything.
-        with psycopg.connect(url, connect_timeout=5, row_factory=dict_row) as conn:
-            key_id, key = create_key(conn, args.name)
-    except psycopg.OperationalError as exc:
-        print(
-            f"error: cannot reach PostgreSQL at {redact(url)} ({str(exc).splitlines()[0]}).\n"
-            "Set DATABASE_URL; beside `rehearse dev`: set -a; . .rehearse/env; set +a",
-            file=sys.stderr,
-        )
-        return 2
-    print(f"API key for {args.name} (id {key_id}); store it now, it is not shown again:")
-    print(key)
     return 0
 
 
@@ -130,12 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(fn=cmd_migrate)
 
-    keys = sub.add_parser("keys", help="manage API keys").add_subparsers(
-        dest="action", required=True
-    )
-    create = keys.add_parser("create", help="create an API key and print it once")
-    create.add_argument("name")
-    create.set_defaults(fn=cmd_keys_create)
+    add_keys_parser(sub)
 
     add_invite_parser(sub)
 
