@@ -92,5 +92,7 @@ def test_a_redis_outage_ends_streams_clearly_and_loses_no_job(outage_stack):
     # One warning when publishing fails, one line when it works again; no traceback of ours.
     # (Celery's consumer logs its own broker reconnection after the task: not ours to word.)
     publishing = [line for line in worker.output().splitlines() if "job events" in line]
-    assert len(publishing) <= 2 and "cannot publish job events" in publishing[0], publishing
+    # None at all when the Redis client's retries bridged the outage (no event dropped).
+    assert len(publishing) <= 2, publishing
+    assert not publishing or "cannot publish job events" in publishing[0], publishing
     assert "common/event" not in worker.output()
