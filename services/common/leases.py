@@ -9,6 +9,7 @@ loss the next refresh writes them again.
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from uuid import UUID
@@ -58,7 +59,7 @@ class Leases:
 
     def _refresh(self) -> None:
         while True:
-            threading.Event().wait(REFRESH_S)
+            time.sleep(REFRESH_S)
             with self._lock:
                 held = list(self._held)
             if held:
