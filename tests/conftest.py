@@ -53,6 +53,9 @@ def stack_env(service_urls: tuple[str, str], models_env: dict[str, str]) -> dict
         "RECONCILE_INTERVAL_S": "2",
         "RECONCILE_GRACE_S": "3",
         "RECONCILE_CONFIRM_S": "8",
+        # Only artifacts a test backdates are that old; the timer then removes them at once.
+        "ARTIFACT_RETENTION_DAYS": "30",
+        "HOUSEKEEPING_INTERVAL_S": "1",
         "CPU_CONCURRENCY": "1",
         "HF_HUB_OFFLINE": "1",
         "PYTHONUNBUFFERED": "1",

@@ -8,6 +8,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors
+from api.idempotency import Idempotency
 from api.invite_scope import InviteScope
 from api.routes import (
     artifacts,
@@ -68,7 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     # Multipart framing adds a little to the file itself.
-    app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + 64 * 1024)
+    body_limit = settings.max_upload_bytes + 64 * 1024
+    app.add_middleware(Idempotency, limit=body_limit, ttl_s=settings.idempotency_ttl_s)
+    app.add_middleware(UploadLimit, limit=body_limit)
     app.add_middleware(InviteScope)  # inside CORS: a refusal still carries CORS headers
     if settings.cors_origin_list:
         app.add_middleware(

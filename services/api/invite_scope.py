@@ -26,7 +26,7 @@ Check = Callable[..., bool] | None
 # (methods, path, what the path's id must belong to); None: no resource to check.
 _ROUTES: list[tuple[set[str], re.Pattern[str], Check]] = [
     ({"POST"}, re.compile(r"/v1/interviews"), None),
-    ({"GET"}, re.compile(rf"/v1/interviews/{_UUID}"), store.holds_interview),
+    ({"GET", "DELETE"}, re.compile(rf"/v1/interviews/{_UUID}"), store.holds_interview),
     ({"POST"}, re.compile(rf"/v1/interviews/{_UUID}/(?:answers|finish)"), store.holds_interview),
     ({"GET", "WEBSOCKET"}, re.compile(rf"/v1/jobs/{_UUID}/events"), store.holds_job),
     ({"GET", "HEAD"}, re.compile(rf"/v1/artifacts/{_UUID}"), store.holds_artifact),

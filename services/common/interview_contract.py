@@ -46,9 +46,24 @@ class TurnPublic(BaseModel):
     feedback: dict[str, Any]
     next_question: str | None
     audio_artifact_id: UUID | None
-    answer_artifact_id: UUID
+    answer_artifact_id: UUID | None = Field(
+        None, description="Null once the recording expired (`ARTIFACT_RETENTION_DAYS`)."
+    )
     job_id: UUID
     created_at: datetime
+
+
+class InterviewSummary(BaseModel):
+    """An interview in a listing: enough to pick one; its turns come from `GET .../{id}`."""
+
+    id: UUID
+    status: str
+    language: Language
+    role: str | None
+    max_questions: int
+    turn_count: int
+    created_at: datetime
+    finished_at: datetime | None
 
 
 class InterviewPublic(BaseModel):

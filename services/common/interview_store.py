@@ -1,5 +1,6 @@
 """Interviews and turns in PostgreSQL."""
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -127,3 +128,26 @@ def finish_interview(conn: psycopg.Connection, interview_id: UUID, report_job_id
 
 def save_report(conn: psycopg.Connection, interview_id: UUID, report: dict[str, Any]) -> None:
     conn.execute("UPDATE interviews SET report = %s WHERE id = %s", (Jsonb(report), interview_id))
+
+
+def list_interviews(
+    conn: psycopg.Connection,
+    owner_id: UUID,
+    limit: int,
+    after: tuple[datetime, UUID] | None = None,
+    status: str | None = None,
+) -> list[dict[str, Any]]:
+    """The owner's interviews newest first, with their turn count, from just after `after`."""
+    created_at, interview_id = after or (None, None)
+    return conn.execute(
+        "SELECT * FROM (SELECT i.id, i.language, i.role, i.max_questions, i.created_at,"
+        "  i.finished_at, (SELECT count(*) FROM interview_turns t WHERE t.interview_id = i.id)"
+        "  AS turn_count, CASE WHEN i.status = 'starting' AND j.status IN ('failed', 'canceled')"
+        "  THEN 'failed' ELSE i.status END AS status"
+        " FROM interviews i LEFT JOIN jobs j ON j.id = i.start_job_id"
+        " WHERE i.owner_id = %(owner)s"
+        " AND (%(at)s::timestamptz IS NULL OR (i.created_at, i.id) < (%(at)s, %(id)s::uuid))) s"
+        " WHERE %(status)s::text IS NULL OR s.status = %(status)s"
+        " ORDER BY created_at DESC, id DESC LIMIT %(limit)s",
+        {"owner": owner_id, "at": created_at, "id": interview_id, "status": status, "limit": limit},
+    ).fetchall()

@@ -67,11 +67,13 @@ def find_invite(conn: psycopg.Connection, token: str) -> Invite | None:
 
 
 def _used(conn: psycopg.Connection, invite_id: UUID) -> int:
-    """Interviews counted against an invite: all but those whose start failed (a retry)."""
+    """Interviews counted against an invite: all but those whose start failed (a retry),
+    erased ones included (deleting an interview gives no new one)."""
     row = conn.execute(
-        "SELECT count(*) AS n FROM interviews i LEFT JOIN jobs j ON j.id = i.start_job_id"
-        " WHERE i.invite_id = %s AND coalesce(j.status, '') NOT IN ('failed', 'canceled')",
-        (invite_id,),
+        "SELECT (SELECT erased_interviews FROM invites WHERE id = %(id)s) + count(*) AS n"
+        " FROM interviews i LEFT JOIN jobs j ON j.id = i.start_job_id"
+        " WHERE i.invite_id = %(id)s AND coalesce(j.status, '') NOT IN ('failed', 'canceled')",
+        {"id": invite_id},
     ).fetchone()
     return row["n"]
 

@@ -1,5 +1,6 @@
 """Jobs in PostgreSQL: created by the api, claimed and finished once by a worker."""
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -10,7 +11,8 @@ from common.admission import admit
 from common.jobs import JobPublic, JobStatus
 from common.settings import get_settings
 
-_PUBLIC = "id, kind, status, created_at, started_at, finished_at, attempts, result, error, timings"
+_SUMMARY = "id, kind, status, created_at, started_at, finished_at, attempts, error, timings"
+_PUBLIC = f"{_SUMMARY}, result"
 
 
 def create_job(
@@ -41,11 +43,39 @@ def _clean(value: Any) -> Any:
 
 
 def get_job(conn: psycopg.Connection, job_id: UUID, owner_id: UUID | None = None) -> dict | None:
-    """A job row by id (all columns), limited to one owner when given."""
+    """A job row by id (all columns); given an owner, only theirs and never an erased one."""
     return conn.execute(
-        "SELECT * FROM jobs WHERE id = %s AND (%s::uuid IS NULL OR owner_id = %s::uuid)",
+        "SELECT * FROM jobs WHERE id = %s"
+        " AND (%s::uuid IS NULL OR (owner_id = %s::uuid AND erased_at IS NULL))",
         (job_id, owner_id, owner_id),
     ).fetchone()
+
+
+def list_jobs(
+    conn: psycopg.Connection,
+    owner_id: UUID,
+    limit: int,
+    after: tuple[datetime, UUID] | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+) -> list[dict[str, Any]]:
+    """The owner's jobs newest first, from just after `after`; `limit` rows at most."""
+    created_at, job_id = after or (None, None)
+    return conn.execute(
+        f"SELECT {_SUMMARY} FROM jobs WHERE owner_id = %(owner)s AND erased_at IS NULL"
+        " AND (%(kind)s::text IS NULL OR kind = %(kind)s)"
+        " AND (%(status)s::text IS NULL OR status = %(status)s)"
+        " AND (%(at)s::timestamptz IS NULL OR (created_at, id) < (%(at)s, %(id)s::uuid))"
+        " ORDER BY created_at DESC, id DESC LIMIT %(limit)s",
+        {
+            "owner": owner_id,
+            "kind": kind,
+            "status": status,
+            "at": created_at,
+            "id": job_id,
+            "limit": limit,
+        },
+    ).fetchall()
 
 
 def to_public(row: dict[str, Any]) -> JobPublic:

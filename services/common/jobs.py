@@ -105,8 +105,8 @@ class ErrorBody(BaseModel):
     message: str
 
 
-class JobPublic(BaseModel):
-    """A job as clients see it."""
+class JobSummary(BaseModel):
+    """A job in a listing: everything but its result (`GET /v1/jobs/{id}` has it)."""
 
     id: UUID
     kind: str
@@ -115,9 +115,14 @@ class JobPublic(BaseModel):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     attempts: int = 0
-    result: dict[str, Any] | None = None
     error: ErrorBody | None = None
     timings: dict[str, Any] = Field(default_factory=dict)
+
+
+class JobPublic(JobSummary):
+    """A job as clients see it."""
+
+    result: dict[str, Any] | None = None
 
 
 class TaskPayload(Contract):

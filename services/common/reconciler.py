@@ -19,7 +19,7 @@ import psycopg
 import redis
 from celery import Celery
 
-from common import redis_keys
+from common import housekeeping, redis_keys
 from common.broker_holdings import held_job_ids
 from common.db import transaction
 from common.dispatch import dispatch, dispatchable
@@ -105,6 +105,7 @@ class Reconciler:
                 lock_ms = max(1, int(interval * 900))
                 if self.client.set(redis_keys.reconcile_lock(), self.worker, nx=True, px=lock_ms):
                     reconcile_once(self.app, self.client, self.settings)
+                housekeeping.maybe_run(self.client, self.settings, self.worker)
             except (redis.RedisError, psycopg.Error, OSError) as exc:
                 if not self._failing:  # one line per outage
                     log.warning("reconciler paused: %s: %s", type(exc).__name__, exc)

@@ -38,3 +38,8 @@ def worker_boot_loaded(boot_id: str) -> str:
 def worker_boot_errors(boot_id: str) -> str:
     """Hash pid -> reason of one worker start's processes whose models failed to load."""
     return f"{PREFIX}:boot:{boot_id}:errors"
+
+
+def housekeeping_lock() -> str:
+    """Held for one housekeeping interval by the worker that ran the last pass."""
+    return f"{PREFIX}:housekeeping:lock"

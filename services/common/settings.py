@@ -101,6 +101,22 @@ class Settings(BaseSettings):
     max_queued_jobs_per_key: int = Field(
         200, description="Jobs one API key may have waiting before it gets 429 (0: no limit)."
     )
+    artifact_retention_days: float = Field(
+        0,
+        description="Delete artifacts (recorded answers, spoken questions, uploaded documents) "
+        "older than this many days; the rows that named them remain (0: keep forever).",
+    )
+    housekeeping_interval_s: float = Field(
+        600, description="Seconds between housekeeping passes (retention, old idempotency keys)."
+    )
+    idempotency_ttl_s: int = Field(
+        86400, description="Seconds an `Idempotency-Key` is remembered and its response replayed."
+    )
+    erase_wait_s: float = Field(
+        10.0,
+        description="Seconds `DELETE /v1/interviews/{id}` waits for its canceled running jobs to "
+        "stop before answering 409 `interview_busy`.",
+    )
     cpu_concurrency: int = Field(2, description="Processes of one cpu worker (prefork pool).")
     tts_queue: str = Field("gpu", description="Queue TTS jobs run on: `gpu` (default) or `cpu`.")
 

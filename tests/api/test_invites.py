@@ -88,6 +88,18 @@ def test_another_invites_interview_is_404(client, api_base, started):
             assert_error(response, 404, "not_found")
 
 
+def test_the_invite_erases_its_own_interview_and_gets_no_new_one_for_it(client, api_base):
+    invite = mint(client, max_interviews=1)
+    with as_invite(api_base, invite["token"]) as browser:
+        created = browser.post("/v1/interviews", json=BODY)
+        assert created.status_code == 202, created.text
+        with as_invite(api_base, mint(client)["token"]) as other:
+            assert_error(other.delete(f"/v1/interviews/{created.json()['id']}"), 404, "not_found")
+        assert browser.delete(f"/v1/interviews/{created.json()['id']}").status_code == 204
+        assert browser.get(f"/v1/interviews/{created.json()['id']}").status_code == 404
+        assert_error(browser.post("/v1/interviews", json=BODY), 403, "invite_used_up")
+
+
 def test_the_websocket_keeps_the_scope_too(client, started):
     url = ws_url(client, started["job_id"])
     mine = ws_events(url + f"?access_token={started['invite']['token']}")
@@ -127,6 +139,7 @@ def _in_scope(method: str, path: str) -> bool:
     return (method, path) in {
         ("post", "/v1/interviews"),
         ("get", "/v1/interviews/{interview_id}"),
+        ("delete", "/v1/interviews/{interview_id}"),
         ("post", "/v1/interviews/{interview_id}/answers"),
         ("post", "/v1/interviews/{interview_id}/finish"),
         ("get", "/v1/jobs/{job_id}/events"),

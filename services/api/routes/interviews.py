@@ -1,9 +1,10 @@
 """Interviews: start from a resume and a posting, answer by voice, read history, finish."""
 
-from typing import Any
+import time
+from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
@@ -11,12 +12,15 @@ from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as FormFile
 
 from api.audio_probe import read_audio
+from api.cancellation import request_cancel
 from api.deps import CeleryDep, OwnerDep, SettingsDep
 from api.enqueue import send_job
 from api.errors import ApiError, responses
 from api.invite_scope import claim_for_invite
 from api.language_check import check_language
+from api.pagination import Cursor, Limit, Page, decode, page
 from api.uploads import read_document_upload
+from common import erasure, redis_keys
 from common import interview_store as store
 from common.artifact_store import put_artifact
 from common.db import transaction
@@ -25,11 +29,13 @@ from common.interview_contract import (
     InterviewCreate,
     InterviewPublic,
     InterviewStarted,
+    InterviewSummary,
     ReportParams,
     StartParams,
     TurnParams,
 )
 from common.job_store import create_job
+from common.jobs import JobStatus
 
 router = APIRouter(prefix="/v1/interviews", tags=["interviews"])
 
@@ -173,6 +179,55 @@ async def answer(
         return AnswerAccepted(turn_id=params.turn_id, job_id=job["id"], number=params.number)
 
     return await run_in_threadpool(record)
+
+
+@router.get("", response_model=Page[InterviewSummary], responses=responses(401, 422))
+def list_interviews(
+    owner: OwnerDep,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    status: Annotated[
+        Literal["starting", "active", "finished", "failed"] | None,
+        Query(description="Only interviews in this status."),
+    ] = None,
+) -> dict:
+    """The caller's interviews, newest first, a page at a time."""
+    with transaction() as conn:
+        rows = store.list_interviews(conn, owner, limit + 1, decode(cursor), status)
+    return page(rows, limit, InterviewSummary.model_validate)
+
+
+@router.delete("/{interview_id:uuid}", status_code=204, responses=responses(401, 404, 409, 503))
+def delete_interview(
+    interview_id: UUID, owner: OwnerDep, request: Request, settings: SettingsDep
+) -> Response:
+    """Erase an interview: turns, recordings, spoken questions, documents, its jobs' content."""
+    client = request.app.state.redis_sync
+    deadline = time.monotonic() + settings.erase_wait_s
+    while True:
+        with transaction() as conn:
+            interview = store.get_interview(conn, interview_id, owner, lock=True)
+            if interview is None:
+                raise ApiError(404, "not_found", f"no interview {interview_id}")
+            jobs = erasure.interview_jobs(conn, interview)
+            unfinished = [j for j in jobs if not JobStatus(j["status"]).finished]
+            if not unfinished:
+                erasure.erase_interview(conn, interview, jobs)
+                break
+            for job in unfinished:  # each commits, releasing the lock while they stop
+                request_cancel(conn, client, settings, job["id"])
+        if time.monotonic() > deadline:
+            raise ApiError(
+                409,
+                "interview_busy",
+                "its running jobs have not stopped yet; try again",
+                {"Retry-After": "2"},
+            )
+        time.sleep(0.1)
+    # Their event streams carry the transcript and tokens too.
+    if jobs:
+        client.delete(*(redis_keys.events_stream(job["id"]) for job in jobs))
+    return Response(status_code=204)
 
 
 @router.get("/{interview_id:uuid}", response_model=InterviewPublic, responses=responses(401, 404))

@@ -3,24 +3,27 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from api.audio_probe import read_audio
+from api.cancellation import request_cancel
 from api.deps import CeleryDep, OwnerDep, SettingsDep
 from api.enqueue import enqueue_job, submit
 from api.errors import ApiError, responses
 from api.language_check import check_language
-from common import events, redis_keys
+from api.pagination import Cursor, Limit, Page, decode, page
+from common import job_store
 from common.artifact_store import put_artifact
 from common.db import transaction
-from common.job_store import cancel_queued, get_job, to_public
+from common.job_store import get_job, to_public
 from common.jobs import (
     ChatParams,
     EmbedParams,
     JobKind,
     JobPublic,
     JobStatus,
+    JobSummary,
     SpeakParams,
     TranscribeParams,
 )
@@ -101,6 +104,21 @@ def embed(
     return submit(request, settings, celery, JobKind.embed, owner, params)
 
 
+@router.get("", response_model=Page[JobSummary], responses=responses(401, 422))
+def list_jobs(
+    owner: OwnerDep,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    kind: Annotated[JobKind | None, Query(description="Only jobs of this kind.")] = None,
+    status: Annotated[JobStatus | None, Query(description="Only jobs in this status.")] = None,
+) -> dict:
+    """The caller's jobs, newest first, a page at a time (results: `GET /v1/jobs/{id}`)."""
+    with transaction() as conn:
+        kind_, status_ = kind and kind.value, status and status.value
+        rows = job_store.list_jobs(conn, owner, limit + 1, decode(cursor), kind_, status_)
+    return page(rows, limit, lambda row: JobSummary.model_validate(row))
+
+
 @router.get("/{job_id:uuid}", response_model=JobPublic, responses=responses(401, 404))
 def read_job(job_id: UUID, owner: OwnerDep) -> JobPublic:
     """A job's status, result or error, and timings."""
@@ -123,11 +141,6 @@ def cancel_job(job_id: UUID, owner: OwnerDep, request: Request, settings: Settin
             raise ApiError(404, "not_found", f"no job {job_id}")
         if JobStatus(row["status"]).finished:
             raise ApiError(409, "already_finished", f"job {job_id} is already {row['status']}")
-        if cancel_queued(conn, job_id):
-            conn.commit()
-            events.publish(client, job_id, "status", settings.event_ttl_s, status="canceled")
-            events.publish(client, job_id, events.TERMINAL, settings.event_ttl_s, status="canceled")
-        else:
-            client.set(redis_keys.cancel_flag(job_id), 1, ex=settings.job_time_limit_s * 2)
+        request_cancel(conn, client, settings, job_id)
         row = get_job(conn, job_id, owner)
     return to_public(row)

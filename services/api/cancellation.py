@@ -1,0 +1,24 @@
+"""Cancel a job: a queued one ends at once, a running one at its next check (well under 1 s)."""
+
+from uuid import UUID
+
+import psycopg
+import redis
+
+from common import events, redis_keys
+from common.job_store import cancel_queued
+from common.settings import Settings
+
+
+def request_cancel(
+    conn: psycopg.Connection, client: redis.Redis, settings: Settings, job_id: UUID
+) -> bool:
+    """Cancel an unfinished job; True when it ended now (it was queued), False when it was
+    running and has been asked to stop. Commits `conn`."""
+    if cancel_queued(conn, job_id):
+        conn.commit()
+        events.publish(client, job_id, "status", settings.event_ttl_s, status="canceled")
+        events.publish(client, job_id, events.TERMINAL, settings.event_ttl_s, status="canceled")
+        return True
+    client.set(redis_keys.cancel_flag(job_id), 1, ex=settings.job_time_limit_s * 2)
+    return False
