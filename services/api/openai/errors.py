@@ -55,10 +55,10 @@ def _reshape(response: Response, param: str | None = None) -> Response:
     """The api's `{"error": {"code", "message"}}` answer in OpenAI's shape (422 becomes 400)."""
     error = json.loads(bytes(response.body))["error"]
     status = 400 if response.status_code == 422 else response.status_code
-    headers = {k: v for k, v in response.headers.items() if k.lower() == "retry-after"}
-    headers |= {k: v for k, v in response.headers.items() if k.lower() == "www-authenticate"}
     reshaped = openai_json(status, error["code"], error["message"], param)
-    reshaped.headers.update(headers)
+    for name, value in response.headers.items():  # Retry-After, Allow, WWW-Authenticate...
+        if name.lower() not in ("content-length", "content-type"):
+            reshaped.headers[name] = value
     return reshaped
 
 
