@@ -151,3 +151,11 @@ def test_invite_tokens_may_not_use_openai_routes(api_base, client):
     with pytest.raises(openai.PermissionDeniedError) as caught:
         guest.models.list()
     assert caught.value.code == "forbidden_scope"
+
+
+def test_a_job_failing_mid_stream_raises_in_the_sdk(oai, gpu_worker):
+    huge = [{"role": "user", "content": "resume " * 6000}]
+    stream = oai.chat.completions.create(model="gpt-4o-mini", messages=huge, stream=True)
+    with pytest.raises(openai.APIError) as caught:
+        list(stream)
+    assert caught.value.code == "context_length_exceeded"
