@@ -3,6 +3,7 @@
 import json
 import time
 
+import httpx
 import jsonschema
 import openai
 import pytest
@@ -159,3 +160,16 @@ def test_a_job_failing_mid_stream_raises_in_the_sdk(oai, gpu_worker):
     with pytest.raises(openai.APIError) as caught:
         list(stream)
     assert caught.value.code == "context_length_exceeded"
+
+
+def test_a_client_giving_up_on_a_plain_completion_cancels_its_job(
+    api_base, api_key, client, db, gpu_worker
+):
+    body = {"model": "gpt-4o-mini", "messages": USER, "max_tokens": 2000, "seed": 1}
+    headers = {"Authorization": f"Bearer {api_key}"}
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(f"{api_base}/v1/chat/completions", json=body, headers=headers, timeout=1.5)
+    job_id = db.execute(
+        "SELECT id FROM jobs WHERE kind = 'chat' ORDER BY created_at DESC LIMIT 1"
+    ).fetchone()["id"]
+    assert wait_job(client, str(job_id), timeout=15)["status"] == "canceled"

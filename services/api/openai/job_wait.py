@@ -1,6 +1,7 @@
 """Run one job for an OpenAI request: submit it, follow its events, read its end, cancel it."""
 
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 from uuid import UUID
@@ -51,10 +52,15 @@ async def events(request: Request, job_id: UUID, owner: UUID) -> AsyncIterator[d
     row = await run_in_threadpool(load_job, job_id, owner)
     if row is None:
         raise ApiError(404, "not_found", f"no job {job_id}")
+    checked = time.monotonic()
     async for event in job_events(request.app.state.redis, job_id, owner, row, 0, WATCH_IDLE_S):
-        if event is None:
+        # Look at the connection every WATCH_IDLE_S, busy or silent: a long generation
+        # streams tokens without a pause and must still stop when its client is gone.
+        if time.monotonic() - checked >= WATCH_IDLE_S:
+            checked = time.monotonic()
             if await request.is_disconnected():
                 raise ClientGone()
+        if event is None:
             continue
         if event["type"] == "done":
             return
