@@ -10,6 +10,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api import errors
 from api.idempotency import Idempotency
 from api.invite_scope import InviteScope
+from api.openai import errors as openai_errors
+from api.openai.routers import ROUTERS as OPENAI_ROUTERS
 from api.routes import (
     artifacts,
     client,
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     errors.install(app)
+    openai_errors.install(app)  # after: it reshapes those handlers' answers on OpenAI paths
     # Multipart framing adds a little to the file itself.
     body_limit = settings.max_upload_bytes + 64 * 1024
     app.add_middleware(Idempotency, limit=body_limit, ttl_s=settings.idempotency_ttl_s)
@@ -89,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         documents.router,
         search.router,
         invites.router,
+        *OPENAI_ROUTERS,
     ):
         app.include_router(router)
     docs.install(app)

@@ -46,8 +46,13 @@ class Embedding(_Result):
     sparse: dict[str, float]
 
 
+class EmbedUsage(_Result):
+    prompt_tokens: int
+
+
 class EmbedResult(_Result):
     embeddings: list[Embedding]
+    usage: EmbedUsage | None = None  # tokens the model read (absent in older results)
 
 
 class SpeakResult(_Result):

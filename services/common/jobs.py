@@ -49,6 +49,9 @@ class TranscribeParams(Contract):
     )
     beam_size: int | None = Field(None, ge=1, le=10)
     temperature: float = Field(0.0, ge=0.0, le=1.0)
+    prompt: str | None = Field(
+        None, max_length=2000, description="Text that primes Whisper (its initial prompt)."
+    )
 
 
 class ChatMessage(Contract):
@@ -68,6 +71,9 @@ class ChatParams(Contract):
     json_schema: dict[str, Any] | None = Field(
         None, description="A JSON schema the output must validate against."
     )
+    json_object: bool = Field(
+        False, description="Constrain the output to any JSON object (without a schema)."
+    )
 
 
 class EmbedParams(Contract):
@@ -81,7 +87,10 @@ class SpeakParams(Contract):
 
     text: str = Field(..., min_length=1, max_length=5000)
     voice: str | None = None
-    format: Literal["mp3", "wav"] = "mp3"
+    format: Literal["mp3", "wav", "opus", "aac", "flac", "pcm"] = Field(
+        "mp3", description="`pcm`: raw 16-bit little-endian mono at 24 kHz, no header."
+    )
+    speed: float = Field(1.0, ge=0.25, le=4.0, description="Tempo; the pitch is kept.")
 
 
 class IngestParams(Contract):

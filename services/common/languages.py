@@ -17,3 +17,6 @@ WhisperLanguage = Literal[
 # fmt: on
 
 WHISPER_LANGUAGES: frozenset[str] = frozenset(get_args(WhisperLanguage))
+
+# Default voices per language, read by the speech engine and listed by the api.
+DEFAULT_VOICES: dict[str, str] = {"ko": "ko-KR-SunHiNeural", "en": "en-US-AriaNeural"}

@@ -47,7 +47,14 @@ def embed(engine: Participant, run: StepRun) -> dict[str, Any]:
     run.ctx.check_canceled()
     vectors, stats = engine.encode(params.texts)
     run.timings.update(stats)
-    return {"embeddings": vectors}
+    tokens, _ = current().engines.call(BGE_M3, lambda bge: input_tokens(bge, params.texts))
+    return {"embeddings": vectors, "usage": {"prompt_tokens": tokens}}
+
+
+def input_tokens(engine: Embed, texts: list[str]) -> int:
+    """Tokens the model read: each text's, with its <s> </s>, cut at the length limit."""
+    limit = getattr(engine, "max_length", None) or 1 << 30
+    return sum(min(engine.count_tokens(text) + 2, limit) for text in texts)
 
 
 def source_text(

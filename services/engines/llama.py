@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from common.errors import JobCanceled, JobError
 from common.jobs import ChatMessage, ChatParams
 from common.run_context import RunContext
+from common.schema_keywords import for_grammar
 from engines.llama_schema import json_budget, parse_output
 from engines.memory_meter import release_heap
-from engines.schema_keywords import for_grammar
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -104,6 +104,8 @@ class LlamaEngine:
         kwargs: dict[str, Any] = {}
         if params.json_schema is not None:
             kwargs["response_format"] = {"type": "json_object", "schema": grammar_schema}
+        elif params.json_object:
+            kwargs["response_format"] = {"type": "json_object"}
         stream = llm.create_chat_completion(
             messages=messages,
             stream=True,

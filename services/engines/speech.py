@@ -94,7 +94,8 @@ class SpeechEngine:
                     pcm, mp3 = self._edge_piece(piece, voice)
                     parts.append(pcm)
                     # One mp3 piece passes through as is rather than be re-encoded lossily.
-                    edge_mp3 = mp3 if total == 1 and params.format == "mp3" else None
+                    whole = total == 1 and params.format == "mp3" and params.speed == 1.0
+                    edge_mp3 = mp3 if whole else None
                 except edge.EdgeUnavailable as exc:
                     fallback_reason = exc.reason
                     log.warning("edge-tts failed (%s); speaking with espeak-ng", exc.reason)
@@ -107,6 +108,7 @@ class SpeechEngine:
             ctx.emit("progress", done=i + 1, total=total)
         ctx.check_canceled()
         pcm = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+        pcm = audio_encode.change_tempo(pcm, rate, params.speed)
         audio = edge_mp3 or audio_encode.encode(pcm, rate, params.format)
         return {
             "audio": audio,

@@ -2,7 +2,10 @@
 
 import unicodedata
 
-DEFAULT_VOICES = {"ko": "ko-KR-SunHiNeural", "en": "en-US-AriaNeural"}
+from common.languages import DEFAULT_VOICES
+
+__all__ = ["DEFAULT_VOICES", "text_language", "voice_for"]
+
 _HANGUL_SHARE = 0.3  # Korean text often names English tools ("Python", "API")
 
 

@@ -131,6 +131,7 @@ class WhisperEngine:
             temperature=params.temperature,
             vad_filter=self.vad if params.vad is None else params.vad,
             condition_on_previous_text=False,
+            initial_prompt=params.prompt,
         )
         duration = round(float(info.duration), 3)
         segments = []

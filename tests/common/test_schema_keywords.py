@@ -3,7 +3,7 @@
 import pytest
 
 from common.errors import JobError
-from engines.schema_keywords import MAX_RANGE, for_grammar
+from common.schema_keywords import MAX_RANGE, for_grammar
 
 
 def test_an_integer_range_becomes_the_enum_of_its_values():
