@@ -1,6 +1,5 @@
 """Run one job for an OpenAI request: submit it, follow its events, read its end, cancel it."""
 
-import contextlib
 import time
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
@@ -11,11 +10,13 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
 
+from api.cancellation import request_cancel
 from api.enqueue import submit
 from api.errors import ApiError
 from api.event_feed import job_events, load_job
 from api.openai.errors import ClientGone, OpenAIError
-from api.routes.jobs import cancel_job
+from common.db import transaction
+from common.job_store import get_job
 from common.jobs import JobStatus
 from common.settings import Settings
 
@@ -85,8 +86,10 @@ async def outcome(job_id: UUID, owner: UUID) -> dict[str, Any]:
 
 def cancel_now(request: Request, settings: Settings, job_id: UUID, owner: UUID) -> None:
     """Cancel the job as `DELETE /v1/jobs/{id}` does (blocking, milliseconds)."""
-    with contextlib.suppress(ApiError):  # it finished meanwhile
-        cancel_job(job_id, owner, request, settings)
+    with transaction() as conn:
+        row = get_job(conn, job_id, owner)
+        if row is not None and not JobStatus(row["status"]).finished:  # else it ended meanwhile
+            request_cancel(conn, request.app.state.redis_sync, settings, job_id)
 
 
 async def cancel(request: Request, settings: Settings, job_id: UUID, owner: UUID) -> None:
