@@ -18,7 +18,6 @@ from celery import bootsteps
 from celery.signals import task_postrun
 
 from common import worker_context
-from common.broker_holdings import task_name_of
 from common.celery_app import SENT_AT, celery_app
 from common.job_kinds import GPU_QUEUES, LLM, SPEECH, WHISPER, gpu_queue
 from common.redis_client import sync_client
@@ -31,9 +30,11 @@ MODEL_OF_QUEUE = {gpu_queue(model): model for model in (WHISPER, LLM, SPEECH)}
 
 
 def _sent_at(raw: bytes | None) -> float | None:
-    if raw is None or task_name_of(raw) is None:
+    """When a queued message was sent (its header), None for one without it."""
+    try:
+        return float(json.loads(raw)["headers"][SENT_AT])
+    except (TypeError, ValueError, KeyError):
         return None
-    return json.loads(raw).get("headers", {}).get(SENT_AT)
 
 
 def broker_state(client: redis.Redis, queues: tuple[str, ...]) -> dict[str, Waiting]:
@@ -68,6 +69,7 @@ class ModelQueues(bootsteps.StartStopStep):
         self.consumer: Any = None
         self.client: redis.Redis | None = None
         self.timer: Any = None
+        self.max_wait = 0.0
 
     def start(self, c: Any) -> None:
         settings = worker_context.current().settings
