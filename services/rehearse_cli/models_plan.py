@@ -36,7 +36,9 @@ def plan_lines(settings: Settings) -> list[str]:
     res = build_residency(settings, [WHISPER, LLM, SPEECH])
     lines = [f"sizes remembered in {sizes_book(settings).path}"]
     for device, budget in res.budgets.items():
-        lines.append(f"budget {device}: {budget:.0f} MiB ({BUDGET_SETTINGS[device]})")
+        same = device == "cpu" and not settings.cpu_memory_budget_mb
+        note = " 0: the GPU figure" if same else ""
+        lines.append(f"budget {device}: {budget:.0f} MiB ({BUDGET_SETTINGS[device]}{note})")
     lines.append(f"{'model':8} {'device':6} {'MiB':>8}  size")
     pinned = set(pinned_names(settings))
     for name, spec in res.specs.items():
