@@ -11,7 +11,7 @@ from uuid import UUID
 
 import psycopg
 
-from common.job_kinds import TABLE, first_queue, kinds_waiting_on
+from common.job_kinds import TABLE, first_queue, kinds_waiting_on, pool_of
 from common.settings import Settings
 
 DRAIN_WINDOW_S = 60
@@ -49,15 +49,18 @@ def retry_after_s(conn: psycopg.Connection, kinds: list[str], excess: int) -> in
     return min(max(seconds, RETRY_MIN_S), RETRY_MAX_S)
 
 
-def saturation(conn: psycopg.Connection, settings: Settings, queue: str) -> dict[str, int]:
-    """`{"queued", "limit"}` for one queue (limit 0: unlimited)."""
-    queued = _queued(conn, kinds_waiting_on(queue, settings.tts_queue))
+def saturation(conn: psycopg.Connection, settings: Settings, pool: str) -> dict[str, int]:
+    """`{"queued", "limit"}` for one pool of queues, `gpu` or `cpu` (limit 0: unlimited).
+
+    The gpu pool counts as one: its one worker drains every model's queue, so the wait of a new
+    job grows with all of them."""
+    queued = _queued(conn, kinds_waiting_on(pool, settings.tts_queue))
     return {"queued": queued, "limit": settings.max_queued_jobs}
 
 
 def admit(conn: psycopg.Connection, settings: Settings, kind: str, owner_id: UUID) -> None:
     """Raise QueueFull when a job of `kind` from `owner_id` would exceed a limit."""
-    queue = first_queue(kind, settings.tts_queue)
+    queue = pool_of(first_queue(kind, settings.tts_queue))
     kinds = kinds_waiting_on(queue, settings.tts_queue)
     limit = settings.max_queued_jobs
     if limit and (queued := _queued(conn, kinds)) >= limit:

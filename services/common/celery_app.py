@@ -1,9 +1,11 @@
 """The one Celery app factory: JSON only, late acks, prefetch 1, routing by task name."""
 
+import time
 from typing import Any
 
 import psycopg
 from celery import Celery
+from celery.signals import before_task_publish
 from kombu import Queue
 
 from common import job_kinds
@@ -23,6 +25,19 @@ TASK_OPTIONS: dict[str, Any] = {
     "max_retries": None,
 }
 """Options of every job task that runs one job per message."""
+
+
+SENT_AT = "rehearse_sent_at"
+"""A message header: when it was sent (epoch seconds); the gpu worker's swap rule reads it."""
+
+
+def _stamp(headers: dict[str, Any] | None = None, **_: Any) -> None:
+    # Each pipeline step is sent when the one before it ends: this is when its wait began.
+    if headers is not None:
+        headers[SENT_AT] = time.time()
+
+
+before_task_publish.connect(_stamp, weak=False, dispatch_uid="rehearse-sent-at")
 
 
 def create_celery(settings: Settings | None = None) -> Celery:

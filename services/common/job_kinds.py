@@ -14,13 +14,26 @@ from common import jobs
 from common.job_results import RESULTS
 
 GPU_QUEUE = "gpu"
+"""Not one queue but a pool: a gpu step waits on its model's queue, `gpu.<model>`."""
 CPU_QUEUE = "cpu"
-QUEUES = (GPU_QUEUE, CPU_QUEUE)
 TTS = "tts"
 """Not a queue: a step on it waits on the queue the TTS_QUEUE setting names (gpu or cpu)."""
 
 # Engine names, as the residency managers know them (see engines.catalog).
 WHISPER, LLM, SPEECH, BGE_M3 = "whisper", "llm", "speech", "bge_m3"
+
+
+def gpu_queue(model: str) -> str:
+    """The queue of the gpu steps that need `model`: the gpu worker picks queues by model."""
+    return f"{GPU_QUEUE}.{model}"
+
+
+GPU_QUEUES = tuple(gpu_queue(model) for model in (WHISPER, LLM, SPEECH))
+"""Every queue the gpu worker consumes, one per model."""
+QUEUES = (*GPU_QUEUES, CPU_QUEUE)
+POOLS: dict[str, tuple[str, ...]] = {GPU_QUEUE: GPU_QUEUES, CPU_QUEUE: (CPU_QUEUE,)}
+"""The queues each kind of worker consumes (`rehearse worker gpu|cpu`); readiness and admission
+count per pool."""
 
 
 @dataclass(frozen=True)
@@ -126,21 +139,28 @@ def model_for(name: str) -> str | None:
     return step.model if step else None
 
 
-def resolve_queue(queue: str, tts_queue: str = GPU_QUEUE) -> str:
-    return tts_queue if queue == TTS else queue
+def resolve_queue(step: Step, tts_queue: str = GPU_QUEUE) -> str:
+    """The queue a step waits on: `gpu.<model>` for gpu steps, TTS steps follow TTS_QUEUE."""
+    queue = tts_queue if step.queue == TTS else step.queue
+    return gpu_queue(step.model or SPEECH) if queue == GPU_QUEUE else queue
+
+
+def pool_of(queue: str) -> str:
+    """The pool (`gpu`, `cpu`) whose workers consume `queue`."""
+    return next((pool for pool, queues in POOLS.items() if queue in queues), queue)
 
 
 def queue_for(name: str, tts_queue: str = GPU_QUEUE) -> str:
     """The queue a task name is routed to; TTS steps follow the `TTS_QUEUE` setting."""
     step = step_of(name)
-    return resolve_queue(step.queue, tts_queue) if step else CPU_QUEUE
+    return resolve_queue(step, tts_queue) if step else CPU_QUEUE
 
 
 def first_queue(kind: str, tts_queue: str = GPU_QUEUE) -> str:
     """The queue a job of `kind` waits on before it starts."""
-    return resolve_queue(TABLE[kind].steps[0].queue, tts_queue)
+    return resolve_queue(TABLE[kind].steps[0], tts_queue)
 
 
-def kinds_waiting_on(queue: str, tts_queue: str = GPU_QUEUE) -> list[str]:
-    """Every job kind whose first step waits on `queue`."""
-    return sorted(k for k in TABLE if first_queue(k, tts_queue) == queue)
+def kinds_waiting_on(pool: str, tts_queue: str = GPU_QUEUE) -> list[str]:
+    """Every job kind whose first step waits on a queue of `pool` (`gpu` or `cpu`)."""
+    return sorted(k for k in TABLE if pool_of(first_queue(k, tts_queue)) == pool)

@@ -10,7 +10,7 @@ import contextlib
 import json
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import redis
@@ -19,6 +19,7 @@ from celery.signals import worker_init, worker_ready, worker_shutting_down
 
 from common import redis_keys, worker_boot
 from common.capabilities import CAPABILITIES
+from common.job_kinds import POOLS
 from common.redis_client import CONNECT_TIMEOUT_S, sync_client
 from common.settings import get_settings
 
@@ -135,28 +136,38 @@ async def presences(client: Any) -> list[dict[str, Any]]:
     return [json.loads(raw) for raw in raws if raw]
 
 
-def names_by_queue(workers: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """Worker names per queue they consume."""
-    by_queue: dict[str, list[str]] = {}
-    for worker in workers:
-        for queue in worker["queues"]:
-            by_queue.setdefault(queue, []).append(worker["name"])
-    return by_queue
+def _serves(worker: dict[str, Any], queues: Iterable[str]) -> bool:
+    return any(queue in worker["queues"] for queue in queues)
+
+
+def names_by_queue(
+    workers: list[dict[str, Any]], pools: Mapping[str, Iterable[str]] = POOLS
+) -> dict[str, list[str]]:
+    """Worker names per pool (`gpu`, `cpu`) whose queues they consume."""
+    by_pool: dict[str, list[str]] = {}
+    for pool, queues in pools.items():
+        for worker in workers:
+            if _serves(worker, queues):
+                by_pool.setdefault(pool, []).append(worker["name"])
+    return by_pool
 
 
 async def workers_by_queue(client: Any) -> dict[str, list[str]]:
-    """Live workers per queue, ready or not, from their presence keys (async Redis client)."""
+    """Live workers per pool, ready or not, from their presence keys (async Redis client)."""
     return names_by_queue(await presences(client))
 
 
-def queue_readiness(workers: list[dict[str, Any]], queues: Iterable[str]) -> dict[str, Any]:
-    """Per queue: ready workers, those still loading, and why the failed ones are not ready."""
+def queue_readiness(
+    workers: list[dict[str, Any]], pools: Mapping[str, Iterable[str]] = POOLS
+) -> dict[str, Any]:
+    """Per pool: ready workers, those still loading, why the failed ones are not, its queues."""
     states: dict[str, Any] = {}
-    for queue in queues:
-        present = [w for w in workers if queue in w["queues"]]
+    for pool, queues in pools.items():
+        present = [w for w in workers if _serves(w, queues)]
         ready = sorted(w["name"] for w in present if w.get("ready"))
         errors = {w["name"]: w["error"] for w in present if w.get("error")}
         starting = sorted(w["name"] for w in present if not w.get("ready") and not w.get("error"))
-        states[queue] = {"ready": bool(ready), "workers": ready, "starting": starting}
-        states[queue]["errors"] = errors
+        states[pool] = {"ready": bool(ready), "workers": ready, "starting": starting}
+        states[pool]["errors"] = errors
+        states[pool]["queues"] = list(queues)
     return states

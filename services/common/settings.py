@@ -118,7 +118,17 @@ class Settings(BaseSettings):
         "stop before answering 409 `interview_busy`.",
     )
     cpu_concurrency: int = Field(2, description="Processes of one cpu worker (prefork pool).")
-    tts_queue: str = Field("gpu", description="Queue TTS jobs run on: `gpu` (default) or `cpu`.")
+    tts_queue: str = Field(
+        "gpu", description="Queue TTS jobs run on: `gpu` (`gpu.speech`, default) or `cpu`."
+    )
+    max_swap_wait_s: float = Field(
+        10.0,
+        ge=0,
+        description="The gpu worker keeps serving the models it holds while their jobs wait, "
+        "unless a job for another model has waited longer than this (seconds): then it swaps. "
+        "0: no preference, jobs are taken in turn across the model queues (one load per job "
+        "when the models do not fit together).",
+    )
 
     # models
     models_dir: Path = Field(Path("/models"), description="Folder holding every model file.")
@@ -127,6 +137,18 @@ class Settings(BaseSettings):
     )
     gpu_memory_budget_mb: int = Field(
         5600, description="GPU memory the residency manager may fill with models, in MiB."
+    )
+    cpu_memory_budget_mb: int = Field(
+        0,
+        description="Host memory the gpu worker's models placed on the CPU may fill, in MiB "
+        "(measured as the worker's RSS growth); 0: the same figure as GPU_MEMORY_BUDGET_MB, so a "
+        "run without a GPU keeps or swaps models where the card would.",
+    )
+    model_sizes_file: str = Field(
+        "",
+        description="Where the gpu worker remembers each model's measured memory (per file, "
+        "device and settings), so the next start plans with measured sizes; empty: "
+        "`~/.cache/rehearse/model-sizes.json`.",
     )
     model_idle_ttl_s: int = Field(
         0, description="Unload a model idle this many seconds (0 keeps it until evicted)."
@@ -141,7 +163,16 @@ class Settings(BaseSettings):
         "auto",
         description="CTranslate2 compute type; `auto` is int8_float16 on cuda, int8 on cpu.",
     )
-    whisper_memory_mb: int = Field(600, description="Memory estimate of the Whisper model, MiB.")
+    whisper_device: str = Field(
+        "",
+        description="Where Whisper runs (`cpu`, `cuda`, `auto`); empty: DEVICE. `cpu` frees the "
+        "card for the LLM (no swaps) at the cost of slower transcription.",
+    )
+    whisper_memory_mb: int = Field(
+        0,
+        description="Memory of the Whisper model, MiB. 0: measured at each load and remembered "
+        "(MODEL_SIZES_FILE); until then estimated from its files. A number is taken as is.",
+    )
     whisper_beam_size: int = Field(5, description="Beam size for transcription.")
     whisper_vad: bool = Field(True, description="Skip silence with the Silero VAD by default.")
 
@@ -153,9 +184,25 @@ class Settings(BaseSettings):
         -1, description="Layers offloaded to the GPU (-1 all, 0 none); ignored on CPU builds."
     )
     llm_threads: int = Field(0, description="CPU threads for the LLM (0: llama.cpp decides).")
+    llm_device: str = Field(
+        "", description="Where the LLM runs (`cpu`, `cuda`, `auto`); empty: DEVICE."
+    )
+    llm_kv_type: Literal["f16", "q8_0", "q4_0"] = Field(
+        "f16",
+        description="KV cache type of the LLM: `q8_0` halves its memory (272 MiB instead of 512 "
+        "for Llama-3.1-8B at 4096 tokens), `q4_0` quarters it; quantized needs LLM_FLASH_ATTN.",
+    )
+    llm_flash_attn: bool = Field(
+        False, description="Flash attention in llama.cpp: smaller compute buffers, quantized KV."
+    )
+    llm_n_batch: int = Field(
+        512, description="Prompt tokens the LLM evaluates per step; smaller: smaller buffers."
+    )
     llm_memory_mb: int = Field(
-        5200,
-        description="Memory estimate of the LLM with its KV cache, MiB (NVML measures it on GPU).",
+        0,
+        description="Memory of the LLM with its KV cache, MiB. 0: measured at each load and "
+        "remembered (MODEL_SIZES_FILE); until then estimated from its file. A number is taken "
+        "as is.",
     )
     output_gates: bool = Field(
         True,

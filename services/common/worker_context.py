@@ -28,6 +28,9 @@ class Engines(Protocol):
 
     def call(self, name: str, fn: Callable[[Any], T]) -> tuple[T, Usage]: ...
 
+    def fits(self, name: str) -> bool:
+        """Whether `name` runs now without evicting another model."""
+
 
 @dataclass
 class StepRun:

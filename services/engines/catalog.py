@@ -6,7 +6,11 @@ from pathlib import Path
 from common.job_kinds import BGE_M3, LLM, SPEECH, WHISPER
 from common.settings import Settings
 from engines.memory_meter import nvml_meter, resolve_device
+from engines.model_sizes import SizeBook, estimate_mb, model_key
 from engines.residency import ModelSpec, Residency
+
+KV_TYPES = {"f16": 1, "q8_0": 8, "q4_0": 2}
+"""llama.cpp's GGML type numbers for the KV cache types LLM_KV_TYPE offers."""
 
 __all__ = ["BGE_M3", "LLM", "SPEECH", "WHISPER", "build_residency", "pinned_names", "specs"]
 
@@ -20,16 +24,52 @@ def pinned_names(settings: Settings) -> list[str]:
     return [n.strip() for n in settings.pinned_models.split(",") if n.strip()]
 
 
+def model_device(settings: Settings, name: str, device: str) -> str:
+    """Where `name` runs: its own setting (WHISPER_DEVICE, LLM_DEVICE), else the worker's."""
+    own = {WHISPER: settings.whisper_device, LLM: settings.llm_device}.get(name, "")
+    return resolve_device(own) if own else device
+
+
+def llm_options(settings: Settings) -> dict[str, object]:
+    """The llama.cpp arguments that size the LLM's buffers (see docs/gpu-memory.md)."""
+    quantized = settings.llm_kv_type != "f16"
+    kv = KV_TYPES[settings.llm_kv_type]
+    # llama.cpp quantizes the V cache only with flash attention.
+    return {
+        "type_k": kv,
+        "type_v": kv,
+        "flash_attn": settings.llm_flash_attn or quantized,
+        "n_batch": settings.llm_n_batch,
+        "n_ubatch": settings.llm_n_batch,
+    }
+
+
+def sizes_book(settings: Settings) -> SizeBook:
+    default = Path.home() / ".cache" / "rehearse" / "model-sizes.json"
+    return SizeBook(Path(settings.model_sizes_file) if settings.model_sizes_file else default)
+
+
+def _sized(settings: Settings, name: str, fixed_mb: int, device: str, variant: str) -> dict:
+    """A spec's memory fields: a fixed figure when set, else measured under a model key."""
+    if fixed_mb:
+        return {"memory_mb": fixed_mb, "device": device}
+    path = model_path(settings, settings.whisper_model if name == WHISPER else settings.llm_model)
+    key = model_key(device, path, variant)
+    return {"memory_mb": estimate_mb(path), "device": device, "key": key}
+
+
 def specs(settings: Settings, device: str) -> list[ModelSpec]:
     """One spec per engine; factories import lazily so a worker loads only what it uses."""
     pinned = set(pinned_names(settings))
+    whisper_device = model_device(settings, WHISPER, device)
+    llm_device = model_device(settings, LLM, device)
 
     def whisper():
         from engines.whisper import WhisperEngine
 
         return WhisperEngine(
             model_path(settings, settings.whisper_model),
-            device=device,
+            device=whisper_device,
             compute_type=settings.whisper_compute_type,
             beam_size=settings.whisper_beam_size,
             vad=settings.whisper_vad,
@@ -42,8 +82,9 @@ def specs(settings: Settings, device: str) -> list[ModelSpec]:
         return LlamaEngine(
             model_path(settings, settings.llm_model),
             n_ctx=settings.llm_n_ctx,
-            n_gpu_layers=settings.llm_n_gpu_layers if device == "cuda" else 0,
+            n_gpu_layers=settings.llm_n_gpu_layers if llm_device == "cuda" else 0,
             n_threads=settings.llm_threads or None,
+            options=llm_options(settings),
         )
 
     def speech():
@@ -55,12 +96,21 @@ def specs(settings: Settings, device: str) -> list[ModelSpec]:
             edge_timeout_s=settings.tts_edge_timeout_s,
         )
 
+    whisper_variant = f"compute={settings.whisper_compute_type}"
+    llm_variant = (
+        f"ctx={settings.llm_n_ctx},kv={settings.llm_kv_type},fa={llm_options(settings)['flash_attn']}"
+        f",batch={settings.llm_n_batch},layers={settings.llm_n_gpu_layers}"
+    )
+    whisper_size = _sized(
+        settings, WHISPER, settings.whisper_memory_mb, whisper_device, whisper_variant
+    )
+    llm_size = _sized(settings, LLM, settings.llm_memory_mb, llm_device, llm_variant)
     return [
-        ModelSpec(WHISPER, whisper, settings.whisper_memory_mb, pinned=WHISPER in pinned),
-        ModelSpec(LLM, llm, settings.llm_memory_mb, pinned=LLM in pinned),
+        ModelSpec(WHISPER, whisper, pinned=WHISPER in pinned, **whisper_size),
+        ModelSpec(LLM, llm, pinned=LLM in pinned, **llm_size),
         # edge-tts, espeak-ng and BGE-M3 use no GPU memory: never a reason to evict anything.
-        ModelSpec(SPEECH, speech, 0, pinned=True),
-        ModelSpec(BGE_M3, lambda: bge_m3(settings), 0, pinned=True),
+        ModelSpec(SPEECH, speech, 0, pinned=True, device="cpu"),
+        ModelSpec(BGE_M3, lambda: bge_m3(settings), 0, pinned=True, device="cpu"),
     ]
 
 
@@ -80,11 +130,14 @@ def bge_m3(settings: Settings):
 
 
 def build_residency(settings: Settings, names: list[str]) -> Residency:
-    """A residency manager over the named models, with NVML when on CUDA."""
-    device = resolve_device(settings.device)
+    """A residency manager over the named models, with NVML when one of them runs on CUDA."""
+    chosen = [s for s in specs(settings, resolve_device(settings.device)) if s.name in names]
+    on_cuda = any(spec.device == "cuda" for spec in chosen)
     return Residency(
-        [spec for spec in specs(settings, device) if spec.name in names],
+        chosen,
         budget_mb=settings.gpu_memory_budget_mb,
         idle_ttl_s=settings.model_idle_ttl_s,
-        meter=nvml_meter(device),
+        meter=nvml_meter("cuda") if on_cuda else None,
+        cpu_budget_mb=settings.cpu_memory_budget_mb or None,
+        sizes=sizes_book(settings),
     )

@@ -28,6 +28,7 @@ class LlamaEngine:
         n_threads: int | None = None,
         seed: int = 0,
         verbose: bool = False,
+        options: dict[str, Any] | None = None,
     ) -> None:
         self.path = Path(path)
         self.n_ctx = n_ctx
@@ -35,6 +36,8 @@ class LlamaEngine:
         self.n_threads = n_threads
         self.seed = seed
         self.verbose = verbose
+        self.options = options or {}
+        """More `Llama(...)` arguments: KV cache type, flash attention, batch (engines.catalog)."""
         self._llm: Llama | None = None
         self._format: Callable[..., Any] | None = None
 
@@ -58,6 +61,7 @@ class LlamaEngine:
             n_threads=self.n_threads,
             seed=self.seed,
             verbose=self.verbose,
+            **self.options,
         )
         try:
             self._format = _chat_formatter(llm)

@@ -1,9 +1,10 @@
-"""Memory: GPU use measured through NVML (None without an NVIDIA GPU), host heap handed back."""
+"""Memory: GPU use measured through NVML, the process's RSS on CPU, host heap handed back."""
 
 import contextlib
 import ctypes
 import gc
 import logging
+import os
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,15 @@ class NvmlMeter:
 
     def total_mb(self) -> float:
         return self._nvml.nvmlDeviceGetMemoryInfo(self._handle).total / 2**20
+
+
+class RssMeter:
+    """This process's resident memory in MiB: what a model loaded on the CPU adds to it."""
+
+    def used_mb(self) -> float:
+        gc.collect()
+        with open("/proc/self/statm") as statm:  # Linux, as the rest of the stack
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def nvml_meter(device: str) -> NvmlMeter | None:

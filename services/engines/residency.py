@@ -1,7 +1,10 @@
-"""Keeps models within the GPU memory budget: load on demand, evict least recently used.
+"""Keeps models within the memory budget: load on demand, evict least recently used.
 
 Peers set the bar: evict idle models when memory is short, pin some, unload after an idle TTL,
-and after an out-of-memory error evict everything and retry once.
+and after an out-of-memory error evict everything and retry once. Sizes are measured at each
+load (NVML on CUDA, RSS growth on CPU) and remembered per model file (engines.model_sizes):
+models whose measured sizes fit the budget together stay resident together. Each device has its
+budget: GPU_MEMORY_BUDGET_MB on cuda, CPU_MEMORY_BUDGET_MB on cpu.
 """
 
 import logging
@@ -13,7 +16,8 @@ from typing import Any, TypeVar
 
 from common.errors import JobError
 from engines.base import Engine
-from engines.memory_meter import NvmlMeter
+from engines.memory_meter import NvmlMeter, RssMeter
+from engines.model_sizes import SizeBook
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -37,6 +41,10 @@ class ModelSpec:
     factory: Callable[[], Engine]
     memory_mb: float
     pinned: bool = False
+    device: str = "cuda"
+    key: str = ""
+    """Identity for remembered sizes (engines.model_sizes.model_key); empty: never measured,
+    `memory_mb` is a fixed figure (set by an operator or a test, or 0 for CPU-only engines)."""
 
 
 @dataclass
@@ -68,20 +76,51 @@ class Residency:
         budget_mb: float,
         idle_ttl_s: float = 0,
         meter: NvmlMeter | None = None,
+        cpu_budget_mb: float | None = None,
+        sizes: SizeBook | None = None,
     ) -> None:
         self.specs = {spec.name: spec for spec in specs}
         self.budget_mb = budget_mb
+        self.budgets = {"cuda": budget_mb, "cpu": cpu_budget_mb or budget_mb}
         self.idle_ttl_s = idle_ttl_s
         self.meter = meter
+        self.meters: dict[str, NvmlMeter | RssMeter | None] = {"cuda": meter, "cpu": RssMeter()}
+        self.sizes = sizes
         self.resident: OrderedDict[str, _Resident] = OrderedDict()  # least recently used first
         self.measured_mb: dict[str, float] = {}
 
     def estimate_mb(self, name: str) -> float:
-        """Measured use from an earlier load when we have it, else the configured estimate."""
-        return self.measured_mb.get(name, self.specs[name].memory_mb)
+        """Measured here earlier, else remembered from an earlier run, else the estimate."""
+        spec = self.specs[name]
+        if name in self.measured_mb:
+            return self.measured_mb[name]
+        remembered = self.sizes.get(spec.key) if self.sizes and spec.key else None
+        return spec.memory_mb if remembered is None else remembered
 
-    def used_mb(self) -> float:
-        return sum(r.memory_mb for r in self.resident.values())
+    def size_source(self, name: str) -> str:
+        """Where estimate_mb's figure comes from: measured, remembered, estimated or fixed."""
+        spec = self.specs[name]
+        if not spec.key:
+            return "fixed"
+        if name in self.measured_mb:
+            return "measured"
+        return "remembered" if self.sizes and self.sizes.get(spec.key) is not None else "estimated"
+
+    def used_mb(self, device: str | None = None) -> float:
+        return sum(
+            r.memory_mb
+            for n, r in self.resident.items()
+            if device is None or self.specs[n].device == device
+        )
+
+    def fits(self, name: str) -> bool:
+        """Whether `name` can run now without evicting another model (the scheduler asks)."""
+        if name in self.resident:
+            return True
+        if name not in self.specs:
+            return False
+        device = self.specs[name].device
+        return self.used_mb(device) + self.estimate_mb(name) <= self.budgets[device]
 
     def evict(self, name: str) -> None:
         """Unload one model and give its memory back."""
@@ -107,20 +146,25 @@ class Residency:
         return stale
 
     def _make_room(self, name: str, usage: Usage) -> None:
-        need = self.estimate_mb(name)
-        if need > self.budget_mb:
+        need, device = self.estimate_mb(name), self.specs[name].device
+        budget = self.budgets[device]
+        if need > budget:
+            setting = "GPU_MEMORY_BUDGET_MB" if device == "cuda" else "CPU_MEMORY_BUDGET_MB"
             raise JobError(
                 "model_exceeds_budget",
-                f"model {name} needs ~{need:.0f} MiB, more than GPU_MEMORY_BUDGET_MB "
-                f"({self.budget_mb:.0f})",
+                f"model {name} needs ~{need:.0f} MiB, more than {setting} ({budget:.0f})",
             )
-        victims = [n for n, r in self.resident.items() if not self.specs[n].pinned and r.memory_mb]
+        victims = [
+            n
+            for n, r in self.resident.items()
+            if not self.specs[n].pinned and r.memory_mb and self.specs[n].device == device
+        ]
         for victim in victims:
-            if self.used_mb() + need <= self.budget_mb:
+            if self.used_mb(device) + need <= budget:
                 break
             self.evict(victim)
             usage.evicted.append(victim)
-        if self.used_mb() + need > self.budget_mb:
+        if self.used_mb(device) + need > budget:
             pinned = ", ".join(self.resident)
             raise JobError(
                 "model_exceeds_budget",
@@ -129,17 +173,21 @@ class Residency:
 
     def _load(self, name: str, usage: Usage) -> Engine:
         self._make_room(name, usage)
-        engine = self.specs[name].factory()
-        before = self.meter.used_mb() if self.meter else None
+        spec = self.specs[name]
+        engine = spec.factory()
+        meter = self.meters.get(spec.device) if spec.key else None
+        before = meter.used_mb() if meter else None
         started = time.monotonic()
         engine.load()
         usage.load_ms = round((time.monotonic() - started) * 1000)
         usage.model_loaded = True
         memory = self.estimate_mb(name)
-        if self.meter and before is not None:
-            memory = max(self.meter.used_mb() - before, 0.0)
+        if meter and before is not None:
+            memory = max(meter.used_mb() - before, 0.0)
             self.measured_mb[name] = memory
-            log.info("loaded %s: %.0f MiB measured", name, memory)
+            if self.sizes:
+                self.sizes.put(spec.key, memory)
+            log.info("loaded %s on %s: %.0f MiB measured", name, spec.device, memory)
         self.resident[name] = _Resident(engine, memory, time.monotonic())
         return engine
 

@@ -18,6 +18,7 @@ from common.job_kinds import LLM, SPEECH, WHISPER
 from common.recovery import connect_recovery
 from common.settings import get_settings
 from engines.catalog import build_residency, pinned_names
+from gpu_worker.scheduling import connect_scheduling
 from gpu_worker.whisper_languages import announce
 
 log = logging.getLogger(__name__)
@@ -45,3 +46,4 @@ def start(**_: Any) -> None:
 
 worker_process_init.connect(start, weak=False, dispatch_uid="rehearse-gpu-start")
 connect_recovery(celery_app)
+connect_scheduling()

@@ -42,6 +42,7 @@ WORKER_INCLUDES = {"gpu": "gpu_worker.startup", "cpu": "cpu_worker.startup,cpu_w
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from common.celery_app import celery_app
+    from common.job_kinds import POOLS
     from common.log_config import take_over_celery_logging
 
     settings = get_settings()
@@ -57,7 +58,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         # Named, not imported: the worker loads its start-up (and own tasks) as app includes.
         f"--include={WORKER_INCLUDES[args.kind]}",
         "-Q",
-        args.kind,
+        ",".join(POOLS[args.kind]),  # gpu: one queue per model (see gpu_worker.scheduling)
         "-n",
         name,
         *pool,
@@ -85,6 +86,13 @@ def cmd_models_pull(args: argparse.Namespace) -> int:
     from rehearse_cli.models_pull import pull
 
     return pull(args.profile, Path(args.dir) if args.dir else get_settings().models_dir)
+
+
+def cmd_models_plan(args: argparse.Namespace) -> int:
+    from rehearse_cli.models_plan import plan_lines
+
+    print("\n".join(plan_lines(get_settings())))
+    return 0
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
@@ -130,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     synth = models.add_parser("synthetic", help="generate tiny random models for tests")
     synth.add_argument("dir")
     synth.set_defaults(fn=cmd_models_synthetic)
+    plan = models.add_parser("plan", help="which models stay resident together, and why")
+    plan.set_defaults(fn=cmd_models_plan)
 
     dev = sub.add_parser("dev", help="run the whole stack on this machine without Docker")
     dev.add_argument("--port", type=int, default=8000)

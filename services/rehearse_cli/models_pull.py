@@ -80,7 +80,11 @@ PROFILES = {
         {
             "WHISPER_MODEL": "faster-whisper-small",
             "LLM_MODEL": "Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf",
-            "LLM_MEMORY_MB": "5200",
+            # Whisper + the LLM fit the 5600 MiB budget together (docs/gpu-memory.md): no
+            # swap between an answer's transcription and its assessment.
+            "LLM_KV_TYPE": "q8_0",
+            "LLM_FLASH_ATTN": "true",
+            "LLM_N_BATCH": "256",
             "EMBED_MODEL": "bge-m3",
         },
     ),
@@ -104,9 +108,7 @@ PROFILES = {
         ),
         {
             "WHISPER_MODEL": "faster-whisper-base",
-            "WHISPER_MEMORY_MB": "300",
             "LLM_MODEL": "qwen2.5-1.5b-instruct-q4_k_m.gguf",
-            "LLM_MEMORY_MB": "1600",
             "EMBED_MODEL": "bge-m3",
         },
     ),

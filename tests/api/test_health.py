@@ -20,6 +20,8 @@ def test_readyz_reports_every_queue_ready_with_its_workers(api_base, gpu_worker,
         state = body["queues"][queue]
         assert state["ready"] and state["workers"] and state["errors"] == {}, body
         assert body["workers"][queue] == state["workers"]
+    assert body["queues"]["gpu"]["queues"] == ["gpu.whisper", "gpu.llm", "gpu.speech"]
+    assert body["queues"]["cpu"]["queues"] == ["cpu"]
 
 
 def test_readyz_stays_ready_while_the_gpu_worker_is_busy(

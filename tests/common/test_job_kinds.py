@@ -8,7 +8,16 @@ import redis
 
 from common.broker_holdings import task_name_of
 from common.celery_app import create_celery
-from common.job_kinds import CPU_QUEUE, GPU_QUEUE, TABLE, TTS, model_for, task_name
+from common.job_kinds import (
+    CPU_QUEUE,
+    GPU_QUEUE,
+    POOLS,
+    TABLE,
+    TTS,
+    model_for,
+    queue_for,
+    task_name,
+)
 from common.jobs import JobKind
 from common.settings import Settings
 from engines.catalog import specs
@@ -72,6 +81,12 @@ def test_the_table_has_every_job_kind():
 def test_every_step_waits_on_a_known_queue():
     queues = {step.queue for spec in TABLE.values() for step in spec.steps}
     assert queues <= {GPU_QUEUE, CPU_QUEUE, TTS}
+
+
+def test_gpu_steps_wait_on_their_models_queue():
+    routed = {queue_for(name) for name in GPU_STEPS}
+    assert routed == {"gpu.whisper", "gpu.llm", "gpu.speech"} == set(POOLS[GPU_QUEUE])
+    assert all(queue_for(name) == f"gpu.{model}" for name, model in GPU_STEPS.items())
 
 
 def test_every_model_a_step_needs_is_in_the_catalog():

@@ -132,3 +132,28 @@ def test_eviction_gives_the_memory_back(paths, name):
     after = rss_mb()
     print(f"{name}: before {before:.1f} MiB, loaded {loaded:.1f} MiB, after {after:.1f} MiB")
     assert after - before < 3.0
+
+
+def test_each_device_has_its_own_budget(paths):
+    whisper, _, llm = make_specs(paths)
+    whisper.device, llm.device = "cpu", "cuda"
+    res = Residency([whisper, llm], budget_mb=150, cpu_budget_mb=150)
+    used(res, "whisper")
+    assert res.fits("llm")  # 100 on cuda beside 100 on cpu: two budgets of 150
+    assert not used(res, "llm").evicted
+    assert list(res.resident) == ["whisper", "llm"]
+
+
+def test_a_measured_size_replaces_the_estimate_and_is_remembered(paths, tmp_path):
+    from engines.model_sizes import SizeBook, model_key
+
+    book = SizeBook(tmp_path / "sizes.json")
+    key = model_key("cpu", paths["llm"], "ctx=512")
+    spec = ModelSpec("llm", make_specs(paths)[2].factory, 9999, device="cpu", key=key)
+    res = Residency([spec], budget_mb=10_000, sizes=book)
+    assert res.size_source("llm") == "estimated"
+    used(res, "llm")
+    assert res.size_source("llm") == "measured" and res.estimate_mb("llm") < 9999
+    again = Residency([spec], budget_mb=10_000, sizes=SizeBook(tmp_path / "sizes.json"))
+    assert again.size_source("llm") == "remembered"
+    assert again.estimate_mb("llm") == book.get(key)

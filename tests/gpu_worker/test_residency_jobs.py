@@ -1,5 +1,7 @@
 """The residency manager seen through job timings on a real gpu worker."""
 
+import json
+
 from tests import audio
 from tests.conftest import wait_job
 
@@ -50,3 +52,14 @@ def test_a_model_larger_than_the_budget_fails_and_the_worker_continues(client, g
     assert failed["status"] == "failed"
     assert failed["error"]["code"] == "model_exceeds_budget"
     assert transcribe(client)["status"] == "succeeded"
+
+
+def test_with_the_default_settings_measured_sizes_keep_both_resident(client, gpu_worker, tmp_path):
+    sizes = tmp_path / "sizes.json"
+    gpu_worker.restart(MODEL_SIZES_FILE=str(sizes))
+    jobs = [transcribe(client), chat(client), transcribe(client), chat(client)]
+    assert loads(jobs) == [(True, []), (True, []), (False, []), (False, [])]
+    remembered = json.loads(sizes.read_text())
+    assert {key.split("|")[0] for key in remembered} == {"cpu"}
+    assert any("synthetic-whisper" in key for key in remembered)
+    assert any("synthetic-llama.gguf" in key for key in remembered)

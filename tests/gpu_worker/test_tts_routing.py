@@ -2,13 +2,13 @@
 
 from common.celery_app import create_celery
 from common.dispatch import dispatch
-from common.job_kinds import CPU_QUEUE, GPU_QUEUE, SPEAK, queue_for
+from common.job_kinds import CPU_QUEUE, SPEAK, queue_for
 from common.settings import Settings
 from tests.conftest import wait_job
 
 
 def test_routing_follows_the_setting():
-    assert queue_for(SPEAK) == GPU_QUEUE
+    assert queue_for(SPEAK) == "gpu.speech"
     assert queue_for(SPEAK, tts_queue=CPU_QUEUE) == CPU_QUEUE
     app = create_celery(Settings(tts_queue=CPU_QUEUE))
     route = app.amqp.router.route({}, SPEAK)

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from common.admission import saturation
 from common.db import transaction
-from common.job_kinds import QUEUES
+from common.job_kinds import POOLS
 from common.presence import names_by_queue, presences, queue_readiness
 from common.settings import Settings, get_settings
 
@@ -25,7 +25,7 @@ def healthz() -> dict[str, str]:
 def _queue_depths(settings: Settings) -> dict[str, dict[str, int]]:
     """Jobs waiting per queue against its admission limit (also proves PostgreSQL answers)."""
     with transaction() as conn:
-        return {queue: saturation(conn, settings, queue) for queue in QUEUES}
+        return {pool: saturation(conn, settings, pool) for pool in POOLS}
 
 
 @router.get("/readyz", responses={503: {"description": "a dependency or a queue is not ready"}})
@@ -54,9 +54,10 @@ async def readyz(request: Request) -> JSONResponse:
             workers = await asyncio.wait_for(presences(request.app.state.redis), 3)
         except Exception as exc:
             checks["workers_error"] = str(exc)
-    # `workers`: every live worker per queue, loaded or not; `queues` says which can serve.
-    checks["workers"] = names_by_queue(workers)
-    checks["queues"] = queue_readiness(workers, QUEUES)
-    checks["missing"] = [q for q in QUEUES if not checks["queues"][q]["ready"]]
+    # `workers`: every live worker per pool (gpu, cpu), loaded or not; `queues` says per pool
+    # which can serve, and which queues (gpu.whisper, gpu.llm, gpu.speech) the pool holds.
+    checks["workers"] = names_by_queue(workers, POOLS)
+    checks["queues"] = queue_readiness(workers, POOLS)
+    checks["missing"] = [p for p in POOLS if not checks["queues"][p]["ready"]]
     ready = checks["redis"] and checks["postgres"] and not checks["missing"]
     return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
