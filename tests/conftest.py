@@ -37,7 +37,9 @@ def models_env(tmp_root: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def stack_env(service_urls: tuple[str, str], models_env: dict[str, str]) -> dict[str, str]:
+def stack_env(
+    service_urls: tuple[str, str], models_env: dict[str, str], tmp_root: Path
+) -> dict[str, str]:
     """The environment every service process of the test stack gets (and this process too)."""
     redis_url, database_url = service_urls
     env = {
@@ -57,6 +59,8 @@ def stack_env(service_urls: tuple[str, str], models_env: dict[str, str]) -> dict
         "ARTIFACT_RETENTION_DAYS": "30",
         "HOUSEKEEPING_INTERVAL_S": "1",
         "CPU_CONCURRENCY": "1",
+        # Sizes measured by this run only: one in the user's cache would carry over runs.
+        "MODEL_SIZES_FILE": str(tmp_root / "model-sizes.json"),
         "HF_HUB_OFFLINE": "1",
         "PYTHONUNBUFFERED": "1",
     }
