@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from common.errors import JobCanceled, JobError
 from common.jobs import ChatMessage, ChatParams
 from common.run_context import RunContext
+from engines.llama_reuse import PromptReuse
 from engines.llama_schema import json_budget, parse_output
 from engines.memory_meter import release_heap
 from engines.schema_keywords import for_grammar
@@ -37,6 +38,7 @@ class LlamaEngine:
         self.verbose = verbose
         self._llm: Llama | None = None
         self._format: Callable[..., Any] | None = None
+        self._reuse: PromptReuse | None = None
 
     @property
     def loaded(self) -> bool:
@@ -65,11 +67,15 @@ class LlamaEngine:
             llm.close()
             raise
         self._llm = llm
+        self._reuse = PromptReuse(llm, (str(self.path), self.n_ctx))
 
     def unload(self) -> None:
         """Free the model and its context; `load()` may be called again."""
         llm, self._llm, self._format = self._llm, None, None
+        reuse, self._reuse = self._reuse, None
         if llm is not None:
+            if reuse is not None:
+                reuse.save(llm)
             llm.close()
         release_heap()
 
@@ -104,6 +110,8 @@ class LlamaEngine:
         kwargs: dict[str, Any] = {}
         if params.json_schema is not None:
             kwargs["response_format"] = {"type": "json_object", "schema": grammar_schema}
+        if self._reuse is not None:
+            self._reuse.start()
         stream = llm.create_chat_completion(
             messages=messages,
             stream=True,
@@ -122,7 +130,13 @@ class LlamaEngine:
             "text": text,
             "json": None,
             "finish_reason": finish_reason,
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens},
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                # What this call evaluated of the prompt: less when it shares a prefix with the
+                # previous call's tokens (see engines.llama_reuse).
+                "prefill_tokens": self._reuse.prefill() if self._reuse else prompt_tokens,
+            },
         }
         if params.json_schema is not None:
             if finish_reason != "stop":
