@@ -55,7 +55,7 @@ class JsonFieldScanner:
         if self._depth != 1:
             return  # a string inside a nested list or object
         try:
-            text = json.loads(raw)
+            text = json.loads(raw, strict=False)  # as parse_output: raw newlines pass
         except ValueError:
             return  # not valid JSON (a model without a grammar): never a value to speak
         if not self._in_value:
