@@ -35,9 +35,12 @@ POSTING = (
     "We are hiring a senior backend engineer to design scalable APIs in Python, run "
     "PostgreSQL at scale and mentor junior engineers."
 )
-ANSWER = (
-    "I built the payment service in Python with a small team and we used a cache to make it fast."
-)
+ANSWERS = [
+    "I built the payment service in Python with a small team and we used a cache to make it fast.",
+    "I mentor new engineers by reviewing their code and pairing with them every week.",
+    "We moved slow reports to a read replica of PostgreSQL and the main database got faster.",
+    "I test a service with unit tests first and then a load test before every launch.",
+]
 
 
 def dev_stack(models: str, data_dir: Path) -> tuple[subprocess.Popen, str, str]:
@@ -94,8 +97,9 @@ def one_turn(client: httpx.Client, interview_id: str, wav: bytes) -> dict:
                 break
     done = time.monotonic() - sent_at
     job = wait_job(client, job_id)
-    if job["status"] != "succeeded":
-        raise SystemExit(f"turn failed: {job['error']}")
+    if job["status"] != "succeeded":  # a small model's question failed the gates: try again
+        print(f"  a turn failed ({job['error']['message'][:300]}): answered again", flush=True)
+        return {}
     span = datetime.fromisoformat(job["finished_at"]) - datetime.fromisoformat(job["created_at"])
     timings = job["timings"]
     return {
@@ -125,9 +129,14 @@ def run(models: str, turns: int) -> None:
                 opening = wait_job(client, started["job_id"])
                 if opening["status"] != "succeeded":
                     raise SystemExit(f"interview start failed: {opening['error']}")
-                pcm, rate = espeak.synthesize(ANSWER, "en")
-                wav = audio_encode.encode(pcm, rate, "wav")
-                rows = [one_turn(client, started["id"], wav) for _ in range(turns)]
+                rows: list[dict] = []
+                for n in range(3 * turns):  # failed turns are not recorded, so not counted
+                    if len(rows) == turns:
+                        break
+                    pcm, rate = espeak.synthesize(ANSWERS[n % len(ANSWERS)], "en")
+                    wav = audio_encode.encode(pcm, rate, "wav")
+                    if row := one_turn(client, started["id"], wav):
+                        rows.append(row)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
