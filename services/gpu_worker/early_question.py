@@ -5,8 +5,8 @@ events; once the question's string closes and passes the output gates that need 
 string, a thread speaks it, stores the audio and publishes `{"type": "audio", "artifact_id",
 "text", "role": "next_question"}`. Speech needs no GPU, and the thread never touches the
 residency manager (not thread-safe): the speech engine is acquired before generation starts.
-At most one question per turn is spoken early; the tts step reuses it when the turn's final
-question is the same text, and speaks (and announces) the final one when it is not.
+At most one question per turn is spoken early and the turn keeps it (interview_llm); the tts
+step reuses its audio, and speaks (and announces) the question itself when none was early.
 """
 
 import logging

@@ -121,6 +121,10 @@ def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
     )
     feedback = dict(result["json"])
     next_question = feedback.pop("next_question")
+    if result["early_audio"]:
+        # The candidate has heard this one, and it passed the same gates: a regeneration (for
+        # failing feedback) keeps its feedback, never a second question.
+        next_question = result["early_audio"]["text"]
     if last:
         next_question = None
     return {

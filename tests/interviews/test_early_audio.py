@@ -61,3 +61,16 @@ def test_turn_three_evaluates_fewer_prompt_tokens_than_turn_one_had(client, inte
     assert third["llm_prompt_tokens"] > first["llm_prompt_tokens"]  # the history grew
     assert third["llm_prefill_tokens"] < first["llm_prompt_tokens"]
     assert first["llm_prefill_tokens"] <= first["llm_prompt_tokens"]
+
+
+def test_a_question_failing_the_gates_is_never_spoken_early(client, interview, gpu_worker):
+    # Random weights write gibberish: with the gates on, no question of theirs may be heard.
+    gpu_worker.restart(OUTPUT_GATES="on", OUTPUT_GATE_ATTEMPTS="2")
+    accepted = answer(client, interview["id"]).json()
+    with client.stream("GET", f"/v1/jobs/{accepted['job_id']}/events", timeout=120) as response:
+        events = read_sse(response)
+    job = wait_job(client, accepted["job_id"])
+    assert job["status"] == "failed"
+    assert job["error"]["code"] == "low_quality_output"
+    assert [e["type"] for e in events if e["type"] == "token"], "the LLM did write"
+    assert not [e for e in events if e["type"] == "audio"]
