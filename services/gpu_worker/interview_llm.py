@@ -96,6 +96,10 @@ def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
 
     def render(kept, omitted, passages, answer) -> list[ChatMessage]:
         context = "\n---\n".join(passages) or prompts.DEFAULTS[language]["none"]
+        if template.conversational:  # stable first: system, the chat so far; this turn last
+            system, user = template.render(**values, context=context, answer=answer)
+            chat = prompts.conversation(kept, language, omitted, params.question)
+            return [system, *chat, user]
         return template.render(
             **values,
             context=context,
