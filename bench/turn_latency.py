@@ -98,7 +98,7 @@ def one_turn(client: httpx.Client, interview_id: str, wav: bytes) -> dict:
     done = time.monotonic() - sent_at
     job = wait_job(client, job_id)
     if job["status"] != "succeeded":  # a small model's question failed the gates: try again
-        print(f"  a turn failed ({job['error']['message'][:300]}): answered again", flush=True)
+        print(f"  a turn failed ({job['error']['code']}): answered again", flush=True)
         return {}
     span = datetime.fromisoformat(job["finished_at"]) - datetime.fromisoformat(job["created_at"])
     timings = job["timings"]
