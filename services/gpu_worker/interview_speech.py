@@ -53,13 +53,13 @@ def speak_question(engine: TextToSpeech, run: StepRun) -> Finalize:
     if early and early["text"] == question:
         # Spoken while the feedback generated, and the question stayed: confirm, don't redo.
         audio_id = UUID(early["artifact_id"])
-        run.timings.update(engine=early["engine"], early_audio=True)
+        run.timings.update(tts_engine=early["engine"], early_audio=True)
     elif question:
         params = SpeakParams(
             text=question, voice=voice_for(run.settings.tts_voice, interview["language"])
         )
         spoken = engine.run(params, run.ctx)
-        run.timings["engine"] = spoken["engine"]
+        run.timings["tts_engine"] = spoken["engine"]
         if turn is not None:
             # The final question differs from one spoken early, or none was: announce it too.
             announced = publish_audio(run.ctx, job, spoken, question)
