@@ -17,12 +17,19 @@ class Artifact:
     data: bytes
 
 
-def put_artifact(conn: psycopg.Connection, owner_id: UUID, data: bytes, content_type: str) -> UUID:
-    """Store bytes; returns the artifact id (committed with the caller's transaction)."""
+def put_artifact(
+    conn: psycopg.Connection,
+    owner_id: UUID,
+    data: bytes,
+    content_type: str,
+    job_id: UUID | None = None,
+) -> UUID:
+    """Store bytes (made by `job_id`, if given); the id, committed with the caller's transaction."""
+    digest = hashlib.sha256(data).hexdigest()
     row = conn.execute(
-        "INSERT INTO artifacts (owner_id, content_type, size, sha256, data)"
-        " VALUES (%s, %s, %s, %s, %s) RETURNING id",
-        (owner_id, content_type, len(data), hashlib.sha256(data).hexdigest(), data),
+        "INSERT INTO artifacts (owner_id, content_type, size, sha256, data, job_id)"
+        " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+        (owner_id, content_type, len(data), digest, data, job_id),
     ).fetchone()
     return row["id"]
 

@@ -82,8 +82,9 @@ def erase_interview(
             (interview["invite_id"], interview["start_job_id"]),
         )
     conn.execute("DELETE FROM interviews WHERE id = %s", (interview["id"],))  # turns cascade
-    deleted = conn.execute(
-        "DELETE FROM artifacts WHERE id = ANY(%s::uuid[]) AND owner_id = %s",
-        (list(artifacts), interview["owner_id"]),
+    deleted = conn.execute(  # with what its jobs made but no turn kept (a failed turn's audio)
+        "DELETE FROM artifacts WHERE (id = ANY(%s::uuid[]) OR job_id = ANY(%s::uuid[]))"
+        " AND owner_id = %s",
+        (list(artifacts), [job["id"] for job in jobs], interview["owner_id"]),
     )
     return deleted.rowcount

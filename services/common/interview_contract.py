@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from common.storable import Contract
 
-PROMPT_VERSION = "v1"
+PROMPT_VERSION = "v2"
 
 Language = Literal["ko", "en"]
 
@@ -120,6 +120,8 @@ class TurnState(BaseModel):
     passages: list[dict[str, Any]] = Field(default_factory=list)
     feedback: dict[str, Any] | None = None
     next_question: str | None = None
+    early_audio: dict[str, Any] | None = None
+    """The question spoken during the llm step: `{"artifact_id", "text", "engine", "ms"}`."""
 
 
 def _text(max_length: int, min_length: int = 1) -> dict[str, Any]:
@@ -137,12 +139,14 @@ QUESTION_MIN_CHARS = 10
 FEEDBACK_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
+        # First: the grammar keeps this order, so the question closes early in the stream
+        # and is spoken while the feedback still generates (gpu_worker.early_question).
+        "next_question": _text(200, QUESTION_MIN_CHARS),
         "score": {"type": "integer", "enum": [1, 2, 3, 4, 5]},
         "strengths": _list(3, 160),
         "improvements": _list(3, 160),
-        "next_question": _text(200, QUESTION_MIN_CHARS),
     },
-    "required": ["score", "strengths", "improvements", "next_question"],
+    "required": ["next_question", "score", "strengths", "improvements"],
     "additionalProperties": False,
 }
 

@@ -111,12 +111,15 @@ def holds_job(conn: psycopg.Connection, invite_id: UUID, job_id: UUID) -> bool:
 
 
 def holds_artifact(conn: psycopg.Connection, invite_id: UUID, artifact_id: UUID) -> bool:
-    """Whether an artifact is a question, an answer or an upload of the invite's interviews."""
+    """Whether an artifact is a question, an answer or an upload of the invite's interviews, or
+    was made by one of their jobs (a question spoken before its turn is recorded)."""
     query = (
         "SELECT 1 FROM interviews i WHERE i.invite_id = %(invite)s AND ("
         "  %(id)s IN (i.opening_audio_artifact_id, i.resume_artifact_id,"
         "             i.job_posting_artifact_id)"
         "  OR EXISTS (SELECT 1 FROM interview_turns t WHERE t.interview_id = i.id"
-        "             AND %(id)s IN (t.answer_artifact_id, t.audio_artifact_id)))"
+        "             AND %(id)s IN (t.answer_artifact_id, t.audio_artifact_id))"
+        "  OR EXISTS (SELECT 1 FROM artifacts a JOIN jobs j ON j.id = a.job_id"
+        "             WHERE a.id = %(id)s AND j.interview_id = i.id))"
     )
     return _exists(conn, query, {"id": artifact_id, "invite": invite_id})

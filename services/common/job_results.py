@@ -30,6 +30,9 @@ class TranscribeResult(_Result):
 class TokenUsage(_Result):
     prompt_tokens: int
     completion_tokens: int
+    prefill_tokens: int | None = Field(
+        None, description="Prompt tokens evaluated: fewer when a prefix was cached."
+    )
 
 
 class ChatResult(_Result):

@@ -33,6 +33,9 @@ Handler = Callable[[dict[str, Any], RunContext, dict[str, Any]], "dict[str, Any]
 
 _CANCEL_POLL_S = 0.05
 
+JOB_TIMINGS = frozenset({"first_audio_ms"})
+"""Figures of the whole job a step measures: kept as they are, not prefixed with the stage."""
+
 ATTEMPT_KEY = "_attempt"
 """Carried in the state a pipeline step hands on: a later step runs only for that attempt."""
 
@@ -183,7 +186,9 @@ class JobRunner:
         job_id = job["id"]
         self.emit(job_id, "stage", stage=stage, state="started")
         outcome = self.execute(job, handler)
-        outcome.timings = {f"{stage}_{k}": v for k, v in outcome.timings.items()}
+        outcome.timings = {
+            k if k in JOB_TIMINGS else f"{stage}_{k}": v for k, v in outcome.timings.items()
+        }
         if outcome.error:
             outcome.error = {**outcome.error, "stage": stage}
         if outcome.status is JobStatus.succeeded and not last:

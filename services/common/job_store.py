@@ -118,6 +118,16 @@ def add_timings(conn: psycopg.Connection, job_id: UUID, timings: dict[str, Any])
     conn.execute("UPDATE jobs SET timings = timings || %s WHERE id = %s", (Jsonb(timings), job_id))
 
 
+def elapsed_ms(conn: psycopg.Connection, job_id: UUID) -> int:
+    """Milliseconds since the job was created (queued), on the database's one clock."""
+    row = conn.execute(
+        "SELECT round(extract(epoch FROM clock_timestamp() - created_at) * 1000)::int AS ms"
+        " FROM jobs WHERE id = %s",
+        (job_id,),
+    ).fetchone()
+    return row["ms"] if row else 0
+
+
 def finish_job(
     conn: psycopg.Connection,
     job_id: UUID,

@@ -216,6 +216,12 @@ class Settings(BaseSettings):
         description="Generations (each with a new seed) an interview LLM step tries before it "
         "fails `low_quality_output`.",
     )
+    early_question_audio: bool = Field(
+        True,
+        description="Speak an interview turn's next question as soon as the LLM has written it "
+        "(it comes first in the feedback JSON) and announce it with an `audio` event, while the "
+        "feedback still generates; off: the tts step speaks it after the feedback.",
+    )
     tts_voice: str = Field(
         "ko-KR-SunHiNeural",
         description="Default edge-tts voice; its language picks the offline voice.",

@@ -8,6 +8,7 @@ from common.errors import JobCanceled, JobError
 from common.jobs import ChatMessage, ChatParams
 from common.run_context import RunContext
 from common.schema_keywords import for_grammar
+from engines.llama_reuse import PromptReuse
 from engines.llama_schema import json_budget, parse_output
 from engines.memory_meter import release_heap
 
@@ -40,6 +41,7 @@ class LlamaEngine:
         """More `Llama(...)` arguments: KV cache type, flash attention, batch (engines.catalog)."""
         self._llm: Llama | None = None
         self._format: Callable[..., Any] | None = None
+        self._reuse: PromptReuse | None = None
 
     @property
     def loaded(self) -> bool:
@@ -69,11 +71,15 @@ class LlamaEngine:
             llm.close()
             raise
         self._llm = llm
+        self._reuse = PromptReuse(llm, (str(self.path), self.n_ctx))
 
     def unload(self) -> None:
         """Free the model and its context; `load()` may be called again."""
         llm, self._llm, self._format = self._llm, None, None
+        reuse, self._reuse = self._reuse, None
         if llm is not None:
+            if reuse is not None:
+                reuse.save(llm)
             llm.close()
         release_heap()
 
@@ -110,6 +116,8 @@ class LlamaEngine:
             kwargs["response_format"] = {"type": "json_object", "schema": grammar_schema}
         elif params.json_object:
             kwargs["response_format"] = {"type": "json_object"}
+        if self._reuse is not None:
+            self._reuse.start()
         stream = llm.create_chat_completion(
             messages=messages,
             stream=True,
@@ -128,7 +136,13 @@ class LlamaEngine:
             "text": text,
             "json": None,
             "finish_reason": finish_reason,
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens},
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                # What this call evaluated of the prompt: less when it shares a prefix with the
+                # previous call's tokens (see engines.llama_reuse).
+                "prefill_tokens": self._reuse.prefill() if self._reuse else prompt_tokens,
+            },
         }
         if params.json_schema is not None:
             if finish_reason != "stop":

@@ -26,6 +26,15 @@ def _clean_text(text: str, spec: dict[str, Any], limits: Limits) -> str:
     return bound(uncut(text, spec.get("maxLength", len(text) + 1)), limits.max_words)
 
 
+def gate_text(
+    schema: dict[str, Any], key: str, text: str, language: str, prompt: str
+) -> tuple[str, str | None]:
+    """One text field cleaned as the full check cleans it, and what is wrong with it, if any."""
+    limits = TEXTS[key]
+    cleaned = _clean_text(text, schema["properties"][key], limits)
+    return cleaned, problem(cleaned, language, limits, prompt)
+
+
 def gate_check(
     schema: dict[str, Any], language: str, prompt: str, skip: Collection[str] = ()
 ) -> Check:
@@ -34,10 +43,10 @@ def gate_check(
 
     def check(value: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         out, problems = dict(value), []
-        for key, limits in TEXTS.items():
+        for key in TEXTS:
             if key in value and key not in skip:
-                out[key] = _clean_text(value[key], props[key], limits)
-                if why := problem(out[key], language, limits, prompt):
+                out[key], why = gate_text(schema, key, value[key], language, prompt)
+                if why:
                     problems.append(f"{key}: {why}")
         for key, limits in LISTS.items():
             if key not in value:
@@ -58,6 +67,14 @@ def gate_check(
     return check
 
 
+def _counted(result: dict[str, Any], timings: dict[str, Any]) -> dict[str, Any]:
+    """Add a generation's `prefill_tokens` (prompt tokens it evaluated) to the step's total."""
+    prefill = result["usage"].get("prefill_tokens")
+    if prefill is not None:
+        timings["prefill_tokens"] = timings.get("prefill_tokens", 0) + prefill
+    return result
+
+
 def generate(
     engine: Any,
     params: ChatParams,
@@ -68,7 +85,7 @@ def generate(
 ) -> dict[str, Any]:
     """Run `params` until `check` passes (new seed each time); `regenerations` in timings."""
     if check is None:  # gates off: one generation, taken as it is
-        return engine.run(params, ctx)
+        return _counted(engine.run(params, ctx), timings)
     problems: list[str] = []
     for attempt in range(attempts):
         timings["regenerations"] = attempt
@@ -76,7 +93,7 @@ def generate(
             # Tokens streamed so far belong to a rejected answer: clients drop them.
             ctx.emit("stage", stage="llm", state="regenerating", generation=attempt + 1)
         try:
-            result = engine.run(params.model_copy(update={"seed": attempt}), ctx)
+            result = _counted(engine.run(params.model_copy(update={"seed": attempt}), ctx), timings)
         except JobError as exc:
             if exc.code != "invalid_output":
                 raise

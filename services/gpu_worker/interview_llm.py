@@ -22,7 +22,7 @@ from common.jobs import ChatMessage, ChatParams
 from common.worker_context import StepRun
 from engines.base import Chat
 from engines.llama_schema import json_budget
-from gpu_worker import gated_llm
+from gpu_worker import early_question, gated_llm
 from gpu_worker import interview_prompts as prompts
 
 Job = dict[str, Any]
@@ -56,6 +56,7 @@ def ask_json(
     text: str,
     language: str,
     skip: tuple[str, ...] = (),
+    speak_early: bool = False,
 ) -> dict[str, Any]:
     """Fit the prompt into the context, run the LLM under the schema and the output gates."""
     settings = run.settings
@@ -68,12 +69,20 @@ def ask_json(
         messages=fitted.messages, max_tokens=max_tokens, temperature=0.7, json_schema=schema
     )
     check = None
+    prompt = "\n".join(m.content for m in fitted.messages)
     if settings.output_gates:
-        prompt = "\n".join(m.content for m in fitted.messages)
         check = gated_llm.gate_check(schema, language, prompt, skip)
     attempts = settings.output_gate_attempts
-    result = gated_llm.generate(engine, params, run.ctx, run.timings, check, attempts)
-    return {**result, "fit": fitted.info}
+    early = early_question.speaker_for(run, schema, language, prompt) if speak_early else None
+    ctx = early.watch(run.ctx) if early else run.ctx
+    try:
+        result = gated_llm.generate(engine, params, ctx, run.timings, check, attempts)
+    finally:
+        spoken = early.finish() if early else None  # never leave the speaking thread behind
+    run.timings["prompt_tokens"] = result["usage"]["prompt_tokens"]
+    if spoken is not None:
+        run.timings["first_audio_ms"] = spoken["ms"]
+    return {**result, "fit": fitted.info, "early_audio": spoken}
 
 
 def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
@@ -87,6 +96,10 @@ def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
 
     def render(kept, omitted, passages, answer) -> list[ChatMessage]:
         context = "\n---\n".join(passages) or prompts.DEFAULTS[language]["none"]
+        if template.conversational:  # stable first: system, the chat so far; this turn last
+            system, user = template.render(**values, context=context, answer=answer)
+            chat = prompts.conversation(kept, language, omitted, params.question)
+            return [system, *chat, user]
         return template.render(
             **values,
             context=context,
@@ -108,9 +121,14 @@ def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
         language,
         # The last answer: nothing more to ask, so its question is neither gated nor kept.
         skip=("next_question",) if last else (),
+        speak_early=not last,
     )
     feedback = dict(result["json"])
     next_question = feedback.pop("next_question")
+    if result["early_audio"]:
+        # The candidate has heard this one, and it passed the same gates: a regeneration (for
+        # failing feedback) keeps its feedback, never a second question.
+        next_question = result["early_audio"]["text"]
     if last:
         next_question = None
     return {
@@ -119,6 +137,7 @@ def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
         "next_question": next_question,
         "llm_usage": result["usage"],
         "prompt_fit": result["fit"],
+        "early_audio": result["early_audio"],
     }
 
 

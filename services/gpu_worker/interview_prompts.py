@@ -22,6 +22,7 @@ DEFAULTS = {
         "answer": "답변",
         "score": "점수",
         "cut": " …(이하 생략)",
+        "start": "(면접을 시작합니다.)",
     },
     "en": {
         "persona": "a friendly but rigorous",
@@ -32,6 +33,7 @@ DEFAULTS = {
         "answer": "A",
         "score": "score",
         "cut": " … (cut)",
+        "start": "(The interview starts.)",
     },
 }
 
@@ -40,6 +42,11 @@ DEFAULTS = {
 class PromptTemplate:
     system: Template
     user: Template
+
+    @property
+    def conversational(self) -> bool:
+        """Earlier turns go in as chat messages (v2 on), not as lines of `$history` (v1)."""
+        return "$history" not in self.user.template
 
     def render(self, **values: str) -> list[ChatMessage]:
         return [
@@ -66,6 +73,24 @@ def history_lines(turns: Sequence[dict[str, Any]], language: str, omitted: int) 
         if score is not None:
             lines.append(f"({words['score']}: {score}/5)")
     return "\n".join(lines) or words["none"]
+
+
+def conversation(
+    turns: Sequence[dict[str, Any]], language: str, omitted: int, question: str
+) -> list[ChatMessage]:
+    """The interview so far as the chat it was, up to the current question (the interviewer's).
+
+    Only appended to from turn to turn, so it is the prompt's reusable prefix; small models
+    also copy a question quoted in the prompt far more often than one they asked themselves.
+    """
+    words = DEFAULTS[language]
+    start = words["start"] + (" " + words["omitted"].format(n=omitted) if omitted else "")
+    messages = [ChatMessage(role="user", content=start)]
+    for turn in turns:
+        messages.append(ChatMessage(role="assistant", content=turn["question"]))
+        messages.append(ChatMessage(role="user", content=turn["transcript"]))
+    messages.append(ChatMessage(role="assistant", content=question))
+    return messages
 
 
 @dataclass

@@ -16,6 +16,7 @@ from common.worker_context import StepRun
 from engines.base import SpeechToText, TextToSpeech
 from engines.voices import voice_for
 from engines.whisper import TranscribeRequest
+from gpu_worker.early_question import publish_audio
 from gpu_worker.interview_llm import Job, load_interview
 
 
@@ -47,17 +48,29 @@ def speak_question(engine: TextToSpeech, run: StepRun) -> Finalize:
     interview = load_interview(job["interview_id"])
     turn = TurnState.model_validate(run.state) if job["kind"] == "interview_turn" else None
     question = turn.next_question if turn else StartState.model_validate(run.state).question
-    spoken = None
-    if question:
+    early = turn.early_audio if turn else None
+    spoken, audio_id = None, None
+    if early and early["text"] == question:
+        # Spoken while the feedback generated, and the question stayed: confirm, don't redo.
+        audio_id = UUID(early["artifact_id"])
+        run.timings.update(tts_engine=early["engine"], early_audio=True)
+    elif question:
         params = SpeakParams(
             text=question, voice=voice_for(run.settings.tts_voice, interview["language"])
         )
         spoken = engine.run(params, run.ctx)
         run.timings["tts_engine"] = spoken["engine"]
+        if turn is not None:
+            # The final question differs from one spoken early, or none was: announce it too.
+            announced = publish_audio(run.ctx, job, spoken, question)
+            audio_id = UUID(announced["artifact_id"])
+            run.timings["early_audio"] = False
+            if early is None:
+                run.timings["first_audio_ms"] = announced["ms"]
 
     def finalize(conn: psycopg.Connection) -> dict[str, Any]:
-        audio_id = None
-        if spoken is not None:
+        nonlocal audio_id
+        if spoken is not None and audio_id is None:
             audio_id = put_artifact(conn, job["owner_id"], spoken["audio"], spoken["content_type"])
         if turn is None:  # interview_start
             interview_store.open_interview(conn, interview["id"], question, audio_id)

@@ -21,6 +21,8 @@ new MutationObserver(() => {
   }
 }).observe(document.querySelector('[data-testid=stage]'),
            {subtree: true, childList: true, attributes: true});
+new MutationObserver(() => window.stageLog.push('question')).observe(
+  document.querySelector('[data-testid=question-text]'), {childList: true, characterData: true});
 """
 
 
@@ -110,6 +112,8 @@ def test_a_whole_interview_from_invite_link_to_report(
     for stage in ("stt", "retrieve", "llm", "tts"):
         assert f"{stage}:started" in log and f"{stage}:done" in log, log
     assert log.index("stt:started") < log.index("tts:done")
+    # The next question is shown (and played) as soon as it is spoken, before the feedback ends.
+    assert "question" in log and log.index("question") < log.index("llm:done"), log
     assert by_id(browser, "transcript").text.strip()
     assert by_id(browser, "score").text.split(":")[-1].strip().startswith(tuple("12345"))
     feedback = by_id(browser, "feedback").text

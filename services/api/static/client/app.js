@@ -32,10 +32,13 @@ function followStages(jobId, extra = {}) {
 
 function showQuestion(text, audioId) {
   $("question-text").textContent = text;
-  $("question-text").focus();
   const player = $("question-audio");
+  // Heard already, as the turn's early `audio` event: don't start it over.
+  if (audioId && player.dataset.artifactId === audioId) return;
+  $("question-text").focus();
   $("play-button").hidden = true;
   if (!audioId) return;
+  player.dataset.artifactId = audioId;
   player.src = artifactUrl(audioId);
   player.play().catch(() => {
     $("play-button").hidden = false;
@@ -172,6 +175,10 @@ function clearTurn() {
 function turnEvent(event) {
   if (event.type === "segment") $("transcript").textContent += `${event.text.trim()} `;
   if (event.type === "token") feedback.add(event.text);
+  // The next question, spoken while the feedback still streams: play it now, not at `done`.
+  if (event.type === "audio" && event.role === "next_question") {
+    showQuestion(event.text, event.artifact_id);
+  }
   if (event.type === "stage" && event.stage === "llm" && event.state === "regenerating") {
     feedback.clear();
   }
