@@ -9,6 +9,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors
 from api.invite_scope import InviteScope
+from api.request_metrics import RequestMetrics
 from api.routes import (
     artifacts,
     client,
@@ -19,10 +20,11 @@ from api.routes import (
     interviews,
     invites,
     jobs,
+    metrics,
     search,
 )
 from common.celery_app import create_celery
-from common.db import close_pool, get_pool
+from common.db import close_async_pool, close_pool, get_pool, open_async_pool
 from common.redis_client import async_client, sync_client
 from common.settings import Settings, get_settings
 
@@ -53,9 +55,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.redis_sync = sync_client(settings.redis_url)
         app.state.celery = create_celery(settings)
         get_pool()
+        await open_async_pool()
         yield
         await app.state.redis.aclose()
         app.state.redis_sync.close()
+        await close_async_pool()
         close_pool()
 
     app = FastAPI(
@@ -77,8 +81,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
+    app.add_middleware(RequestMetrics)  # outermost: times refusals by the others too
     for router in (
         health.router,
+        metrics.router,
         jobs.router,
         events.router,
         artifacts.router,

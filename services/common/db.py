@@ -1,12 +1,13 @@
 """PostgreSQL access: one connection pool per process, rows as dicts."""
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from common.settings import get_settings
 
@@ -18,25 +19,59 @@ def get_pool() -> ConnectionPool:
     """The process's pool, made on first use and again after a fork (sockets don't survive it)."""
     global _pool, _pool_pid
     if _pool is None or _pool_pid != os.getpid():
-        settings = get_settings()
-        # Short waits: during an outage a request answers 503 in seconds instead of hanging,
-        # and a connection that died with the server is replaced before it is handed out.
         _pool = ConnectionPool(
-            settings.database_url,
-            min_size=1,
-            max_size=settings.db_pool_size,
-            kwargs={
-                "row_factory": dict_row,
-                "autocommit": False,
-                "connect_timeout": max(1, round(settings.db_timeout_s)),
-            },
-            timeout=settings.db_timeout_s,
-            check=ConnectionPool.check_connection,
-            reconnect_timeout=0,
-            open=True,
+            **_pool_args(autocommit=False), check=ConnectionPool.check_connection, open=True
         )
         _pool_pid = os.getpid()
     return _pool
+
+
+def _pool_args(autocommit: bool) -> dict[str, Any]:
+    settings = get_settings()
+    # Short waits: during an outage a request answers 503 in seconds instead of hanging,
+    # and a connection that died with the server is replaced before it is handed out (check).
+    return {
+        "conninfo": settings.database_url,
+        "min_size": 1,
+        "max_size": settings.db_pool_size,
+        "kwargs": {
+            "row_factory": dict_row,
+            "autocommit": autocommit,
+            "connect_timeout": max(1, round(settings.db_timeout_s)),
+        },
+        "timeout": settings.db_timeout_s,
+        "reconnect_timeout": 0,
+    }
+
+
+_async_pool: AsyncConnectionPool | None = None
+
+
+async def open_async_pool() -> AsyncConnectionPool:
+    """The api's async pool (autocommit: its statements are single), opened in the running loop."""
+    global _async_pool
+    if _async_pool is None:
+        pool = AsyncConnectionPool(
+            **_pool_args(autocommit=True), check=AsyncConnectionPool.check_connection, open=False
+        )
+        await pool.open()
+        _async_pool = pool
+    return _async_pool
+
+
+async def close_async_pool() -> None:
+    global _async_pool
+    if _async_pool is not None:
+        await _async_pool.close()
+    _async_pool = None
+
+
+@asynccontextmanager
+async def async_connection() -> AsyncIterator[psycopg.AsyncConnection]:
+    """An autocommit connection of the async pool: each statement commits on its own."""
+    pool = _async_pool or await open_async_pool()
+    async with pool.connection() as conn:
+        yield conn
 
 
 def close_pool() -> None:

@@ -1,16 +1,29 @@
 """Jobs in PostgreSQL: created by the api, claimed and finished once by a worker."""
 
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
 from psycopg.types.json import Jsonb
 
-from common.admission import admit
+from common.admission import ADMIT_AND_INSERT, Limits, admit_params, admitted, limits
 from common.jobs import JobPublic, JobStatus
 from common.settings import get_settings
 
 _PUBLIC = "id, kind, status, created_at, started_at, finished_at, attempts, result, error, timings"
+
+
+def _create_args(
+    kind: str, owner_id: UUID, params: dict[str, Any], interview_id: UUID | None
+) -> tuple[str, dict[str, Any], Limits]:
+    lim = limits(get_settings(), kind)
+    args = admit_params(lim, owner_id) | {
+        "id": uuid4(),
+        "kind": kind,
+        "params": Jsonb(params),
+        "interview": interview_id,
+    }
+    return ADMIT_AND_INSERT.format(columns=_PUBLIC), args, lim
 
 
 def create_job(
@@ -21,12 +34,22 @@ def create_job(
     interview_id: UUID | None = None,
 ) -> dict[str, Any]:
     """Insert a queued job; returns its row. Raises QueueFull past the admission limits."""
-    admit(conn, get_settings(), kind, owner_id)
-    return conn.execute(
-        "INSERT INTO jobs (kind, owner_id, params, interview_id) VALUES (%s, %s, %s, %s)"
-        f" RETURNING {_PUBLIC}",
-        (kind, owner_id, Jsonb(params), interview_id),
-    ).fetchone()
+    sql, args, lim = _create_args(kind, owner_id, params, interview_id)
+    return admitted(conn.execute(sql, args).fetchone(), lim)
+
+
+async def create_job_async(
+    conn: psycopg.AsyncConnection,
+    kind: str,
+    owner_id: UUID,
+    params: dict[str, Any],
+    job_id: UUID | None = None,
+) -> dict[str, Any]:
+    """`create_job` on an async connection, with the id chosen by the caller when given."""
+    sql, args, lim = _create_args(kind, owner_id, params, None)
+    args["id"] = job_id or args["id"]
+    cursor = await conn.execute(sql, args)
+    return admitted(await cursor.fetchone(), lim)
 
 
 def _clean(value: Any) -> Any:
@@ -96,11 +119,13 @@ def finish_job(
     result: dict[str, Any] | None = None,
     error: dict[str, str] | None = None,
     timings: dict[str, Any] | None = None,
-) -> bool:
-    """Record the outcome once: False when another attempt already finished the job."""
-    row = conn.execute(
+) -> dict[str, Any] | None:
+    """Record the outcome once; the finished row's kind, status, times and timings, or None
+    when another attempt already finished the job."""
+    return conn.execute(
         "UPDATE jobs SET status = %s, result = %s, error = %s, finished_at = now(),"
-        " timings = timings || %s WHERE id = %s AND status = 'running' RETURNING id",
+        " timings = timings || %s WHERE id = %s AND status = 'running'"
+        " RETURNING kind, status, created_at, started_at, finished_at, timings",
         (
             status.value,
             Jsonb(result) if result is not None else None,
@@ -109,19 +134,20 @@ def finish_job(
             job_id,
         ),
     ).fetchone()
-    return row is not None
 
 
 def end_queued(
     conn: psycopg.Connection, job_id: UUID, status: JobStatus, code: str, message: str
 ) -> bool:
     """Finish a job no worker has started; False if it is no longer queued."""
-    row = conn.execute(
-        "UPDATE jobs SET status = %s, finished_at = now(), error = %s"
-        " WHERE id = %s AND status = 'queued' RETURNING id",
-        (status.value, Jsonb({"code": code, "message": message}), job_id),
-    ).fetchone()
-    return row is not None
+    args = (status.value, Jsonb({"code": code, "message": message}), job_id)
+    return conn.execute(_END_QUEUED, args).fetchone() is not None
+
+
+_END_QUEUED = (
+    "UPDATE jobs SET status = %s, finished_at = now(), error = %s"
+    " WHERE id = %s AND status = 'queued' RETURNING id"
+)
 
 
 def cancel_queued(conn: psycopg.Connection, job_id: UUID) -> bool:
@@ -132,6 +158,15 @@ def cancel_queued(conn: psycopg.Connection, job_id: UUID) -> bool:
 def fail_queued(conn: psycopg.Connection, job_id: UUID, code: str, message: str) -> bool:
     """Fail a job that could not be handed to the queue."""
     return end_queued(conn, job_id, JobStatus.failed, code, message)
+
+
+async def fail_queued_async(
+    conn: psycopg.AsyncConnection, job_id: UUID, code: str, message: str
+) -> bool:
+    """`fail_queued` on an async connection."""
+    args = (JobStatus.failed.value, Jsonb({"code": code, "message": message}), job_id)
+    cursor = await conn.execute(_END_QUEUED, args)
+    return await cursor.fetchone() is not None
 
 
 def requeue_orphans(conn: psycopg.Connection, worker: str) -> list[dict[str, Any]]:

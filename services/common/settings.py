@@ -29,6 +29,19 @@ class Settings(BaseSettings):
         "answering 503 `database_unavailable`.",
     )
 
+    auth_cache_s: float = Field(
+        2.0,
+        description="Seconds the api trusts a checked API key without asking PostgreSQL again: "
+        "a revoked key is refused within this (0: check every request).",
+    )
+
+    # metrics
+    metrics_port: int = Field(
+        0,
+        description="Port a worker serves Prometheus metrics on (0: off); prefork process N "
+        "uses METRICS_PORT + N. The api serves `/metrics` on its own port.",
+    )
+
     # logs
     log_format: Literal["text", "json"] = Field(
         "text",
