@@ -1,0 +1,83 @@
+"""`/metrics`: the api's requests, refusals, queues and workers; each worker's jobs and models."""
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests import stack
+from tests.common.test_reconciler import _long_transcription
+from tests.conftest import make_key, wait_job
+from tests.gpu_worker.test_durability import wait_status
+
+CHAT = {"messages": [{"role": "user", "content": "hello"}], "max_tokens": 2}
+
+
+def scrape(url: str) -> dict[tuple[str, frozenset], float]:
+    """Every sample of a Prometheus text page, by name and labels."""
+    text = httpx.get(url, timeout=10).text
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def value(samples: dict, name: str, **labels: str) -> float:
+    return samples[(name, frozenset(labels.items()))]
+
+
+@pytest.fixture
+def own_api(stack_env, log_dir) -> Iterator[str]:
+    """An api of its own (counters from zero) where one key may have 2 jobs waiting."""
+    proc, base = stack.api({**stack_env, "MAX_QUEUED_JOBS_PER_KEY": "2"}, log_dir)
+    yield base
+    proc.stop()
+
+
+@pytest.fixture
+def worker_metrics(gpu_worker) -> str:
+    """The gpu worker restarted (counters from zero) with its metrics on a port."""
+    port = stack.free_port()
+    gpu_worker.restart(METRICS_PORT=str(port))
+    return f"http://127.0.0.1:{port}/metrics"
+
+
+def test_metrics_count_jobs_models_queues_and_refusals(
+    client, db, own_api, worker_metrics, service_urls
+):
+    busy = _long_transcription(client)  # the gpu worker is busy: the chats wait in the queue
+    wait_status(db, busy["id"], "running")
+    key = make_key(service_urls[1], "metrics")
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=own_api, headers=headers, timeout=30) as own:
+        responses = [own.post("/v1/jobs/chat", json=CHAT) for _ in range(3)]
+        assert [r.status_code for r in responses] == [202, 202, 429]
+
+        api = scrape(f"{own_api}/metrics")
+
+        assert value(api, "rehearse_queue_depth", queue="gpu") >= 2
+        assert value(api, "rehearse_queue_oldest_age_seconds", queue="gpu") > 0
+        assert value(api, "rehearse_workers", queue="gpu", state="ready") >= 1
+        assert value(api, "rehearse_admission_refusals_total", queue="gpu", limit="key") == 1
+        route = {"route": "/v1/jobs/chat", "method": "POST"}
+        assert value(api, "rehearse_http_request_duration_seconds_count", **route, status="202") == 2
+        assert value(api, "rehearse_http_request_duration_seconds_count", **route, status="429") == 1
+        assert not [k for k in api if dict(k[1]).get("route", "").count("-") >= 4]  # no raw ids
+        client.delete(f"/v1/jobs/{busy['id']}")
+        assert {wait_job(own, r.json()["id"])["status"] for r in responses[:2]} == {"succeeded"}
+
+    worker = scrape(worker_metrics)
+
+    assert value(worker, "rehearse_jobs_total", kind="chat", status="succeeded") == 2
+    assert value(worker, "rehearse_jobs_total", kind="transcribe", status="canceled") == 1
+    assert value(worker, "rehearse_job_duration_seconds_count", kind="chat") == 2
+    queued_s = value(worker, "rehearse_job_stage_seconds_sum", kind="chat", stage="queued")
+    assert queued_s > 0  # they waited behind the transcription
+    assert value(worker, "rehearse_job_stage_seconds_count", kind="chat", stage="run") == 2
+    assert value(worker, "rehearse_model_loads_total", model="llm") >= 1
+    assert value(worker, "rehearse_model_load_seconds_count", model="llm") >= 1
+    assert value(worker, "rehearse_model_resident", model="llm") == 1
+    used = value(worker, "rehearse_gpu_memory_used_bytes")
+    assert 0 < used <= value(worker, "rehearse_gpu_memory_budget_bytes")
