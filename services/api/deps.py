@@ -79,15 +79,20 @@ async def current_owner_or_query(
     return await authenticate_async(credentials.credentials if credentials else access_token)
 
 
-def get_redis(request: Request) -> aioredis.Redis:
+# Async on purpose: FastAPI runs a plain `def` dependency in the threadpool, a thread hop each.
+async def get_redis(request: Request) -> aioredis.Redis:
     return request.app.state.redis
 
 
-def get_celery(request: Request) -> Celery:
+async def get_celery(request: Request) -> Celery:
     return request.app.state.celery
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+async def settings_dep() -> Settings:
+    return get_settings()
+
+
+SettingsDep = Annotated[Settings, Depends(settings_dep)]
 OwnerDep = Annotated[UUID, Depends(current_owner)]
 MediaOwnerDep = Annotated[UUID, Depends(current_owner_or_query)]
 RedisDep = Annotated[aioredis.Redis, Depends(get_redis)]

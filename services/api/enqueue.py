@@ -1,13 +1,10 @@
 """Record a job, then hand it to Celery by task name: the order that loses nothing."""
 
-import asyncio
-import contextlib
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import psycopg
 import redis
-import redis.asyncio as aioredis
 from celery import Celery
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
@@ -15,16 +12,10 @@ from kombu.exceptions import OperationalError
 from pydantic import BaseModel
 
 from api.errors import ApiError
-from common import events, redis_keys
+from common import events
 from common.db import async_connection, transaction
 from common.dispatch import dispatch
-from common.job_store import (
-    create_job,
-    create_job_async,
-    fail_queued,
-    fail_queued_async,
-    to_public,
-)
+from common.job_store import create_job, create_job_async, fail_queued, to_public
 from common.jobs import JobPublic
 from common.settings import Settings
 
@@ -96,34 +87,10 @@ async def submit_async(
     owner_id: UUID,
     params: BaseModel,
 ) -> JobPublic:
-    """`submit` without a thread per request: one statement, one event, one broker send."""
-    client = request.app.state.redis
-    job_id = uuid4()
-    # The `queued` event is written while the row is inserted (the id is chosen here), and
-    # awaited before the send: a worker's `running` always follows it in the stream.
-    queued = asyncio.ensure_future(
-        events.publish_async(client, job_id, "status", settings.event_ttl_s, status="queued")
-    )
-    try:
-        async with async_connection() as conn:
-            row = await create_job_async(
-                conn, kind, owner_id, params.model_dump(mode="json"), job_id
-            )
-    except BaseException:
-        await _forget_stream(client, job_id, queued)  # refused or failed: no job, no stream
-        raise
-    try:
-        await queued
-        await run_in_threadpool(dispatch, celery, kind, job_id)
-    except _BROKER_DOWN as exc:
-        async with async_connection() as conn:
-            message = f"the broker is unreachable: {exc}"
-            await fail_queued_async(conn, job_id, "queue_unavailable", message)
-        raise _queue_unavailable() from exc
+    """`submit` on the event loop: one statement admits and commits the job, then one thread
+    hop publishes `queued` and sends it (redis-py and kombu are synchronous)."""
+    async with async_connection() as conn:
+        row = await create_job_async(conn, kind, owner_id, params.model_dump(mode="json"))
+    client = request.app.state.redis_sync
+    await run_in_threadpool(send_job, celery, client, settings, kind, row["id"])
     return to_public(row)
-
-
-async def _forget_stream(client: aioredis.Redis, job_id: UUID, queued: asyncio.Future) -> None:
-    with contextlib.suppress(Exception):
-        await queued
-        await client.delete(redis_keys.events_stream(job_id))

@@ -1,6 +1,7 @@
 """PostgreSQL access: one connection pool per process, rows as dicts."""
 
 import os
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
@@ -47,12 +48,27 @@ def _pool_args(autocommit: bool) -> dict[str, Any]:
 _async_pool: AsyncConnectionPool | None = None
 
 
+CHECK_IDLE_S = 1.0
+"""A pooled connection idle longer than this is checked (one round trip) before it is lent."""
+
+
+async def _check_if_idle(conn: psycopg.AsyncConnection) -> None:
+    # Under load a connection comes back within milliseconds: checking it each time would add
+    # a round trip to every statement. One that sat idle may have died with the server.
+    if time.monotonic() - getattr(conn, "_returned_at", 0.0) > CHECK_IDLE_S:
+        await AsyncConnectionPool.check_connection(conn)
+
+
+async def _mark_returned(conn: psycopg.AsyncConnection) -> None:
+    conn._returned_at = time.monotonic()  # type: ignore[attr-defined]
+
+
 async def open_async_pool() -> AsyncConnectionPool:
     """The api's async pool (autocommit: its statements are single), opened in the running loop."""
     global _async_pool
     if _async_pool is None:
         pool = AsyncConnectionPool(
-            **_pool_args(autocommit=True), check=AsyncConnectionPool.check_connection, open=False
+            **_pool_args(autocommit=True), check=_check_if_idle, reset=_mark_returned, open=False
         )
         await pool.open()
         _async_pool = pool

@@ -45,14 +45,6 @@ def publish(
     return int(client.eval(_APPEND, 1, redis_keys.events_stream(job_id), body, ttl_s))
 
 
-async def publish_async(
-    client: aioredis.Redis, job_id: UUID | str, type_: str, ttl_s: int, **fields: Any
-) -> int:
-    """`publish` (attempt 0: the api's own events) on an async client."""
-    body = _body(type_, 0, fields)
-    return int(await client.eval(_APPEND, 1, redis_keys.events_stream(job_id), body, ttl_s))
-
-
 def _body(type_: str, attempt: int, fields: dict[str, Any]) -> str:
     event = {"type": type_, "attempt": attempt, **fields}
     return json.dumps(event, ensure_ascii=False, default=str)

@@ -43,11 +43,9 @@ async def create_job_async(
     kind: str,
     owner_id: UUID,
     params: dict[str, Any],
-    job_id: UUID | None = None,
 ) -> dict[str, Any]:
-    """`create_job` on an async connection, with the id chosen by the caller when given."""
+    """`create_job` on an async connection (autocommit: committed when it returns)."""
     sql, args, lim = _create_args(kind, owner_id, params, None)
-    args["id"] = job_id or args["id"]
     cursor = await conn.execute(sql, args)
     return admitted(await cursor.fetchone(), lim)
 
@@ -158,15 +156,6 @@ def cancel_queued(conn: psycopg.Connection, job_id: UUID) -> bool:
 def fail_queued(conn: psycopg.Connection, job_id: UUID, code: str, message: str) -> bool:
     """Fail a job that could not be handed to the queue."""
     return end_queued(conn, job_id, JobStatus.failed, code, message)
-
-
-async def fail_queued_async(
-    conn: psycopg.AsyncConnection, job_id: UUID, code: str, message: str
-) -> bool:
-    """`fail_queued` on an async connection."""
-    args = (JobStatus.failed.value, Jsonb({"code": code, "message": message}), job_id)
-    cursor = await conn.execute(_END_QUEUED, args)
-    return await cursor.fetchone() is not None
 
 
 def requeue_orphans(conn: psycopg.Connection, worker: str) -> list[dict[str, Any]]:
