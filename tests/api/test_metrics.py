@@ -61,9 +61,10 @@ def test_metrics_count_jobs_models_queues_and_refusals(
         assert value(api, "rehearse_queue_oldest_age_seconds", queue="gpu") > 0
         assert value(api, "rehearse_workers", queue="gpu", state="ready") >= 1
         assert value(api, "rehearse_admission_refusals_total", queue="gpu", limit="key") == 1
+        timed = "rehearse_http_request_duration_seconds_count"
         route = {"route": "/v1/jobs/chat", "method": "POST"}
-        assert value(api, "rehearse_http_request_duration_seconds_count", **route, status="202") == 2
-        assert value(api, "rehearse_http_request_duration_seconds_count", **route, status="429") == 1
+        assert value(api, timed, **route, status="202") == 2
+        assert value(api, timed, **route, status="429") == 1
         assert not [k for k in api if dict(k[1]).get("route", "").count("-") >= 4]  # no raw ids
         client.delete(f"/v1/jobs/{busy['id']}")
         assert {wait_job(own, r.json()["id"])["status"] for r in responses[:2]} == {"succeeded"}
