@@ -17,7 +17,9 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -174,13 +176,7 @@ def run(args: argparse.Namespace, tmp: Path, redis_url: str, database_url: str, 
                 f"  chat/send_task x{chat / sends:.2f}  chat/healthz x{chat / health:.2f}"
             )
         procs.append(stack.worker("gpu", env, tmp))
-        worker = stack.ServiceProcess(
-            [], env, tmp / "raw-worker.log"
-        )  # a plain Celery worker, not `rehearse worker`
-        worker.args = ["-m", "celery", "-A", "submit_path:raw", "worker", "--pool=solo"]
-        worker.proc = _start_raw_worker(worker, env)
-        procs.append(worker)
-        worker.wait_for_output(" ready.")
+        procs.append(raw_worker(env, tmp))
         http = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {keys[0]}"})
         for _ in range(5):  # warm-up: first loads and connections
             round_trip(http, keys[0])
@@ -192,6 +188,7 @@ def run(args: argparse.Namespace, tmp: Path, redis_url: str, database_url: str, 
             echo.delay(i).get(timeout=30)
             raws.append((time.perf_counter() - started) * 1000)
         anchor = statistics.median(raws)
+        raw.backend.result_consumer.stop()  # before Redis stops: no reconnect noise at exit
         print(line("raw Celery round trip", raws))
         print(line("submit -> done, 1-token chat (WS)", trips, anchor))
     finally:
@@ -199,19 +196,39 @@ def run(args: argparse.Namespace, tmp: Path, redis_url: str, database_url: str, 
             proc.stop()
 
 
-def _start_raw_worker(worker, env: dict[str, str]):
-    import subprocess
+CELERY = [sys.executable, "-m", "celery", "-A", "submit_path:raw", "worker"]
 
-    worker.log = open(worker.log_path, "ab")  # noqa: SIM115  closed by stop()
-    worker._offset = worker.log_path.stat().st_size
-    return subprocess.Popen(
-        [sys.executable, *worker.args, "-Q", RAW_QUEUE, "--loglevel=INFO"],
-        env={**env, "PYTHONPATH": f"{ROOT / 'bench'}:{env.get('PYTHONPATH', '')}"},
-        stdout=worker.log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT / "bench",
-        start_new_session=True,
-    )
+
+class RawWorker:
+    """A plain Celery worker of this module's `echo` task: the anchor's other end."""
+
+    def __init__(self, env: dict[str, str], tmp: Path) -> None:
+        self.log_path = tmp / "raw-worker.log"
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                [*CELERY, "--pool=solo", "-Q", RAW_QUEUE, "--loglevel=INFO"],
+                env={**env, "PYTHONPATH": f"{ROOT / 'bench'}:{env.get('PYTHONPATH', '')}"},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT / "bench",
+                start_new_session=True,
+            )
+
+    def wait_ready(self, timeout: float = 60) -> "RawWorker":
+        deadline = time.monotonic() + timeout
+        while b" ready." not in self.log_path.read_bytes():
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError(self.log_path.read_text()[-2000:])
+            time.sleep(0.1)
+        return self
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(15)
+
+
+def raw_worker(env: dict[str, str], tmp: Path) -> RawWorker:
+    return RawWorker(env, tmp).wait_ready()
 
 
 if __name__ == "__main__":

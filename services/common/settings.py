@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     # api
     api_host: str = Field("0.0.0.0", description="Address the api binds to.")
     api_port: int = Field(8000, description="Port the api listens on.")
+    access_log: bool = Field(
+        True,
+        description="One log line per api request. `/metrics` times every route already; off "
+        "saves the api a formatted, redacted line per request.",
+    )
     max_upload_mb: float = Field(25.0, description="Largest accepted upload in MiB (413 above).")
     max_audio_seconds: int = Field(
         1800,
