@@ -108,7 +108,7 @@ def round_trip(http, key: str) -> float:
 
     started = time.perf_counter()
     job = http.post("/v1/jobs/chat", json=CHAT).json()
-    ws_url = str(http.base_url).replace("http", "ws") + f"v1/jobs/{job['id']}/events"
+    ws_url = str(http.base_url).rstrip("/").replace("http", "ws") + f"/v1/jobs/{job['id']}/events"
     ws_url += f"?access_token={key}"
     with connect(ws_url) as ws:
         while json.loads(ws.recv())["type"] != "done":

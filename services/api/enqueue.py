@@ -17,7 +17,7 @@ from common.db import async_connection, transaction
 from common.dispatch import dispatch
 from common.job_store import create_job, create_job_async, fail_queued, to_public
 from common.jobs import JobPublic
-from common.settings import Settings
+from common.settings import Settings, get_settings
 
 
 def send_job(
@@ -79,18 +79,14 @@ def submit(
     return to_public(row)
 
 
-async def submit_async(
-    request: Request,
-    settings: Settings,
-    celery: Celery,
-    kind: str,
-    owner_id: UUID,
-    params: BaseModel,
-) -> JobPublic:
+async def submit_async(request: Request, kind: str, owner_id: UUID, params: BaseModel) -> JobPublic:
     """`submit` on the event loop: one statement admits and commits the job, then one thread
     hop publishes `queued` and sends it (redis-py and kombu are synchronous)."""
     async with async_connection() as conn:
         row = await create_job_async(conn, kind, owner_id, params.model_dump(mode="json"))
-    client = request.app.state.redis_sync
-    await run_in_threadpool(send_job, celery, client, settings, kind, row["id"])
+    # The app's Celery client and settings, not dependencies: each one costs a hot route time.
+    state = request.app.state
+    await run_in_threadpool(
+        send_job, state.celery, state.redis_sync, get_settings(), kind, row["id"]
+    )
     return to_public(row)

@@ -74,31 +74,25 @@ async def transcribe(
 
 
 @router.post("/chat", status_code=202, response_model=JobPublic, responses=responses(401, 422, 503))
-async def chat(
-    params: ChatParams, request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
-) -> JobPublic:
+async def chat(params: ChatParams, request: Request, owner: OwnerDep) -> JobPublic:
     """An LLM chat completion on the gpu worker; tokens stream as `token` events."""
-    return await submit_async(request, settings, celery, JobKind.chat, owner, params)
+    return await submit_async(request, JobKind.chat, owner, params)
 
 
 @router.post(
     "/speak", status_code=202, response_model=JobPublic, responses=responses(401, 422, 503)
 )
-async def speak(
-    params: SpeakParams, request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
-) -> JobPublic:
+async def speak(params: SpeakParams, request: Request, owner: OwnerDep) -> JobPublic:
     """Text to speech: edge-tts, or the offline engine when it fails; the result names which."""
-    return await submit_async(request, settings, celery, JobKind.speak, owner, params)
+    return await submit_async(request, JobKind.speak, owner, params)
 
 
 @router.post(
     "/embed", status_code=202, response_model=JobPublic, responses=responses(401, 422, 503)
 )
-async def embed(
-    params: EmbedParams, request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
-) -> JobPublic:
+async def embed(params: EmbedParams, request: Request, owner: OwnerDep) -> JobPublic:
     """Embed texts: `{"embeddings": [{"dense": [1024 floats], "sparse": {token id: weight}}]}`."""
-    return await submit_async(request, settings, celery, JobKind.embed, owner, params)
+    return await submit_async(request, JobKind.embed, owner, params)
 
 
 @router.get("/{job_id:uuid}", response_model=JobPublic, responses=responses(401, 404))
