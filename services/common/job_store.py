@@ -61,12 +61,19 @@ def _clean(value: Any) -> Any:
     return value
 
 
+_GET = "SELECT * FROM jobs WHERE id = %s AND (%s::uuid IS NULL OR owner_id = %s::uuid)"
+
+
 def get_job(conn: psycopg.Connection, job_id: UUID, owner_id: UUID | None = None) -> dict | None:
     """A job row by id (all columns), limited to one owner when given."""
-    return conn.execute(
-        "SELECT * FROM jobs WHERE id = %s AND (%s::uuid IS NULL OR owner_id = %s::uuid)",
-        (job_id, owner_id, owner_id),
-    ).fetchone()
+    return conn.execute(_GET, (job_id, owner_id, owner_id)).fetchone()
+
+
+async def get_job_async(
+    conn: psycopg.AsyncConnection, job_id: UUID, owner_id: UUID | None = None
+) -> dict | None:
+    """`get_job` on an async connection."""
+    return await (await conn.execute(_GET, (job_id, owner_id, owner_id))).fetchone()
 
 
 def to_public(row: dict[str, Any]) -> JobPublic:
