@@ -21,7 +21,7 @@ def get_pool() -> ConnectionPool:
     global _pool, _pool_pid
     if _pool is None or _pool_pid != os.getpid():
         _pool = ConnectionPool(
-            **_pool_args(autocommit=False), check=ConnectionPool.check_connection, open=True
+            **_pool_args(autocommit=False), check=_check_if_idle, reset=_mark_returned, open=True
         )
         _pool_pid = os.getpid()
     return _pool
@@ -52,15 +52,28 @@ CHECK_IDLE_S = 1.0
 """A pooled connection idle longer than this is checked (one round trip) before it is lent."""
 
 
-async def _check_if_idle(conn: psycopg.AsyncConnection) -> None:
+def _idle(conn: psycopg.Connection | psycopg.AsyncConnection) -> bool:
     # Under load a connection comes back within milliseconds: checking it each time would add
-    # a round trip to every statement. One that sat idle may have died with the server.
-    if time.monotonic() - getattr(conn, "_returned_at", 0.0) > CHECK_IDLE_S:
+    # a round trip to every transaction. One that sat idle may have died with the server.
+    return time.monotonic() - getattr(conn, "_returned_at", 0.0) > CHECK_IDLE_S
+
+
+def _check_if_idle(conn: psycopg.Connection) -> None:
+    if _idle(conn):
+        ConnectionPool.check_connection(conn)
+
+
+def _mark_returned(conn: psycopg.Connection) -> None:
+    conn._returned_at = time.monotonic()  # type: ignore[attr-defined]
+
+
+async def _check_if_idle_async(conn: psycopg.AsyncConnection) -> None:
+    if _idle(conn):
         await AsyncConnectionPool.check_connection(conn)
 
 
-async def _mark_returned(conn: psycopg.AsyncConnection) -> None:
-    conn._returned_at = time.monotonic()  # type: ignore[attr-defined]
+async def _mark_returned_async(conn: psycopg.AsyncConnection) -> None:
+    _mark_returned(conn)  # type: ignore[arg-type]
 
 
 async def open_async_pool() -> AsyncConnectionPool:
@@ -68,7 +81,10 @@ async def open_async_pool() -> AsyncConnectionPool:
     global _async_pool
     if _async_pool is None:
         pool = AsyncConnectionPool(
-            **_pool_args(autocommit=True), check=_check_if_idle, reset=_mark_returned, open=False
+            **_pool_args(autocommit=True),
+            check=_check_if_idle_async,
+            reset=_mark_returned_async,
+            open=False,
         )
         await pool.open()
         _async_pool = pool
