@@ -1,5 +1,6 @@
 """`/metrics`: the api's requests, refusals, queues and workers; each worker's jobs and models."""
 
+import time
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -102,3 +103,29 @@ def test_metrics_count_jobs_models_queues_and_refusals(
     assert value(worker, "rehearse_model_resident", model="llm") == 1
     used = value(worker, "rehearse_gpu_memory_used_bytes")
     assert 0 < used <= value(worker, "rehearse_gpu_memory_budget_bytes")
+
+
+def loaded_processes(port: int, n: int, timeout: float = 90) -> list[dict]:
+    """The metrics of prefork processes 0..n-1 once each reports BGE-M3 loaded."""
+    deadline = time.monotonic() + timeout
+    while True:
+        processes = [scrape(f"http://127.0.0.1:{port + i}/metrics") for i in range(n)]
+        loaded = [value(p, "rehearse_model_resident", model="bge_m3") for p in processes]
+        if loaded == [1] * n or time.monotonic() > deadline:
+            return processes
+        time.sleep(0.5)
+
+
+def test_each_cpu_worker_process_serves_its_own_metrics(client, cpu_worker):
+    port = stack.free_port()
+    cpu_worker.restart(METRICS_PORT=str(port), CPU_CONCURRENCY="2")
+    jobs = [client.post("/v1/jobs/embed", json={"texts": [f"text {i}"]}).json() for i in range(3)]
+    assert {wait_job(client, job["id"])["status"] for job in jobs} == {"succeeded"}
+
+    # Prefork process N serves on METRICS_PORT + N; their counts add up to the jobs run.
+    processes = loaded_processes(port, 2)
+
+    embeds = frozenset({"kind": "embed", "status": "succeeded"}.items())
+    assert sum(p.get(("rehearse_jobs_total", embeds), 0) for p in processes) == 3
+    assert all(value(p, "rehearse_model_resident", model="bge_m3") == 1 for p in processes)
+    assert all(value(p, "rehearse_model_loads_total", model="bge_m3") == 1 for p in processes)
