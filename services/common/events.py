@@ -41,13 +41,10 @@ def publish(
     **fields: Any,
 ) -> int:
     """Append `{"type": type_, "attempt": attempt, **fields}` to the job's stream; its `seq`."""
-    body = _body(type_, attempt, fields)
+    body = json.dumps(
+        {"type": type_, "attempt": attempt, **fields}, ensure_ascii=False, default=str
+    )
     return int(client.eval(_APPEND, 1, redis_keys.events_stream(job_id), body, ttl_s))
-
-
-def _body(type_: str, attempt: int, fields: dict[str, Any]) -> str:
-    event = {"type": type_, "attempt": attempt, **fields}
-    return json.dumps(event, ensure_ascii=False, default=str)
 
 
 def decode(fields: dict[bytes | str, bytes | str]) -> dict[str, Any]:
