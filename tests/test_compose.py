@@ -35,7 +35,7 @@ VARIANTS = {
     "cpu": (ROOT / "docker-compose.yml", ROOT / "docker-compose.cpu.yml"),
 }
 COMPOSE_FILES = VARIANTS["cpu"]
-PROFILES = ("models", "monitoring")
+PROFILES = ("models", "monitoring", "observability")
 DOCKERFILES = {
     name: ROOT / "services" / name / "Dockerfile" for name in ("api", "gpu_worker", "cpu_worker")
 }
@@ -377,7 +377,61 @@ def test_flower_watches_the_same_broker(compose):
 def test_third_party_images_are_pinned(compose):
     for name, svc in services(compose.config("gpu")).items():
         if "build" not in svc:
-            assert re.search(r":\d+\.\d+[\w.-]*$", svc["image"]), f"{name}: {svc['image']}"
+            assert re.search(r":v?\d+\.\d+[\w.-]*$", svc["image"]), f"{name}: {svc['image']}"
+
+
+# -- observability: Prometheus scrapes every process, Grafana shows metrics that exist
+
+DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "rehearse.json"
+SUFFIXES = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count"), "gauge": ("",)}
+
+
+def registry_names() -> set[str]:
+    """Every series name the api's and workers' registry can expose."""
+    from prometheus_client import REGISTRY
+
+    import api.routes.metrics  # noqa: F401  the api's own series register on import
+    import common.metrics  # noqa: F401
+
+    return {f.name + s for f in REGISTRY.collect() for s in SUFFIXES.get(f.type, ("",))}
+
+
+def test_observability_profile_scrapes_the_api_and_each_worker(compose):
+    svcs = services(compose.config("gpu"))
+    prometheus, grafana = svcs["prometheus"], svcs["grafana"]
+
+    assert prometheus["profiles"] == grafana["profiles"] == ["observability"]
+    scrape = (ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text()
+    for worker in WORKERS:
+        assert svcs[worker]["environment"]["METRICS_PORT"] == "9101"
+        assert f"{worker}:9101" in scrape or f'names: ["{worker}"]' in scrape
+        assert not svcs[worker].get("ports")  # metrics stay on the internal network
+    assert f"api:{api_port_default()}" in scrape
+    assert all(p["host_ip"] == "127.0.0.1" for s in (prometheus, grafana) for p in s["ports"])
+
+
+def api_port_default() -> int:
+    from common.settings import Settings
+
+    return Settings.model_fields["api_port"].default
+
+
+def test_dashboard_queries_only_metrics_the_code_defines():
+    dashboard = json.loads(DASHBOARD.read_text())
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
+    known = registry_names()
+
+    assert len(exprs) >= 10
+    used = {name for expr in exprs for name in re.findall(r"\brehearse_\w+", expr)}
+    assert not used - known, f"unknown metrics in {DASHBOARD.name}: {sorted(used - known)}"
+    for needed in (
+        "rehearse_model_resident",
+        "rehearse_gpu_memory_budget_bytes",
+        "rehearse_jobs_total",
+    ):
+        assert needed in used
+    provisioned = (ROOT / "deploy" / "grafana" / "provisioning").rglob("*.yml")
+    assert any("/var/lib/grafana/dashboards" in path.read_text() for path in provisioned)
 
 
 # -- everything is documented

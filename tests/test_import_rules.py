@@ -118,7 +118,7 @@ def test_no_import_cycles():
 
 
 BASE_IMPORTS = {"pydantic", "pydantic_settings", "celery", "kombu", "vine", "redis", "psycopg"}
-BASE_IMPORTS |= {"psycopg_pool", "numpy"}
+BASE_IMPORTS |= {"psycopg_pool", "numpy", "prometheus_client", "billiard"}  # billiard: celery's
 """What pyproject's base `dependencies` provide: all `common` may import besides the stdlib."""
 
 

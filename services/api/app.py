@@ -12,6 +12,7 @@ from api.idempotency import Idempotency
 from api.invite_scope import InviteScope
 from api.openai import errors as openai_errors
 from api.openai.routers import ROUTERS as OPENAI_ROUTERS
+from api.request_metrics import RequestMetrics
 from api.routes import (
     artifacts,
     client,
@@ -22,10 +23,11 @@ from api.routes import (
     interviews,
     invites,
     jobs,
+    metrics,
     search,
 )
 from common.celery_app import create_celery
-from common.db import close_pool, get_pool
+from common.db import close_async_pool, close_pool, get_pool, open_async_pool
 from common.redis_client import async_client, sync_client
 from common.settings import Settings, get_settings
 
@@ -56,9 +58,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.redis_sync = sync_client(settings.redis_url)
         app.state.celery = create_celery(settings)
         get_pool()
+        await open_async_pool()
         yield
         await app.state.redis.aclose()
         app.state.redis_sync.close()
+        await close_async_pool()
         close_pool()
 
     app = FastAPI(
@@ -83,8 +87,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
+    app.add_middleware(RequestMetrics)  # outermost: times refusals by the others too
     for router in (
         health.router,
+        metrics.router,
         jobs.router,
         events.router,
         artifacts.router,

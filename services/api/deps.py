@@ -6,9 +6,11 @@ from uuid import UUID
 import redis.asyncio as aioredis
 from celery import Celery
 from fastapi import Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import ApiError
+from api.key_cache import KeyCache
 from common.api_keys import owner_of
 from common.db import transaction
 from common.invite_store import find_invite, is_invite_token
@@ -20,6 +22,16 @@ _bearer = HTTPBearer(
 )
 
 
+_keys: KeyCache | None = None
+
+
+def _key_cache() -> KeyCache:
+    global _keys
+    if _keys is None:
+        _keys = KeyCache(get_settings().auth_cache_s)
+    return _keys
+
+
 def authenticate(key: str | None) -> UUID:
     """The owner id of a bearer key; 401 when missing or unknown."""
     if not key:
@@ -29,6 +41,8 @@ def authenticate(key: str | None) -> UUID:
             "missing API key (Authorization: Bearer <key>)",
             {"WWW-Authenticate": "Bearer"},
         )
+    if (cached := _key_cache().owner_of(key)) is not None:
+        return cached
     with transaction() as conn:
         if is_invite_token(key):  # its scope is kept by api.invite_scope
             invite = find_invite(conn, key)
@@ -39,33 +53,46 @@ def authenticate(key: str | None) -> UUID:
         raise ApiError(
             401, "unauthorized", "unknown or revoked API key", {"WWW-Authenticate": "Bearer"}
         )
+    _key_cache().remember(key, owner)
     return owner
 
 
-def current_owner(
+async def authenticate_async(key: str | None) -> UUID:
+    """`authenticate` with no thread hop when the key was checked within AUTH_CACHE_S."""
+    if key and (cached := _key_cache().owner_of(key)) is not None:
+        return cached
+    return await run_in_threadpool(authenticate, key)
+
+
+async def current_owner(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> UUID:
-    return authenticate(credentials.credentials if credentials else None)
+    return await authenticate_async(credentials.credentials if credentials else None)
 
 
-def current_owner_or_query(
+async def current_owner_or_query(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     access_token: Annotated[
         str | None, Query(description="The key, for `<audio src>`, which cannot set headers.")
     ] = None,
 ) -> UUID:
-    return authenticate(credentials.credentials if credentials else access_token)
+    return await authenticate_async(credentials.credentials if credentials else access_token)
 
 
-def get_redis(request: Request) -> aioredis.Redis:
+# Async on purpose: FastAPI runs a plain `def` dependency in the threadpool, a thread hop each.
+async def get_redis(request: Request) -> aioredis.Redis:
     return request.app.state.redis
 
 
-def get_celery(request: Request) -> Celery:
+async def get_celery(request: Request) -> Celery:
     return request.app.state.celery
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+async def settings_dep() -> Settings:
+    return get_settings()
+
+
+SettingsDep = Annotated[Settings, Depends(settings_dep)]
 OwnerDep = Annotated[UUID, Depends(current_owner)]
 MediaOwnerDep = Annotated[UUID, Depends(current_owner_or_query)]
 RedisDep = Annotated[aioredis.Redis, Depends(get_redis)]

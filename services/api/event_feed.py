@@ -13,21 +13,20 @@ from uuid import UUID
 import psycopg
 import redis
 import redis.asyncio as aioredis
-from fastapi.concurrency import run_in_threadpool
 
 from common import events
-from common.db import transaction
-from common.job_store import get_job
+from common.db import async_connection
+from common.job_store import get_job_async
 from common.jobs import JobStatus
 
 UNAVAILABLE = (redis.RedisError, psycopg.OperationalError)
 """What ends a stream early with `events_unavailable`: the client reconnects with its last seq."""
 
 
-def load_job(job_id: UUID, owner: UUID) -> dict[str, Any] | None:
-    """The job's row as its owner sees it (blocking: run it in a thread)."""
-    with transaction() as conn:
-        return get_job(conn, job_id, owner)
+async def load_job(job_id: UUID, owner: UUID) -> dict[str, Any] | None:
+    """The job's row as its owner sees it."""
+    async with async_connection() as conn:
+        return await get_job_async(conn, job_id, owner)
 
 
 def closing_events(row: dict[str, Any], last_seq: int) -> list[dict[str, Any]]:
@@ -82,7 +81,7 @@ async def job_events(
             last_seq = event["seq"]
             yield event
             continue
-        current = await run_in_threadpool(load_job, job_id, owner)
+        current = await load_job(job_id, owner)
         if current and JobStatus(current["status"]).finished:
             # Finished at the previous look too, and silent for a whole interval since:
             # its `done` is not coming (Redis lost it). Once is not enough: the worker

@@ -7,11 +7,14 @@ of concurrent submissions may overshoot a limit by a few jobs: the limits are so
 """
 
 import math
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import psycopg
 
-from common.job_kinds import TABLE, first_queue, kinds_waiting_on, pool_of
+from common import metrics
+from common.job_kinds import first_queue, kinds_waiting_on, pool_of
 from common.settings import Settings
 
 DRAIN_WINDOW_S = 60
@@ -36,19 +39,6 @@ def _queued(conn: psycopg.Connection, kinds: list[str], owner_id: UUID | None = 
     ).fetchone()["n"]
 
 
-def retry_after_s(conn: psycopg.Connection, kinds: list[str], excess: int) -> int:
-    """Seconds until `excess` more of these jobs have drained, at the last minute's rate."""
-    done = conn.execute(
-        "SELECT count(*) AS n FROM jobs WHERE kind = ANY(%s)"
-        " AND finished_at > now() - make_interval(secs => %s)",
-        (kinds, DRAIN_WINDOW_S),
-    ).fetchone()["n"]
-    if not done:
-        return RETRY_UNKNOWN_S
-    seconds = math.ceil(max(excess, 1) * DRAIN_WINDOW_S / done)
-    return min(max(seconds, RETRY_MIN_S), RETRY_MAX_S)
-
-
 def saturation(conn: psycopg.Connection, settings: Settings, pool: str) -> dict[str, int]:
     """`{"queued", "limit"}` for one pool of queues, `gpu` or `cpu` (limit 0: unlimited).
 
@@ -58,19 +48,77 @@ def saturation(conn: psycopg.Connection, settings: Settings, pool: str) -> dict[
     return {"queued": queued, "limit": settings.max_queued_jobs}
 
 
-def admit(conn: psycopg.Connection, settings: Settings, kind: str, owner_id: UUID) -> None:
-    """Raise QueueFull when a job of `kind` from `owner_id` would exceed a limit."""
+@dataclass(frozen=True)
+class Limits:
+    """What a job of one kind is admitted against: its pool's kinds and both limits."""
+
+    queue: str
+    kinds: list[str]
+    limit: int
+    per_key: int
+
+
+def limits(settings: Settings, kind: str) -> Limits:
     queue = pool_of(first_queue(kind, settings.tts_queue))
     kinds = kinds_waiting_on(queue, settings.tts_queue)
-    limit = settings.max_queued_jobs
-    if limit and (queued := _queued(conn, kinds)) >= limit:
+    return Limits(queue, kinds, settings.max_queued_jobs, settings.max_queued_jobs_per_key)
+
+
+# The counts, the insert and (only when refused) the drain rate in one statement: one round
+# trip per submission. The insert happens only while both counts are under their limits.
+ADMIT_AND_INSERT = """
+WITH waiting AS (
+  SELECT
+    (SELECT count(*) FROM jobs WHERE %(limit)s > 0 AND status = 'queued'
+       AND kind = ANY(%(kinds)s)) AS queued,
+    (SELECT count(*) FROM jobs WHERE %(per_key)s > 0 AND status = 'queued'
+       AND owner_id = %(owner)s::uuid) AS mine
+), job AS (
+  INSERT INTO jobs (id, kind, owner_id, params, interview_id)
+  SELECT %(id)s::uuid, %(kind)s::text, %(owner)s::uuid, %(params)s::jsonb, %(interview)s::uuid
+  FROM waiting
+  WHERE (%(limit)s = 0 OR queued < %(limit)s) AND (%(per_key)s = 0 OR mine < %(per_key)s)
+  RETURNING {columns}
+)
+SELECT waiting.queued AS _queued, waiting.mine AS _mine, job.*,
+  CASE WHEN job.id IS NULL THEN (SELECT count(*) FROM jobs WHERE kind = ANY(%(kinds)s)
+    AND finished_at > now() - make_interval(secs => %(window)s)) END AS _drained
+FROM waiting LEFT JOIN job ON true
+"""
+
+
+def admit_params(lim: Limits, owner_id: UUID) -> dict[str, Any]:
+    return {
+        "kinds": lim.kinds,
+        "limit": lim.limit,
+        "per_key": lim.per_key,
+        "owner": owner_id,
+        "window": DRAIN_WINDOW_S,
+    }
+
+
+def retry_after_s(drained: int, excess: int) -> int:
+    """Seconds until `excess` more jobs have drained, at the last minute's rate (`drained`)."""
+    if not drained:
+        return RETRY_UNKNOWN_S
+    seconds = math.ceil(max(excess, 1) * DRAIN_WINDOW_S / drained)
+    return min(max(seconds, RETRY_MIN_S), RETRY_MAX_S)
+
+
+def admitted(row: dict[str, Any], lim: Limits) -> dict[str, Any]:
+    """The inserted job from ADMIT_AND_INSERT's row, or QueueFull saying which limit refused it."""
+    queued, mine, drained = row.pop("_queued"), row.pop("_mine"), row.pop("_drained")
+    if row.get("id") is not None:
+        return row
+    if lim.limit and queued >= lim.limit:
+        metrics.admission_refused(lim.queue, "queue")
         raise QueueFull(
-            f"{queued} jobs are waiting on the {queue} queue (limit {limit}); try again later",
-            retry_after_s(conn, kinds, queued - limit + 1),
+            f"{queued} jobs are waiting on the {lim.queue} queue (limit {lim.limit}); "
+            "try again later",
+            retry_after_s(drained, queued - lim.limit + 1),
         )
-    per_key = settings.max_queued_jobs_per_key
-    if per_key and (mine := _queued(conn, list(TABLE), owner_id)) >= per_key:
-        raise QueueFull(
-            f"this key has {mine} jobs waiting (limit {per_key}); try again when some finish",
-            retry_after_s(conn, kinds, mine - per_key + 1),
-        )
+    metrics.admission_refused(lim.queue, "key")
+    raise QueueFull(
+        f"this key has {mine} jobs waiting (limit {lim.per_key}); try again when some finish",
+        retry_after_s(drained, mine - lim.per_key + 1),
+    )

@@ -12,7 +12,7 @@ import psycopg
 import redis
 from celery.exceptions import SoftTimeLimitExceeded
 
-from common import events, redis_keys
+from common import events, metrics, redis_keys
 from common.db import transaction
 from common.errors import JobCanceled, JobError
 from common.event_publisher import EventPublisher
@@ -235,6 +235,7 @@ class JobRunner:
         if not committed:
             log.info("job %s was finished by another attempt; this outcome dropped", job_id)
             return None
+        metrics.job_finished(committed)
         self.emit(job_id, "status", status=status.value, **({"error": error} if error else {}))
         self.emit(job_id, events.TERMINAL, status=status.value)
         return status

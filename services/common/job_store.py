@@ -2,17 +2,30 @@
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
 from psycopg.types.json import Jsonb
 
-from common.admission import admit
+from common.admission import ADMIT_AND_INSERT, Limits, admit_params, admitted, limits
 from common.jobs import JobPublic, JobStatus
 from common.settings import get_settings
 
 _SUMMARY = "id, kind, status, created_at, started_at, finished_at, attempts, error, timings"
 _PUBLIC = f"{_SUMMARY}, result"
+
+
+def _create_args(
+    kind: str, owner_id: UUID, params: dict[str, Any], interview_id: UUID | None
+) -> tuple[str, dict[str, Any], Limits]:
+    lim = limits(get_settings(), kind)
+    args = admit_params(lim, owner_id) | {
+        "id": uuid4(),
+        "kind": kind,
+        "params": Jsonb(params),
+        "interview": interview_id,
+    }
+    return ADMIT_AND_INSERT.format(columns=_PUBLIC), args, lim
 
 
 def create_job(
@@ -23,12 +36,20 @@ def create_job(
     interview_id: UUID | None = None,
 ) -> dict[str, Any]:
     """Insert a queued job; returns its row. Raises QueueFull past the admission limits."""
-    admit(conn, get_settings(), kind, owner_id)
-    return conn.execute(
-        "INSERT INTO jobs (kind, owner_id, params, interview_id) VALUES (%s, %s, %s, %s)"
-        f" RETURNING {_PUBLIC}",
-        (kind, owner_id, Jsonb(params), interview_id),
-    ).fetchone()
+    sql, args, lim = _create_args(kind, owner_id, params, interview_id)
+    return admitted(conn.execute(sql, args).fetchone(), lim)
+
+
+async def create_job_async(
+    conn: psycopg.AsyncConnection,
+    kind: str,
+    owner_id: UUID,
+    params: dict[str, Any],
+) -> dict[str, Any]:
+    """`create_job` on an async connection (autocommit: committed when it returns)."""
+    sql, args, lim = _create_args(kind, owner_id, params, None)
+    cursor = await conn.execute(sql, args)
+    return admitted(await cursor.fetchone(), lim)
 
 
 def _clean(value: Any) -> Any:
@@ -42,13 +63,22 @@ def _clean(value: Any) -> Any:
     return value
 
 
+_GET = (
+    "SELECT * FROM jobs WHERE id = %s"
+    " AND (%s::uuid IS NULL OR (owner_id = %s::uuid AND erased_at IS NULL))"
+)
+
+
 def get_job(conn: psycopg.Connection, job_id: UUID, owner_id: UUID | None = None) -> dict | None:
     """A job row by id (all columns); given an owner, only theirs and never an erased one."""
-    return conn.execute(
-        "SELECT * FROM jobs WHERE id = %s"
-        " AND (%s::uuid IS NULL OR (owner_id = %s::uuid AND erased_at IS NULL))",
-        (job_id, owner_id, owner_id),
-    ).fetchone()
+    return conn.execute(_GET, (job_id, owner_id, owner_id)).fetchone()
+
+
+async def get_job_async(
+    conn: psycopg.AsyncConnection, job_id: UUID, owner_id: UUID | None = None
+) -> dict | None:
+    """`get_job` on an async connection."""
+    return await (await conn.execute(_GET, (job_id, owner_id, owner_id))).fetchone()
 
 
 def list_jobs(
@@ -136,11 +166,13 @@ def finish_job(
     result: dict[str, Any] | None = None,
     error: dict[str, str] | None = None,
     timings: dict[str, Any] | None = None,
-) -> bool:
-    """Record the outcome once: False when another attempt already finished the job."""
-    row = conn.execute(
+) -> dict[str, Any] | None:
+    """Record the outcome once; the finished row's kind, status, times and timings, or None
+    when another attempt already finished the job."""
+    return conn.execute(
         "UPDATE jobs SET status = %s, result = %s, error = %s, finished_at = now(),"
-        " timings = timings || %s WHERE id = %s AND status = 'running' RETURNING id",
+        " timings = timings || %s WHERE id = %s AND status = 'running'"
+        " RETURNING kind, status, created_at, started_at, finished_at, timings",
         (
             status.value,
             Jsonb(result) if result is not None else None,
@@ -149,19 +181,20 @@ def finish_job(
             job_id,
         ),
     ).fetchone()
-    return row is not None
 
 
 def end_queued(
     conn: psycopg.Connection, job_id: UUID, status: JobStatus, code: str, message: str
 ) -> bool:
     """Finish a job no worker has started; False if it is no longer queued."""
-    row = conn.execute(
-        "UPDATE jobs SET status = %s, finished_at = now(), error = %s"
-        " WHERE id = %s AND status = 'queued' RETURNING id",
-        (status.value, Jsonb({"code": code, "message": message}), job_id),
-    ).fetchone()
-    return row is not None
+    args = (status.value, Jsonb({"code": code, "message": message}), job_id)
+    return conn.execute(_END_QUEUED, args).fetchone() is not None
+
+
+_END_QUEUED = (
+    "UPDATE jobs SET status = %s, finished_at = now(), error = %s"
+    " WHERE id = %s AND status = 'queued' RETURNING id"
+)
 
 
 def cancel_queued(conn: psycopg.Connection, job_id: UUID) -> bool:

@@ -29,6 +29,19 @@ class Settings(BaseSettings):
         "answering 503 `database_unavailable`.",
     )
 
+    auth_cache_s: float = Field(
+        2.0,
+        description="Seconds the api trusts a checked API key without asking PostgreSQL again: "
+        "a revoked key is refused within this (0: check every request).",
+    )
+
+    # metrics
+    metrics_port: int = Field(
+        0,
+        description="Port a worker serves Prometheus metrics on (0: off); prefork process N "
+        "uses METRICS_PORT + N. The api serves `/metrics` on its own port.",
+    )
+
     # logs
     log_format: Literal["text", "json"] = Field(
         "text",
@@ -39,6 +52,11 @@ class Settings(BaseSettings):
     # api
     api_host: str = Field("0.0.0.0", description="Address the api binds to.")
     api_port: int = Field(8000, description="Port the api listens on.")
+    access_log: bool = Field(
+        True,
+        description="One log line per api request. `/metrics` times every route already; off "
+        "saves the api a formatted, redacted line per request.",
+    )
     max_upload_mb: float = Field(25.0, description="Largest accepted upload in MiB (413 above).")
     max_audio_seconds: int = Field(
         1800,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from common import metrics
 from common.job_kinds import Step
 from common.job_runner import JobRunner
 from common.run_context import RunContext
@@ -76,6 +77,7 @@ def install(context: WorkerContext) -> WorkerContext:
     """Make `context` this process's (at worker start, after the fork)."""
     global _current
     _current = context
+    metrics.serve_worker(context.settings.metrics_port)
     return context
 
 

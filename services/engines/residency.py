@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from common import metrics
 from common.errors import JobError
 from engines.base import Engine
 from engines.memory_meter import NvmlMeter, RssMeter
@@ -88,6 +89,7 @@ class Residency:
         self.sizes = sizes
         self.resident: OrderedDict[str, _Resident] = OrderedDict()  # least recently used first
         self.measured_mb: dict[str, float] = {}
+        metrics.watch_residency(self)
 
     def estimate_mb(self, name: str) -> float:
         """Measured here earlier, else remembered from an earlier run, else the estimate."""
@@ -126,6 +128,7 @@ class Residency:
         """Unload one model and give its memory back."""
         # The engine's unload() collects and trims the heap itself (see Engine).
         self.resident.pop(name).engine.unload()
+        metrics.model_evicted(name)
         log.info("evicted %s", name)
 
     def evict_all(self, keep_pinned: bool = False) -> list[str]:
@@ -181,6 +184,7 @@ class Residency:
         engine.load()
         usage.load_ms = round((time.monotonic() - started) * 1000)
         usage.model_loaded = True
+        metrics.model_loaded(name, usage.load_ms / 1000)
         memory = self.estimate_mb(name)
         if meter and before is not None:
             memory = max(meter.used_mb() - before, 0.0)

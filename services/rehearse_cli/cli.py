@@ -31,6 +31,7 @@ def cmd_api(args: argparse.Namespace) -> int:
         log_config=None,  # keep configure_logging's handler: redaction, text or JSON
         log_level="info",
         proxy_headers=True,
+        access_log=settings.access_log,
         ws_ping_interval=settings.stream_keepalive_s,  # the WebSocket's keep-alive
     )
     return 0

@@ -68,6 +68,18 @@ FLOWER_PORT=5555
 
 # `user:password` Flower asks for (empty: none; then keep FLOWER_BIND on 127.0.0.1).
 FLOWER_BASIC_AUTH=
+
+# Host address Prometheus and Grafana (profile `observability`) are published on.
+OBSERVABILITY_BIND=127.0.0.1
+
+# Host port of Prometheus.
+PROMETHEUS_PORT=9090
+
+# Host port of Grafana (dashboard "rehearse"; anonymous viewers, admin below).
+GRAFANA_PORT=3000
+
+# Password of Grafana's `admin` user (keep OBSERVABILITY_BIND on 127.0.0.1 with the default).
+GRAFANA_ADMIN_PASSWORD=admin
 """
 
 

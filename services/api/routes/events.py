@@ -14,10 +14,9 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request, WebSocket, WebSocketDisconnect
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from api.deps import SettingsDep, authenticate
+from api.deps import SettingsDep, authenticate_async
 from api.errors import ApiError, responses
 from api.event_feed import UNAVAILABLE, job_events, load_job, unavailable_body
 from common.event_contract import JobEvent
@@ -41,8 +40,8 @@ def bearer_key(authorization: str | None, access_token: str | None) -> str | Non
 
 async def _require_job(job_id: UUID, key: str | None) -> tuple[UUID, dict[str, Any]]:
     """The caller's owner id and the job's row; 401 or 404 otherwise."""
-    owner = await run_in_threadpool(authenticate, key)
-    row = await run_in_threadpool(load_job, job_id, owner)
+    owner = await authenticate_async(key)
+    row = await load_job(job_id, owner)
     if row is None:
         raise ApiError(404, "not_found", f"no job {job_id}")
     return owner, row

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from api.audio_probe import read_audio
 from api.cancellation import request_cancel
 from api.deps import CeleryDep, OwnerDep, SettingsDep
-from api.enqueue import enqueue_job, submit
+from api.enqueue import enqueue_job, submit_async
 from api.errors import ApiError, responses
 from api.language_check import check_language
 from api.pagination import Cursor, Limit, Page, decode, page
@@ -77,31 +77,25 @@ async def transcribe(
 
 
 @router.post("/chat", status_code=202, response_model=JobPublic, responses=responses(401, 422, 503))
-def chat(
-    params: ChatParams, request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
-) -> JobPublic:
+async def chat(params: ChatParams, request: Request, owner: OwnerDep) -> JobPublic:
     """An LLM chat completion on the gpu worker; tokens stream as `token` events."""
-    return submit(request, settings, celery, JobKind.chat, owner, params)
+    return await submit_async(request, JobKind.chat, owner, params)
 
 
 @router.post(
     "/speak", status_code=202, response_model=JobPublic, responses=responses(401, 422, 503)
 )
-def speak(
-    params: SpeakParams, request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
-) -> JobPublic:
+async def speak(params: SpeakParams, request: Request, owner: OwnerDep) -> JobPublic:
     """Text to speech: edge-tts, or the offline engine when it fails; the result names which."""
-    return submit(request, settings, celery, JobKind.speak, owner, params)
+    return await submit_async(request, JobKind.speak, owner, params)
 
 
 @router.post(
     "/embed", status_code=202, response_model=JobPublic, responses=responses(401, 422, 503)
 )
-def embed(
-    params: EmbedParams, request: Request, owner: OwnerDep, settings: SettingsDep, celery: CeleryDep
-) -> JobPublic:
+async def embed(params: EmbedParams, request: Request, owner: OwnerDep) -> JobPublic:
     """Embed texts: `{"embeddings": [{"dense": [1024 floats], "sparse": {token id: weight}}]}`."""
-    return submit(request, settings, celery, JobKind.embed, owner, params)
+    return await submit_async(request, JobKind.embed, owner, params)
 
 
 @router.get("", response_model=Page[JobSummary], responses=responses(401, 422))

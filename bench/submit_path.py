@@ -1,0 +1,236 @@
+"""The submit path against its anchors, side by side in one run (figures, no pass/fail).
+
+    PYTHONPATH=services:. python bench/submit_path.py [--seconds 3] [--clients 16,64] [--turns 40]
+
+Starts its own Redis, PostgreSQL (as the tests do), one api process and, for the round trip,
+one gpu worker on the synthetic models. Prints:
+- accepted `POST /v1/jobs/chat` per second at each client count, against `GET /healthz` on the
+  same api and raw Celery `send_task` per second from one process (ratio = chat / send_task);
+- submit → `done` of a 1-token chat over the events WebSocket, against a raw Celery round trip
+  (`delay().get()` of a task that returns its argument, on a solo worker of its own).
+Each client uses its own key, and queued jobs are cleared between rounds, so admission runs
+(its limits stay on) without refusing. The machine's other load moves the absolute figures:
+compare the ratios.
+"""
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from celery import Celery
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAT = {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 1, "temperature": 0}
+RAW_QUEUE = "bench_raw"
+
+raw = Celery("bench", broker=os.environ.get("BENCH_REDIS_URL"))
+raw.conf.update(result_backend=os.environ.get("BENCH_REDIS_URL"), task_default_queue=RAW_QUEUE)
+
+
+@raw.task(name="bench.echo")
+def echo(value: int) -> int:
+    return value
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def load(base: str, path: str, keys: list[str], seconds: float) -> tuple[float, list[float]]:
+    """Requests/s answered 2xx by `len(keys)` keep-alive clients, and their latencies (ms).
+
+    A bare HTTP/1.1 client on asyncio streams: a few microseconds per request, so the api,
+    not the load generator, sets the pace on a small machine.
+    """
+    host, port = base.removeprefix("http://").split(":")
+    body = json.dumps(CHAT).encode()
+    latencies: list[float] = []
+    connections = [await asyncio.open_connection(host, int(port)) for _ in keys]
+    stop = time.perf_counter() + seconds
+
+    async def client(key: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        method = "GET" if path == "/healthz" else "POST"
+        head = f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {key}\r\n"
+        if method == "POST":
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        request = (head + "\r\n").encode() + (body if method == "POST" else b"")
+        while time.perf_counter() < stop:
+            started = time.perf_counter()
+            writer.write(request)
+            headers = await reader.readuntil(b"\r\n\r\n")
+            length = int(headers.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+            await reader.readexactly(length)
+            if headers[9:10] == b"2":
+                latencies.append((time.perf_counter() - started) * 1000)
+        writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(k, *c) for k, c in zip(keys, connections, strict=True)))
+    return len(latencies) / (time.perf_counter() - started), latencies
+
+
+def send_rate(app: Celery, seconds: float) -> float:
+    """Raw `send_task` calls per second from this one process, to a queue nobody consumes."""
+    app.send_task("bench.echo", args=(0,), queue=RAW_QUEUE + "_idle")  # connect first
+    count, stop = 0, time.perf_counter() + seconds
+    started = time.perf_counter()
+    while time.perf_counter() < stop:
+        app.send_task("bench.echo", args=(count,), queue=RAW_QUEUE + "_idle")
+        count += 1
+    return count / (time.perf_counter() - started)
+
+
+def clear_queued(database_url: str, redis_url: str) -> None:
+    """Cancel what the throughput rounds left queued and drop their broker messages."""
+    import psycopg
+    import redis
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("UPDATE jobs SET status = 'canceled' WHERE status = 'queued'")
+    client = redis.Redis.from_url(redis_url)
+    for queue in ("gpu", "cpu", RAW_QUEUE + "_idle", *client.keys("gpu*")):
+        client.delete(queue)
+
+
+def round_trip(http, key: str) -> float:
+    """Milliseconds from POSTing a 1-token chat (on a kept-alive connection) to its `done`
+    event on a WebSocket opened for the job, as a client does."""
+    from websockets.sync.client import connect
+
+    started = time.perf_counter()
+    job = http.post("/v1/jobs/chat", json=CHAT).json()
+    ws_url = str(http.base_url).rstrip("/").replace("http", "ws") + f"/v1/jobs/{job['id']}/events"
+    ws_url += f"?access_token={key}"
+    with connect(ws_url) as ws:
+        while json.loads(ws.recv())["type"] != "done":
+            pass
+    return (time.perf_counter() - started) * 1000
+
+
+def line(name: str, values: list[float], anchor: float | None = None) -> str:
+    text = f"{name:34} median {statistics.median(values):7.1f} ms  p50 {pct(values, 0.5):7.1f}"
+    text += f"  p95 {pct(values, 0.95):7.1f}"
+    return text + (f"  x{statistics.median(values) / anchor:.2f}" if anchor else "")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--clients", default="16,64")
+    parser.add_argument("--turns", type=int, default=40)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from tests import servers, stack
+
+    tmp = Path(tempfile.mkdtemp(prefix="rehearse-bench-"))
+    with servers.services(tmp) as (redis_url, database_url):
+        run(args, tmp, redis_url, database_url, stack)
+
+
+def run(args: argparse.Namespace, tmp: Path, redis_url: str, database_url: str, stack) -> None:
+    import httpx
+    import psycopg
+    from psycopg.rows import dict_row
+
+    from common.api_keys import create_key
+    from common.migrate import migrate
+    from rehearse_cli.synthetic import write_models
+
+    migrate(database_url)
+    env = {
+        **os.environ,
+        **write_models(tmp / "models", ("llama",)),
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": database_url,
+        "MAX_QUEUED_JOBS": "100000",
+        "PYTHONUNBUFFERED": "1",
+        "BENCH_REDIS_URL": redis_url,
+    }
+    clients = [int(c) for c in args.clients.split(",")]
+    with psycopg.connect(database_url, row_factory=dict_row) as conn:
+        keys = [create_key(conn, f"bench-{i}")[1] for i in range(max(clients))]
+    raw.conf.update(broker_url=redis_url, result_backend=redis_url)
+    api, base = stack.api(env, tmp)
+    procs = [api]
+    try:
+        asyncio.run(load(base, "/v1/jobs/chat", keys[:4], 1.0))  # warm-up
+        clear_queued(database_url, redis_url)
+        sends = send_rate(raw, args.seconds)
+        print(f"raw send_task from one process: {sends:7.0f}/s")
+        for n in clients:
+            health, _ = asyncio.run(load(base, "/healthz", keys[:n], args.seconds))
+            chat, lat = asyncio.run(load(base, "/v1/jobs/chat", keys[:n], args.seconds))
+            clear_queued(database_url, redis_url)
+            print(
+                f"{n:3} clients: chat accepted {chat:6.0f}/s (p50 {pct(lat, 0.5):5.1f} ms,"
+                f" p95 {pct(lat, 0.95):5.1f} ms)  /healthz {health:6.0f}/s"
+                f"  chat/send_task x{chat / sends:.2f}  chat/healthz x{chat / health:.2f}"
+            )
+        procs.append(stack.worker("gpu", env, tmp))
+        procs.append(raw_worker(env, tmp))
+        http = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {keys[0]}"})
+        for _ in range(5):  # warm-up: first loads and connections
+            round_trip(http, keys[0])
+            echo.delay(0).get(timeout=30)
+        trips = [round_trip(http, keys[0]) for _ in range(args.turns)]
+        raws = []
+        for i in range(args.turns):
+            started = time.perf_counter()
+            echo.delay(i).get(timeout=30)
+            raws.append((time.perf_counter() - started) * 1000)
+        anchor = statistics.median(raws)
+        gc.collect()  # results live in reference cycles: let them unsubscribe while Redis runs
+        print(line("raw Celery round trip", raws))
+        print(line("submit -> done, 1-token chat (WS)", trips, anchor))
+    finally:
+        for proc in reversed(procs):
+            proc.stop()
+
+
+CELERY = [sys.executable, "-m", "celery", "-A", "submit_path:raw", "worker"]
+
+
+class RawWorker:
+    """A plain Celery worker of this module's `echo` task: the anchor's other end."""
+
+    def __init__(self, env: dict[str, str], tmp: Path) -> None:
+        self.log_path = tmp / "raw-worker.log"
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                [*CELERY, "--pool=solo", "-Q", RAW_QUEUE, "--loglevel=INFO"],
+                env={**env, "PYTHONPATH": f"{ROOT / 'bench'}:{env.get('PYTHONPATH', '')}"},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT / "bench",
+                start_new_session=True,
+            )
+
+    def wait_ready(self, timeout: float = 60) -> "RawWorker":
+        deadline = time.monotonic() + timeout
+        while b" ready." not in self.log_path.read_bytes():
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError(self.log_path.read_text()[-2000:])
+            time.sleep(0.1)
+        return self
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(15)
+
+
+def raw_worker(env: dict[str, str], tmp: Path) -> RawWorker:
+    return RawWorker(env, tmp).wait_ready()
+
+
+if __name__ == "__main__":
+    main()
