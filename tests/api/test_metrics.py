@@ -68,9 +68,9 @@ def test_metrics_count_jobs_models_queues_and_refusals(
 
         api = scrape(f"{own_api}/metrics")
 
-        assert value(api, "rehearse_queue_depth", queue="gpu") >= 2
-        assert value(api, "rehearse_queue_oldest_age_seconds", queue="gpu") > 0
-        assert value(api, "rehearse_workers", queue="gpu", state="ready") >= 1
+        assert value(api, "rehearse_queue_depth", queue="gpu.llm") >= 2
+        assert value(api, "rehearse_queue_oldest_age_seconds", queue="gpu.llm") > 0
+        assert value(api, "rehearse_workers", queue="gpu.llm", state="ready") >= 1
         assert value(api, "rehearse_admission_refusals_total", queue="gpu", limit="key") == 1
         timed = "rehearse_http_request_duration_seconds_count"
         route = {"route": "/v1/jobs/chat", "method": "POST"}

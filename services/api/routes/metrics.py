@@ -46,7 +46,7 @@ async def _broker_and_workers(client) -> None:
     for queue, length in zip(QUEUES, lengths, strict=True):
         metrics.BROKER_MESSAGES.labels(queue).set(length)
     workers = await presences(client)
-    states = queue_readiness(workers, QUEUES)
+    states = queue_readiness(workers, {queue: (queue,) for queue in QUEUES})
     metrics.WORKERS.clear()
     for queue, state in states.items():
         metrics.WORKERS.labels(queue, "ready").set(len(state["workers"]))
