@@ -50,7 +50,7 @@ async def start(
 
 async def events(request: Request, job_id: UUID, owner: UUID) -> AsyncIterator[dict[str, Any]]:
     """The job's events up to `done` (excluded); raises ClientGone when the client leaves."""
-    row = await run_in_threadpool(load_job, job_id, owner)
+    row = await load_job(job_id, owner)
     if row is None:
         raise ApiError(404, "not_found", f"no job {job_id}")
     checked = time.monotonic()
@@ -70,7 +70,7 @@ async def events(request: Request, job_id: UUID, owner: UUID) -> AsyncIterator[d
 
 async def outcome(job_id: UUID, owner: UUID) -> dict[str, Any]:
     """The succeeded job's result; a failed or canceled job raises its error as an ApiError."""
-    row = await run_in_threadpool(load_job, job_id, owner)
+    row = await load_job(job_id, owner)
     if row is None:
         raise ApiError(404, "not_found", f"no job {job_id}")
     status = JobStatus(row["status"])
