@@ -35,7 +35,8 @@ def send_jobs(
     their messages in one publish batch); per job None, or its 503 when the broker is down."""
     ids = [job_id for _, job_id in jobs]
     try:
-        events.publish_many(client, ids, "status", settings.event_ttl_s, status="queued")
+        queued = [(job_id, "status", 0, {"status": "queued"}) for job_id in ids]
+        events.publish_all(client, queued, settings.event_ttl_s)
         with celery.producer_or_acquire() as producer, producer.batch():
             for kind, job_id in jobs:
                 dispatch(celery, kind, job_id, producer)

@@ -45,15 +45,17 @@ def publish(
     return int(client.eval(_APPEND, 1, redis_keys.events_stream(job_id), body, ttl_s))
 
 
-def publish_many(
-    client: redis.Redis, job_ids: list[UUID], type_: str, ttl_s: int, **fields: Any
-) -> None:
-    """`publish` of one event to each of many jobs' streams, in one round trip."""
-    body = _body(type_, 0, fields)
+Event = tuple[UUID | str, str, int, dict[str, Any]]
+"""One event to append: `(job_id, type, attempt, fields)`."""
+
+
+def publish_all(client: redis.Redis, events: list[Event], ttl_s: int) -> list[int]:
+    """`publish` of many events (of one job or many) in one round trip; their `seq`s."""
     with client.pipeline(transaction=False) as pipe:
-        for job_id in job_ids:
+        for job_id, type_, attempt, fields in events:
+            body = _body(type_, attempt, fields)
             pipe.eval(_APPEND, 1, redis_keys.events_stream(job_id), body, ttl_s)
-        pipe.execute()
+        return [int(seq) for seq in pipe.execute()]
 
 
 def _body(type_: str, attempt: int, fields: dict[str, Any]) -> str:
