@@ -6,16 +6,13 @@ from uuid import UUID
 import psycopg
 import redis
 from celery import Celery
-from fastapi import Request
 from kombu.exceptions import BatchPublishError, OperationalError
-from pydantic import BaseModel
 
 from api.errors import ApiError
 from common import events
 from common.db import transaction
 from common.dispatch import dispatch
-from common.job_store import create_job, fail_queued, to_public
-from common.jobs import JobPublic
+from common.job_store import create_job, fail_queued
 from common.settings import Settings
 
 
@@ -79,17 +76,3 @@ def enqueue_job(
         conn.commit()
     send_job(celery, client, settings, kind, row["id"])
     return row
-
-
-def submit(
-    request: Request,
-    settings: Settings,
-    celery: Celery,
-    kind: str,
-    owner_id: UUID,
-    params: BaseModel,
-) -> JobPublic:
-    """A JSON job route's whole work: record the validated params, send, answer the job."""
-    client = request.app.state.redis_sync
-    row = enqueue_job(celery, client, settings, kind, owner_id, params.model_dump(mode="json"))
-    return to_public(row)
