@@ -36,6 +36,8 @@ class Grouped(Generic[T, R]):
                 batch, self._pending = self._pending[: self._max], self._pending[self._max :]
                 try:
                     outcomes = await self._run([item for item, _ in batch])
+                    if len(outcomes) != len(batch):  # never leave a caller waiting
+                        raise RuntimeError(f"{len(outcomes)} outcomes for {len(batch)} calls")
                 except Exception as exc:  # the whole batch failed: each caller raises it
                     outcomes = [exc] * len(batch)
                 for (_, future), outcome in zip(batch, outcomes, strict=True):
