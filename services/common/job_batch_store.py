@@ -1,7 +1,7 @@
 """Admit and insert many jobs of one kind in one statement (the api's grouped submissions)."""
 
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -14,14 +14,14 @@ from common.settings import get_settings
 # pool; of its key), so admission decides per job as if they had come one by one.
 ADMIT_AND_INSERT_MANY = """
 WITH batch AS (
-  SELECT * FROM unnest(%(ids)s::uuid[], %(owners)s::uuid[], %(params)s::jsonb[])
-    WITH ORDINALITY AS b(id, owner_id, params, ord)
+  SELECT gen_random_uuid() AS id, (e->>'owner')::uuid AS owner_id, e->'params' AS params, ord
+  FROM jsonb_array_elements(%(batch)s::jsonb) WITH ORDINALITY AS b(e, ord)
 ), waiting AS (
   SELECT count(*) AS queued FROM jobs WHERE %(limit)s > 0 AND status = 'queued'
     AND kind = ANY(%(kinds)s)
 ), mine AS (
   SELECT owner_id, count(*) AS n FROM jobs WHERE %(per_key)s > 0 AND status = 'queued'
-    AND owner_id = ANY(%(owners)s::uuid[]) GROUP BY owner_id
+    AND owner_id IN (SELECT owner_id FROM batch) GROUP BY owner_id
 ), ranked AS (
   SELECT batch.id, batch.owner_id, batch.params, batch.ord,
     waiting.queued + row_number() OVER (ORDER BY batch.ord) - 1 AS queued,
@@ -50,13 +50,10 @@ async def create_jobs_async(
     """Insert `(owner, params)` jobs of one kind (autocommit: committed when it returns);
     per submission its row, or the QueueFull that refused it."""
     lim = limits(get_settings(), kind)
-    owners = [owner for owner, _ in submissions]
-    args = admit_params(lim, owners[0]) | {
-        "ids": [uuid4() for _ in submissions],
-        "owners": owners,
-        "params": [Jsonb(params) for _, params in submissions],
-        "kind": kind,
-    }
+    # One JSON document for the whole batch: arrays of jsonb would be escaped element by
+    # element in Python, a cost on every submission.
+    batch = [{"owner": str(owner), "params": params} for owner, params in submissions]
+    args = admit_params(lim, submissions[0][0]) | {"batch": Jsonb(batch), "kind": kind}
     cursor = await conn.execute(ADMIT_AND_INSERT_MANY.format(columns=PUBLIC_COLUMNS), args)
     outcomes: list[dict[str, Any] | QueueFull] = []
     for row in await cursor.fetchall():
