@@ -10,7 +10,9 @@ one gpu worker on the synthetic models. Prints:
   (`delay().get()` of a task that returns its argument, on a solo worker of its own).
 Each client uses its own key, and queued jobs are cleared between rounds, so admission runs
 (its limits stay on) without refusing. The machine's other load moves the absolute figures:
-compare the ratios.
+compare the ratios, and compare two commits by running them alternately within minutes
+(`git archive <commit> | tar -x -C DIR`, then this script from DIR). Figures and where the
+time goes: docs/observability.md, "The submit path".
 """
 
 import argparse

@@ -17,8 +17,9 @@ def request_cancel(
     running and has been asked to stop. Commits `conn`."""
     if cancel_queued(conn, job_id):
         conn.commit()
-        events.publish(client, job_id, "status", settings.event_ttl_s, status="canceled")
-        events.publish(client, job_id, events.TERMINAL, settings.event_ttl_s, status="canceled")
+        ending = [("status", {"status": "canceled"}), (events.TERMINAL, {"status": "canceled"})]
+        batch = [(job_id, type_, 0, fields) for type_, fields in ending]
+        events.publish_all(client, batch, settings.event_ttl_s)
         return True
     client.set(redis_keys.cancel_flag(job_id), 1, ex=settings.job_time_limit_s * 2)
     return False

@@ -6,34 +6,47 @@ from uuid import UUID
 import psycopg
 import redis
 from celery import Celery
-from fastapi import Request
-from fastapi.concurrency import run_in_threadpool
-from kombu.exceptions import OperationalError
-from pydantic import BaseModel
+from kombu.exceptions import BatchPublishError, OperationalError
 
 from api.errors import ApiError
 from common import events
-from common.db import async_connection, transaction
+from common.db import transaction
 from common.dispatch import dispatch
-from common.job_store import create_job, create_job_async, fail_queued, to_public
-from common.jobs import JobPublic
-from common.settings import Settings, get_settings
+from common.job_store import create_job, fail_queued
+from common.settings import Settings
 
 
 def send_job(
     celery: Celery, client: redis.Redis, settings: Settings, kind: str, job_id: UUID
 ) -> None:
     """Publish `queued` and send a committed job; a broker outage fails it and answers 503."""
+    refusal = send_jobs(celery, client, settings, [(kind, job_id)])[0]
+    if refusal is not None:
+        raise refusal
+
+
+def send_jobs(
+    celery: Celery, client: redis.Redis, settings: Settings, jobs: list[tuple[str, UUID]]
+) -> list[ApiError | None]:
+    """`send_job` for many committed jobs in two round trips (their `queued` events, then
+    their messages in one publish batch); per job None, or its 503 when the broker is down."""
+    ids = [job_id for _, job_id in jobs]
     try:
-        events.publish(client, job_id, "status", settings.event_ttl_s, status="queued")
-        dispatch(celery, kind, job_id)
+        queued = [(job_id, "status", 0, {"status": "queued"}) for job_id in ids]
+        events.publish_all(client, queued, settings.event_ttl_s)
+        with celery.producer_or_acquire() as producer, producer.batch():
+            for kind, job_id in jobs:
+                dispatch(celery, kind, job_id, producer)
     except _BROKER_DOWN as exc:
         with transaction() as conn:
-            fail_queued(conn, job_id, "queue_unavailable", f"the broker is unreachable: {exc}")
-        raise _queue_unavailable() from exc
+            for job_id in ids:
+                fail_queued(conn, job_id, "queue_unavailable", f"the broker is unreachable: {exc}")
+        return [_queue_unavailable() for _ in jobs]
+    return [None] * len(jobs)
 
 
-_BROKER_DOWN = (OperationalError, OSError, redis.RedisError)
+# A failed publish batch may have delivered some messages: their jobs, failed, are skipped.
+_BROKER_DOWN = (OperationalError, BatchPublishError, OSError, redis.RedisError)
 
 
 def _queue_unavailable() -> ApiError:
@@ -63,30 +76,3 @@ def enqueue_job(
         conn.commit()
     send_job(celery, client, settings, kind, row["id"])
     return row
-
-
-def submit(
-    request: Request,
-    settings: Settings,
-    celery: Celery,
-    kind: str,
-    owner_id: UUID,
-    params: BaseModel,
-) -> JobPublic:
-    """A JSON job route's whole work: record the validated params, send, answer the job."""
-    client = request.app.state.redis_sync
-    row = enqueue_job(celery, client, settings, kind, owner_id, params.model_dump(mode="json"))
-    return to_public(row)
-
-
-async def submit_async(request: Request, kind: str, owner_id: UUID, params: BaseModel) -> JobPublic:
-    """`submit` on the event loop: one statement admits and commits the job, then one thread
-    hop publishes `queued` and sends it (redis-py and kombu are synchronous)."""
-    async with async_connection() as conn:
-        row = await create_job_async(conn, kind, owner_id, params.model_dump(mode="json"))
-    # The app's Celery client and settings, not dependencies: each one costs a hot route time.
-    state = request.app.state
-    await run_in_threadpool(
-        send_job, state.celery, state.redis_sync, get_settings(), kind, row["id"]
-    )
-    return to_public(row)

@@ -110,7 +110,7 @@ class Idempotency:
     async def _first(
         self, scope: Scope, body: bytes, receive: Receive, send: Send, owner: tuple[str, str]
     ) -> None:
-        sent = False
+        sent = settled = False
         start: Message = {}
         parts: list[bytes] = []
 
@@ -122,16 +122,23 @@ class Idempotency:
             return {"type": "http.request", "body": body, "more_body": False}
 
         async def capture(message: Message) -> None:
+            nonlocal settled
             if message["type"] == "http.response.start":
                 start.update(message)
             elif message["type"] == "http.response.body":
                 parts.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    # Stored before the client has it: a retry right after gets the replay,
+                    # not `idempotency_in_progress`.
+                    settled = True
+                    await run_in_threadpool(self._settle, *owner, start, b"".join(parts))
             await send(message)
 
         try:
             await self.app(scope, replay_body, capture)
         finally:
-            await run_in_threadpool(self._settle, *owner, start, b"".join(parts))
+            if not settled:
+                await run_in_threadpool(self._settle, *owner, start, b"".join(parts))
 
     def _settle(self, caller: str, key: str, start: Message, body: bytes) -> None:
         headers = [[n.decode("latin-1"), v.decode("latin-1")] for n, v in start.get("headers", [])]

@@ -31,18 +31,26 @@ class EventPublisher:
 
     def publish(self, job_id: UUID | str, type_: str, attempt: int, **fields: Any) -> int | None:
         """Append one event; its `seq`, or None when Redis is down and it was dropped."""
+        seqs = self.publish_all(job_id, [(type_, fields)], attempt)
+        return seqs[0] if seqs else None
+
+    def publish_all(
+        self, job_id: UUID | str, typed: list[tuple[str, dict[str, Any]]], attempt: int
+    ) -> list[int]:
+        """Append events of one job in one round trip, in order; their `seq`s ([] if dropped)."""
         with self._lock:
             if self._down_since is not None and time.monotonic() < self._next_try:
-                self._dropped += 1
-                return None
+                self._dropped += len(typed)
+                return []
         try:
-            seq = events.publish(self.client, job_id, type_, self.ttl_s, attempt, **fields)
+            batch = [(job_id, type_, attempt, fields) for type_, fields in typed]
+            seqs = events.publish_all(self.client, batch, self.ttl_s)
         except redis.RedisError as exc:
             self._failed(exc)
-            return None
+            return []
         if self._down_since is not None:
             self._recovered()
-        return seq
+        return seqs
 
     def _failed(self, exc: redis.RedisError) -> None:
         with self._lock:

@@ -41,10 +41,26 @@ def publish(
     **fields: Any,
 ) -> int:
     """Append `{"type": type_, "attempt": attempt, **fields}` to the job's stream; its `seq`."""
-    body = json.dumps(
-        {"type": type_, "attempt": attempt, **fields}, ensure_ascii=False, default=str
-    )
+    body = _body(type_, attempt, fields)
     return int(client.eval(_APPEND, 1, redis_keys.events_stream(job_id), body, ttl_s))
+
+
+Event = tuple[UUID | str, str, int, dict[str, Any]]
+"""One event to append: `(job_id, type, attempt, fields)`."""
+
+
+def publish_all(client: redis.Redis, events: list[Event], ttl_s: int) -> list[int]:
+    """`publish` of many events (of one job or many) in one round trip; their `seq`s."""
+    with client.pipeline(transaction=False) as pipe:
+        for job_id, type_, attempt, fields in events:
+            body = _body(type_, attempt, fields)
+            pipe.eval(_APPEND, 1, redis_keys.events_stream(job_id), body, ttl_s)
+        return [int(seq) for seq in pipe.execute()]
+
+
+def _body(type_: str, attempt: int, fields: dict[str, Any]) -> str:
+    event = {"type": type_, "attempt": attempt, **fields}
+    return json.dumps(event, ensure_ascii=False, default=str)
 
 
 def decode(fields: dict[bytes | str, bytes | str]) -> dict[str, Any]:

@@ -236,6 +236,9 @@ class JobRunner:
             log.info("job %s was finished by another attempt; this outcome dropped", job_id)
             return None
         metrics.job_finished(committed)
-        self.emit(job_id, "status", status=status.value, **({"error": error} if error else {}))
-        self.emit(job_id, events.TERMINAL, status=status.value)
+        final = {"status": status.value, **({"error": error} if error else {})}
+        # Both in one round trip: the client's `done` comes right behind the status.
+        attempt = self._attempts.get(str(job_id), 0)
+        ending = [("status", final), (events.TERMINAL, {"status": status.value})]
+        self.publisher.publish_all(job_id, ending, attempt)
         return status

@@ -13,6 +13,8 @@ from common.settings import get_settings
 
 _SUMMARY = "id, kind, status, created_at, started_at, finished_at, attempts, error, timings"
 _PUBLIC = f"{_SUMMARY}, result"
+PUBLIC_COLUMNS = _PUBLIC
+"""The columns of a job's public view (`to_public`)."""
 
 
 def _create_args(
@@ -38,18 +40,6 @@ def create_job(
     """Insert a queued job; returns its row. Raises QueueFull past the admission limits."""
     sql, args, lim = _create_args(kind, owner_id, params, interview_id)
     return admitted(conn.execute(sql, args).fetchone(), lim)
-
-
-async def create_job_async(
-    conn: psycopg.AsyncConnection,
-    kind: str,
-    owner_id: UUID,
-    params: dict[str, Any],
-) -> dict[str, Any]:
-    """`create_job` on an async connection (autocommit: committed when it returns)."""
-    sql, args, lim = _create_args(kind, owner_id, params, None)
-    cursor = await conn.execute(sql, args)
-    return admitted(await cursor.fetchone(), lim)
 
 
 def _clean(value: Any) -> Any:

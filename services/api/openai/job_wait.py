@@ -11,9 +11,9 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
 
 from api.cancellation import request_cancel
-from api.enqueue import submit
 from api.errors import ApiError
 from api.event_feed import job_events, load_job
+from api.grouped_submit import submit_async
 from api.openai.errors import ClientGone, OpenAIError
 from common.db import transaction
 from common.job_store import get_job
@@ -42,9 +42,8 @@ CLIENT_ERRORS = frozenset(
 async def start(
     request: Request, settings: Settings, kind: str, owner: UUID, params: BaseModel
 ) -> UUID:
-    """Record and send the job through the enqueue path every job route uses; its id."""
-    celery = request.app.state.celery
-    job = await run_in_threadpool(submit, request, settings, celery, kind, owner, params)
+    """Record and send the job through the grouped path the JSON job routes use; its id."""
+    job = await submit_async(request, kind, owner, params)
     return job.id
 
 

@@ -9,8 +9,9 @@ from fastapi.concurrency import run_in_threadpool
 from api.audio_probe import read_audio
 from api.cancellation import request_cancel
 from api.deps import CeleryDep, OwnerDep, SettingsDep
-from api.enqueue import enqueue_job, submit_async
+from api.enqueue import enqueue_job
 from api.errors import ApiError, responses
+from api.grouped_submit import submit_async
 from api.language_check import check_language
 from api.pagination import Cursor, Limit, Page, decode, page
 from common import job_store
