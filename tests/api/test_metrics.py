@@ -109,7 +109,13 @@ def loaded_processes(port: int, n: int, timeout: float = 90) -> list[dict]:
     """The metrics of prefork processes 0..n-1 once each reports BGE-M3 loaded."""
     deadline = time.monotonic() + timeout
     while True:
-        processes = [scrape(f"http://127.0.0.1:{port + i}/metrics") for i in range(n)]
+        try:
+            processes = [scrape(f"http://127.0.0.1:{port + i}/metrics") for i in range(n)]
+        except httpx.ConnectError:  # a process still starting: its server is not up yet
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+            continue
         loaded = [value(p, "rehearse_model_resident", model="bge_m3") for p in processes]
         if loaded == [1] * n or time.monotonic() > deadline:
             return processes
