@@ -1,15 +1,20 @@
 """Record a job, then hand it to Celery by task name: the order that loses nothing."""
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 import psycopg
 import redis
 from celery import Celery
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from kombu.exceptions import BatchPublishError, OperationalError
+from pydantic import BaseModel
 
 from api.errors import ApiError
 from common import events
+from common.artifact_store import put_artifact
 from common.db import transaction
 from common.dispatch import dispatch
 from common.job_store import create_job, fail_queued
@@ -76,3 +81,25 @@ def enqueue_job(
         conn.commit()
     send_job(celery, client, settings, kind, row["id"])
     return row
+
+
+async def enqueue_upload(
+    request: Request,
+    settings: Settings,
+    kind: str,
+    owner_id: UUID,
+    upload: tuple[bytes, str],
+    params_for: Callable[[UUID], BaseModel],
+) -> dict[str, Any]:
+    """Store an upload (bytes, content type) and record the job whose params name it, in one
+    transaction; then send the job. `params_for` builds the params from the artifact's id."""
+
+    def record() -> dict[str, Any]:
+        with transaction() as conn:
+            artifact_id = put_artifact(conn, owner_id, *upload)
+            params = params_for(artifact_id).model_dump(mode="json")
+            client = request.app.state.redis_sync
+            celery = request.app.state.celery
+            return enqueue_job(celery, client, settings, kind, owner_id, params, conn=conn)
+
+    return await run_in_threadpool(record)

@@ -5,15 +5,12 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from api.enqueue import enqueue_job
+from api.enqueue import enqueue_upload
 from api.openai import job_wait
 from api.openai.sse import sse_data
 from api.openai.transcription_protocol import srt, verbose, vtt
-from common.artifact_store import put_artifact
-from common.db import transaction
 from common.jobs import JobKind, TranscribeParams
 from common.settings import Settings
 
@@ -23,25 +20,17 @@ async def start(
     fields: dict[str, Any],
 ) -> UUID:  # fmt: skip
     """Store the audio and record the job in one transaction, then send it; the job's id."""
-
-    def store_and_enqueue() -> UUID:
-        with transaction() as conn:
-            artifact_id = put_artifact(conn, owner, audio, content_type)
-            params = job_wait.job_params(
-                TranscribeParams, {"audio_artifact_id": artifact_id, **fields}
-            )
-            row = enqueue_job(
-                request.app.state.celery,
-                request.app.state.redis_sync,
-                settings,
-                JobKind.transcribe,
-                owner,
-                params.model_dump(mode="json"),
-                conn=conn,
-            )
-        return row["id"]
-
-    return await run_in_threadpool(store_and_enqueue)
+    row = await enqueue_upload(
+        request,
+        settings,
+        JobKind.transcribe,
+        owner,
+        (audio, content_type),
+        lambda artifact_id: job_wait.job_params(
+            TranscribeParams, {"audio_artifact_id": artifact_id, **fields}
+        ),
+    )
+    return row["id"]
 
 
 def answer(result: dict[str, Any], response_format: str) -> Response:

@@ -4,18 +4,16 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.concurrency import run_in_threadpool
 
 from api.audio_probe import read_audio
 from api.cancellation import request_cancel
-from api.deps import CeleryDep, OwnerDep, SettingsDep
-from api.enqueue import enqueue_job
+from api.deps import OwnerDep, SettingsDep
+from api.enqueue import enqueue_upload
 from api.errors import ApiError, responses
 from api.grouped_submit import submit_async
 from api.language_check import check_language
 from api.pagination import Cursor, Limit, Page, decode, page
 from common import job_store
-from common.artifact_store import put_artifact
 from common.db import transaction
 from common.job_store import get_job, to_public
 from common.jobs import (
@@ -43,7 +41,6 @@ async def transcribe(
     request: Request,
     owner: OwnerDep,
     settings: SettingsDep,
-    celery: CeleryDep,
     file: Annotated[UploadFile, File(description="Audio: wav, webm/opus, ogg, mp3, m4a, flac.")],
     language: Annotated[
         WhisperLanguage | None,
@@ -58,22 +55,16 @@ async def transcribe(
     data, content_type = await read_audio(
         file, settings.max_upload_bytes, settings.max_audio_seconds
     )
-
-    def store_and_enqueue() -> dict:
-        with transaction() as conn:
-            artifact_id = put_artifact(conn, owner, data, content_type)
-            params = TranscribeParams(audio_artifact_id=artifact_id, language=language, vad=vad)
-            return enqueue_job(
-                celery,
-                request.app.state.redis_sync,
-                settings,
-                JobKind.transcribe,
-                owner,
-                params.model_dump(mode="json"),
-                conn=conn,
-            )
-
-    row = await run_in_threadpool(store_and_enqueue)
+    row = await enqueue_upload(
+        request,
+        settings,
+        JobKind.transcribe,
+        owner,
+        (data, content_type),
+        lambda artifact_id: TranscribeParams(
+            audio_artifact_id=artifact_id, language=language, vad=vad
+        ),
+    )
     return to_public(row)
 
 
