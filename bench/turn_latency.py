@@ -26,21 +26,10 @@ import httpx
 
 from engines import audio_encode, espeak
 
-RESUME = (
-    "Jane Doe, backend engineer with five years of experience. At Acme she built a payment "
-    "service in Python and PostgreSQL, cut API latency by caching in Redis, and led a team "
-    "of three engineers."
-)
-POSTING = (
-    "We are hiring a senior backend engineer to design scalable APIs in Python, run "
-    "PostgreSQL at scale and mentor junior engineers."
-)
-ANSWERS = [
-    "I built the payment service in Python with a small team and we used a cache to make it fast.",
-    "I mentor new engineers by reviewing their code and pairing with them every week.",
-    "We moved slow reports to a read replica of PostgreSQL and the main database got faster.",
-    "I test a service with unit tests first and then a load test before every launch.",
-]
+ASSETS = Path(__file__).resolve().parents[1] / "services" / "rehearse_cli" / "assets"
+RESUME = (ASSETS / "sample_resume_en.txt").read_text(encoding="utf-8").strip()
+POSTING = (ASSETS / "sample_posting_en.txt").read_text(encoding="utf-8").strip()
+ANSWERS = (ASSETS / "sample_answers_en.txt").read_text(encoding="utf-8").splitlines()
 
 
 def dev_stack(models: str, data_dir: Path) -> tuple[subprocess.Popen, str, str]:

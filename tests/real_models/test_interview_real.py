@@ -7,24 +7,14 @@ import pytest
 
 from gpu_worker.output_gates import ITEM, QUESTION, SUMMARY, problem
 from tests.conftest import wait_job
-from tests.interviews.conftest import start
+from tests.interviews.conftest import ASSETS, start
 from tests.real_models.conftest import english_speech, wer
 
 pytestmark = pytest.mark.real_models
 
-RESUME = (
-    "Jane Doe, backend engineer with five years of experience. At Acme she built a payment "
-    "service in Python and PostgreSQL, cut API latency by caching in Redis, and led a team "
-    "of three engineers."
-)
-POSTING = (
-    "We are hiring a senior backend engineer to design scalable APIs in Python, run "
-    "PostgreSQL at scale and mentor junior engineers."
-)
-ANSWERS = [
-    "I built the payment service in Python with a small team and we used a cache to make it fast.",
-    "I mentor new engineers by reviewing their code and pairing with them every week.",
-]
+RESUME = (ASSETS / "sample_resume_en.txt").read_text(encoding="utf-8").strip()
+POSTING = (ASSETS / "sample_posting_en.txt").read_text(encoding="utf-8").strip()
+ANSWERS = (ASSETS / "sample_answers_en.txt").read_text(encoding="utf-8").splitlines()[:2]
 SECONDS_PER_WORD = (0.15, 1.5)  # speech, not 36 s of "17:40:00:00…"
 
 
