@@ -9,6 +9,7 @@ from celery.signals import before_task_publish
 from kombu import Queue
 
 from common import job_kinds
+from common.redis_broker import transport_for
 from common.settings import Settings, get_settings
 
 BASE_TASK_OPTIONS: dict[str, Any] = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
@@ -54,6 +55,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
         return {"queue": job_kinds.queue_for(name, settings.tts_queue)}
 
     app.conf.update(
+        broker_transport=transport_for(settings.redis_url),
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],

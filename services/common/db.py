@@ -1,5 +1,6 @@
 """PostgreSQL access: one connection pool per process, rows as dicts."""
 
+import contextlib
 import os
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -119,3 +120,17 @@ def transaction() -> Iterator[psycopg.Connection]:
     """A pooled connection inside one transaction: committed on success, rolled back on error."""
     with get_pool().connection() as conn:
         yield conn
+
+
+@contextmanager
+def statement() -> Iterator[psycopg.Connection]:
+    """A pooled connection in autocommit, for work that is one statement: it commits on its
+    own, one round trip where a transaction costs three (BEGIN, the statement, COMMIT)."""
+    with get_pool().connection() as conn:
+        conn.autocommit = True
+        try:
+            yield conn
+        finally:
+            if not conn.closed:  # a broken one is discarded by the pool anyway
+                with contextlib.suppress(psycopg.Error):
+                    conn.autocommit = False  # what the pool's other users expect

@@ -13,7 +13,7 @@ import redis
 from celery.exceptions import SoftTimeLimitExceeded
 
 from common import events, metrics, redis_keys
-from common.db import transaction
+from common.db import statement, transaction
 from common.errors import JobCanceled, JobError
 from common.event_publisher import EventPublisher
 from common.job_store import add_timings, claim_job, continue_job, finish_job
@@ -74,8 +74,12 @@ class JobRunner:
         return job
 
     def canceled_probe(self, job_id: UUID, deadline: float) -> Callable[[], bool]:
-        """A cheap `is_canceled()`: Redis is asked at most every 50 ms; the deadline always."""
-        state = {"at": 0.0, "canceled": False}
+        """A cheap `is_canceled()`: Redis is asked at most every 50 ms; the deadline always.
+
+        The first look is 50 ms in: the claim just found the job not canceled (a cancel while
+        queued ends it in PostgreSQL), so a short job runs without a Redis round trip for it.
+        """
+        state = {"at": time.monotonic(), "canceled": False}
 
         def is_canceled() -> bool:
             now = time.monotonic()
@@ -91,7 +95,7 @@ class JobRunner:
 
     def begin(self, job_id: UUID) -> dict[str, Any] | None:
         """Claim a job for this delivery; None when it already finished (nothing to do)."""
-        with transaction() as conn:
+        with statement() as conn:
             job = claim_job(conn, job_id, self.worker, self.settings.visibility_timeout_s)
         if job is None:
             log.info("job %s already finished; delivery ignored", job_id)
@@ -110,7 +114,7 @@ class JobRunner:
     def resume(self, job_id: UUID, attempt: int | None) -> dict[str, Any] | None:
         """A running job handed on by an earlier step of this attempt; None once it has
         finished or a later attempt (sent again by the reconciler) has taken it over."""
-        with transaction() as conn:
+        with statement() as conn:
             return self._attempt_of(continue_job(conn, job_id, self.worker, attempt))
 
     def execute(self, job: dict[str, Any], handler: Handler) -> "Outcome":
@@ -192,7 +196,7 @@ class JobRunner:
         if outcome.error:
             outcome.error = {**outcome.error, "stage": stage}
         if outcome.status is JobStatus.succeeded and not last:
-            with transaction() as conn:
+            with statement() as conn:
                 add_timings(conn, job_id, outcome.timings)
             self.emit(job_id, "stage", stage=stage, state="done")
             self._attempts.pop(str(job_id), None)  # the next step (maybe elsewhere) resumes it
@@ -212,8 +216,10 @@ class JobRunner:
             outcome.error,
             outcome.timings,
         )
+        # A result with rows to write needs a transaction; a plain one is a single statement.
+        connection = transaction if callable(result) else statement
         try:
-            with transaction() as conn:
+            with connection() as conn:
                 if callable(result):
                     result = result(conn)
                 committed = finish_job(

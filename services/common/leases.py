@@ -30,18 +30,25 @@ class Leases:
     def __init__(self, client: redis.Redis, worker: str) -> None:
         self.client, self.worker = client, worker
         self._held: dict[str, int] = {}
+        self._new: set[str] = set()
         self._lock = threading.Lock()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._failing = False
 
     @contextmanager
     def hold(self, job_id: UUID | str) -> Iterator[None]:
-        """Lease `job_id` for the duration of the block."""
+        """Lease `job_id` for the duration of the block.
+
+        The lease thread writes it at once, off the job's path: the job's message stays in the
+        broker's unacked set until the job ends, so the reconciler finds it held meanwhile.
+        """
         key = str(job_id)
         with self._lock:
             self._held[key] = self._held.get(key, 0) + 1
+            self._new.add(key)
             self._start()
-        self._write([key])
+        self._wake.set()
         try:
             yield
         finally:
@@ -49,6 +56,7 @@ class Leases:
                 self._held[key] -= 1
                 if not self._held[key]:
                     del self._held[key]
+                    self._new.discard(key)
             with contextlib.suppress(redis.RedisError):  # else it expires within TTL_S
                 self.client.delete(redis_keys.job_lease(key))
 
@@ -58,12 +66,27 @@ class Leases:
             self._thread.start()
 
     def _refresh(self) -> None:
+        renew_at = time.monotonic() + REFRESH_S
         while True:
-            time.sleep(REFRESH_S)
+            self._wake.wait(max(renew_at - time.monotonic(), 0))
+            self._wake.clear()
             with self._lock:
-                held = list(self._held)
-            if held:
-                self._write(held)
+                if time.monotonic() >= renew_at:  # every REFRESH_S: all of them
+                    keys, renew_at = list(self._held), time.monotonic() + REFRESH_S
+                else:  # woken by hold(): the new ones
+                    keys = list(self._new)
+                self._new.clear()
+            if keys:
+                self._write(keys)
+                self._drop_released(keys)
+
+    def _drop_released(self, keys: list[str]) -> None:
+        """Delete leases written just after their block ended (hold() deleted them before)."""
+        with self._lock:
+            released = [redis_keys.job_lease(k) for k in keys if k not in self._held]
+        if released:
+            with contextlib.suppress(redis.RedisError):
+                self.client.delete(*released)
 
     def _write(self, job_ids: list[str]) -> None:
         try:
