@@ -63,9 +63,10 @@ class JobRunner:
         self._attempts: dict[str, int] = {}
 
     def emit(self, job_id: UUID | str, type_: str, **fields: Any) -> None:
-        """Publish an event of the job's current attempt; Redis down loses it, never the job."""
+        """Publish an event of the job's current attempt (the publisher's thread sends it, in
+        order, without holding up the job); Redis down loses it, never the job."""
         attempt = self._attempts.get(str(job_id), 0)
-        self.publisher.publish(job_id, type_, attempt, **fields)
+        self.publisher.post(job_id, type_, attempt, **fields)
 
     def _attempt_of(self, job: dict[str, Any] | None) -> dict[str, Any] | None:
         """Remember which attempt this delivery runs, for its events."""
@@ -199,6 +200,7 @@ class JobRunner:
             with statement() as conn:
                 add_timings(conn, job_id, outcome.timings)
             self.emit(job_id, "stage", stage=stage, state="done")
+            self.publisher.flush()  # before the next step (maybe elsewhere) publishes its own
             self._attempts.pop(str(job_id), None)  # the next step (maybe elsewhere) resumes it
             if isinstance(outcome.result, dict):
                 return {**outcome.result, ATTEMPT_KEY: job["attempts"]}

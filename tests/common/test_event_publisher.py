@@ -1,10 +1,13 @@
-"""Workers publishing job events through a Redis outage: one warning, one recovery line."""
+"""Workers publishing job events: in order from a sender thread, and through a Redis outage
+with one warning and one recovery line."""
 
 import logging
+import threading
 import time
 
 import pytest
 
+from common import events, redis_keys
 from common.event_publisher import EventPublisher
 from common.redis_client import sync_client
 from rehearse_cli.embedded import EmbeddedRedis
@@ -41,3 +44,29 @@ def test_an_outage_logs_one_warning_and_one_recovery_line(own_redis, caplog):
     assert [r.levelname for r in records] == ["WARNING", "INFO"], [r.message for r in records]
     assert all(r.exc_info is None for r in records)
     assert "500 events dropped" in records[1].getMessage()
+
+
+def test_posted_events_keep_their_order_and_flush_waits_for_them(own_redis):
+    """Events posted from two threads arrive in each thread's order, and a `publish_all`
+    (a job's closing events) lands after everything posted before it."""
+    client = sync_client(own_redis.url)
+    publisher = EventPublisher(client, ttl_s=60)
+
+    def post(tag: str) -> None:
+        for i in range(300):
+            publisher.post(JOB, "token", 1, text=f"{tag}{i}")
+
+    threads = [threading.Thread(target=post, args=(tag,)) for tag in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert publisher.publish_all(JOB, [("status", {"status": "succeeded"})], 1) == [601]
+
+    stream = client.xrange(redis_keys.events_stream(JOB))
+    seen = [events.decode(fields) for _, fields in stream]
+    assert [e["seq"] for e in seen] == list(range(1, 602))
+    for tag in "ab":
+        texts = [e["text"] for e in seen if e.get("text", "").startswith(tag)]
+        assert texts == [f"{tag}{i}" for i in range(300)]
+    assert seen[-1]["type"] == "status"
