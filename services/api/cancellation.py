@@ -5,7 +5,7 @@ from uuid import UUID
 import psycopg
 import redis
 
-from common import events, redis_keys
+from common import events, metrics, redis_keys
 from common.job_store import cancel_queued
 from common.settings import Settings
 
@@ -15,8 +15,9 @@ def request_cancel(
 ) -> bool:
     """Cancel an unfinished job; True when it ended now (it was queued), False when it was
     running and has been asked to stop. Commits `conn`."""
-    if cancel_queued(conn, job_id):
+    if ended := cancel_queued(conn, job_id):
         conn.commit()
+        metrics.job_finished(ended)  # no worker will count it
         ending = [("status", {"status": "canceled"}), (events.TERMINAL, {"status": "canceled"})]
         batch = [(job_id, type_, 0, fields) for type_, fields in ending]
         events.publish_all(client, batch, settings.event_ttl_s)

@@ -13,7 +13,7 @@ from kombu.exceptions import BatchPublishError, OperationalError
 from pydantic import BaseModel
 
 from api.errors import ApiError
-from common import events
+from common import events, metrics
 from common.artifact_store import put_artifact
 from common.db import transaction
 from common.dispatch import dispatch
@@ -43,9 +43,11 @@ def send_jobs(
             for kind, job_id in jobs:
                 dispatch(celery, kind, job_id, producer)
     except _BROKER_DOWN as exc:
+        message = f"the broker is unreachable: {exc}"
         with transaction() as conn:
-            for job_id in ids:
-                fail_queued(conn, job_id, "queue_unavailable", f"the broker is unreachable: {exc}")
+            ended = [fail_queued(conn, job_id, "queue_unavailable", message) for job_id in ids]
+        for row in filter(None, ended):
+            metrics.job_finished(row)  # no worker will count it
         return [_queue_unavailable() for _ in jobs]
     return [None] * len(jobs)
 

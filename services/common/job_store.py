@@ -175,25 +175,29 @@ def finish_job(
 
 def end_queued(
     conn: psycopg.Connection, job_id: UUID, status: JobStatus, code: str, message: str
-) -> bool:
-    """Finish a job no worker has started; False if it is no longer queued."""
+) -> dict[str, Any] | None:
+    """Finish a job no worker has started: its kind, status, times and timings (for
+    `metrics.job_finished` once committed), or None if it is no longer queued."""
     args = (status.value, Jsonb({"code": code, "message": message}), job_id)
-    return conn.execute(_END_QUEUED, args).fetchone() is not None
+    return conn.execute(_END_QUEUED, args).fetchone()
 
 
 _END_QUEUED = (
     "UPDATE jobs SET status = %s, finished_at = now(), error = %s"
-    " WHERE id = %s AND status = 'queued' RETURNING id"
+    " WHERE id = %s AND status = 'queued'"
+    " RETURNING kind, status, created_at, started_at, finished_at, timings"
 )
 
 
-def cancel_queued(conn: psycopg.Connection, job_id: UUID) -> bool:
-    """Cancel a job no worker has started; False if it is no longer queued."""
+def cancel_queued(conn: psycopg.Connection, job_id: UUID) -> dict[str, Any] | None:
+    """Cancel a job no worker has started; None if it is no longer queued."""
     return end_queued(conn, job_id, JobStatus.canceled, "canceled", "canceled before it started")
 
 
-def fail_queued(conn: psycopg.Connection, job_id: UUID, code: str, message: str) -> bool:
-    """Fail a job that could not be handed to the queue."""
+def fail_queued(
+    conn: psycopg.Connection, job_id: UUID, code: str, message: str
+) -> dict[str, Any] | None:
+    """Fail a job that could not be handed to the queue; None if it is no longer queued."""
     return end_queued(conn, job_id, JobStatus.failed, code, message)
 
 

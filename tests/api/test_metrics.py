@@ -65,6 +65,10 @@ def test_metrics_count_jobs_models_queues_and_refusals(
     with httpx.Client(base_url=own_api, headers=headers, timeout=30) as own:
         responses = [own.post("/v1/jobs/chat", json=CHAT) for _ in range(3)]
         assert [r.status_code for r in responses] == [202, 202, 429]
+        # A queued job canceled ends in the api, which counts it (no worker ever sees it).
+        assert own.delete(f"/v1/jobs/{responses[1].json()['id']}").json()["status"] == "canceled"
+        chats = [responses[0], own.post("/v1/jobs/chat", json=CHAT)]  # room for one again
+        assert chats[1].status_code == 202
 
         api = scrape(f"{own_api}/metrics")
 
@@ -74,11 +78,12 @@ def test_metrics_count_jobs_models_queues_and_refusals(
         assert value(api, "rehearse_admission_refusals_total", queue="gpu", limit="key") == 1
         timed = "rehearse_http_request_duration_seconds_count"
         route = {"route": "/v1/jobs/chat", "method": "POST"}
-        assert value(api, timed, **route, status="202") == 2
+        assert value(api, timed, **route, status="202") == 3
         assert value(api, timed, **route, status="429") == 1
         assert not [k for k in api if dict(k[1]).get("route", "").count("-") >= 4]  # no raw ids
         client.delete(f"/v1/jobs/{busy['id']}")
-        assert {wait_job(own, r.json()["id"])["status"] for r in responses[:2]} == {"succeeded"}
+        assert value(api, "rehearse_jobs_total", kind="chat", status="canceled") == 1
+        assert {wait_job(own, r.json()["id"])["status"] for r in chats} == {"succeeded"}
 
     worker = scrape(worker_metrics)
 
