@@ -5,9 +5,10 @@ from dataclasses import dataclass
 import psycopg
 from psycopg.types.json import Jsonb
 
-STALE_IN_FLIGHT_S = 60
+STALE_IN_FLIGHT_S = 120
 """A first request still unanswered after this long died with its api process: a retry of
-the same request takes the key over instead of waiting for the window to pass."""
+the same request takes the key over instead of waiting for the window to pass. Longer than
+any answer takes, a submission held by `Prefer: wait` (at most 100 s) included."""
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,13 @@ class Settings(BaseSettings):
     idempotency_ttl_s: int = Field(
         86400, description="Seconds an `Idempotency-Key` is remembered and its response replayed."
     )
+    max_prefer_wait_s: int = Field(
+        60,
+        ge=0,
+        le=100,
+        description="Most seconds a job submission with `Prefer: wait=<n>` is held for its job to "
+        "finish (200 with the finished job, else 202); 0 ignores the preference.",
+    )
     erase_wait_s: float = Field(
         10.0,
         description="Seconds `DELETE /v1/interviews/{id}` waits for its canceled running jobs to "

@@ -12,6 +12,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.job_watch import ClientGone
+
 PATHS = ("/v1/models", "/v1/chat/", "/v1/embeddings", "/v1/audio/")
 CLIENT_CLOSED = 499  # nginx's status for a request whose client left; nobody reads it
 
@@ -24,10 +26,6 @@ _TYPES = {
     415: "invalid_request_error",
     429: "rate_limit_error",
 }
-
-
-class ClientGone(Exception):
-    """The client closed the connection while its job ran."""
 
 
 class OpenAIError(Exception):

@@ -1,6 +1,5 @@
 """Run one job for an OpenAI request: submit it, follow its events, read its end, cancel it."""
 
-import time
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 from uuid import UUID
@@ -12,18 +11,16 @@ from pydantic import BaseModel, ValidationError
 
 from api.cancellation import request_cancel
 from api.errors import ApiError
-from api.event_feed import job_events, load_job
+from api.event_feed import load_job
 from api.grouped_submit import submit_async
-from api.openai.errors import ClientGone, OpenAIError
+from api.job_watch import ClientGone, watch
+from api.openai.errors import OpenAIError
 from common.db import transaction
 from common.job_store import get_job
 from common.jobs import JobStatus
 from common.settings import Settings
 
 P = TypeVar("P", bound=BaseModel)
-
-WATCH_IDLE_S = 1.0
-"""Seconds of silence between checks that the client is still there."""
 
 # A failed job's code that is the request's fault: 400, not 500 (which clients retry).
 CLIENT_ERRORS = frozenset(
@@ -52,18 +49,7 @@ async def events(request: Request, job_id: UUID, owner: UUID) -> AsyncIterator[d
     row = await load_job(job_id, owner)
     if row is None:
         raise ApiError(404, "not_found", f"no job {job_id}")
-    checked = time.monotonic()
-    async for event in job_events(request.app.state.redis, job_id, owner, row, 0, WATCH_IDLE_S):
-        # Look at the connection every WATCH_IDLE_S, busy or silent: a long generation
-        # streams tokens without a pause and must still stop when its client is gone.
-        if time.monotonic() - checked >= WATCH_IDLE_S:
-            checked = time.monotonic()
-            if await request.is_disconnected():
-                raise ClientGone()
-        if event is None:
-            continue
-        if event["type"] == "done":
-            return
+    async for event in watch(request, job_id, owner, row):
         yield event
 
 

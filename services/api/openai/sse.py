@@ -10,7 +10,8 @@ from fastapi import Request
 from fastapi.responses import StreamingResponse
 
 from api.errors import ApiError
-from api.openai.errors import ClientGone, OpenAIError, body
+from api.job_watch import ClientGone
+from api.openai.errors import OpenAIError, body
 from api.openai.job_wait import cancel_now
 from common.settings import Settings
 

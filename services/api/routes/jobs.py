@@ -1,9 +1,12 @@
 """Jobs: submit work, read its state, cancel it."""
 
+from collections.abc import Callable
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.types import DecoratedCallable
+from pydantic import BaseModel
 
 from api.audio_probe import read_audio
 from api.cancellation import request_cancel
@@ -13,6 +16,7 @@ from api.errors import ApiError, responses
 from api.grouped_submit import submit_async
 from api.language_check import check_language
 from api.pagination import Cursor, Limit, Page, decode, page
+from api.prefer_wait import OPENAPI, RESPONSES, answer
 from common import job_store
 from common.db import transaction
 from common.job_store import get_job, to_public
@@ -31,14 +35,21 @@ from common.languages import WhisperLanguage
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
 
-@router.post(
-    "/transcribe",
-    status_code=202,
-    response_model=JobPublic,
-    responses=responses(401, 413, 415, 422, 503),
-)
+def submission(path: str, *errors: int) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """A route that records a job: 202 with it, or 200 once finished within `Prefer: wait`."""
+    return router.post(
+        path,
+        status_code=202,
+        response_model=JobPublic,
+        responses={**RESPONSES, **responses(*errors)},
+        openapi_extra=OPENAPI,
+    )
+
+
+@submission("/transcribe", 401, 413, 415, 422, 503)
 async def transcribe(
     request: Request,
+    response: Response,
     owner: OwnerDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="Audio: wav, webm/opus, ogg, mp3, m4a, flac.")],
@@ -65,29 +76,39 @@ async def transcribe(
             audio_artifact_id=artifact_id, language=language, vad=vad
         ),
     )
-    return to_public(row)
+    return await answer(request, response, owner, to_public(row))
 
 
-@router.post("/chat", status_code=202, response_model=JobPublic, responses=responses(401, 422, 503))
-async def chat(params: ChatParams, request: Request, owner: OwnerDep) -> JobPublic:
+async def submit_json(
+    request: Request, response: Response, kind: JobKind, owner: UUID, params: BaseModel
+) -> JobPublic:
+    """A JSON job route's work: record and send the job, then answer it (waiting if asked)."""
+    job = await submit_async(request, kind, owner, params)
+    return await answer(request, response, owner, job)
+
+
+@submission("/chat", 401, 422, 503)
+async def chat(
+    params: ChatParams, request: Request, response: Response, owner: OwnerDep
+) -> JobPublic:
     """An LLM chat completion on the gpu worker; tokens stream as `token` events."""
-    return await submit_async(request, JobKind.chat, owner, params)
+    return await submit_json(request, response, JobKind.chat, owner, params)
 
 
-@router.post(
-    "/speak", status_code=202, response_model=JobPublic, responses=responses(401, 422, 503)
-)
-async def speak(params: SpeakParams, request: Request, owner: OwnerDep) -> JobPublic:
+@submission("/speak", 401, 422, 503)
+async def speak(
+    params: SpeakParams, request: Request, response: Response, owner: OwnerDep
+) -> JobPublic:
     """Text to speech: edge-tts, or the offline engine when it fails; the result names which."""
-    return await submit_async(request, JobKind.speak, owner, params)
+    return await submit_json(request, response, JobKind.speak, owner, params)
 
 
-@router.post(
-    "/embed", status_code=202, response_model=JobPublic, responses=responses(401, 422, 503)
-)
-async def embed(params: EmbedParams, request: Request, owner: OwnerDep) -> JobPublic:
+@submission("/embed", 401, 422, 503)
+async def embed(
+    params: EmbedParams, request: Request, response: Response, owner: OwnerDep
+) -> JobPublic:
     """Embed texts: `{"embeddings": [{"dense": [1024 floats], "sparse": {token id: weight}}]}`."""
-    return await submit_async(request, JobKind.embed, owner, params)
+    return await submit_json(request, response, JobKind.embed, owner, params)
 
 
 @router.get("", response_model=Page[JobSummary], responses=responses(401, 422))
