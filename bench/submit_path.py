@@ -6,8 +6,12 @@ Starts its own Redis, PostgreSQL (as the tests do), one api process and, for the
 one gpu worker on the synthetic models. Prints:
 - accepted `POST /v1/jobs/chat` per second at each client count, against `GET /healthz` on the
   same api and raw Celery `send_task` per second from one process (ratio = chat / send_task);
-- submit → `done` of a 1-token chat over the events WebSocket, against a raw Celery round trip
-  (`delay().get()` of a task that returns its argument, on a solo worker of its own).
+- submit → `done` of a 1-token chat, against a raw Celery round trip (`delay().get()` of a
+  task that returns its argument, on a solo worker of its own), two ways: the POST then the
+  job's events WebSocket (a client following progress), and one POST with `Prefer: wait` (a
+  client that wants the answer). Each also less the job's `run_ms` (the model call, timed by
+  the worker): the overhead, what the system adds to the work. The three are interleaved, so
+  the machine's other load moves them together.
 Each client uses its own key, and queued jobs are cleared between rounds, so admission runs
 (its limits stay on) without refusing. The machine's other load moves the absolute figures:
 compare the ratios, and compare two commits by running them alternately within minutes
@@ -21,6 +25,7 @@ import gc
 import json
 import os
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -104,19 +109,62 @@ def clear_queued(database_url: str, redis_url: str) -> None:
         client.delete(queue)
 
 
-def round_trip(http, key: str) -> float:
-    """Milliseconds from POSTing a 1-token chat (on a kept-alive connection) to its `done`
-    event on a WebSocket opened for the job, as a client does."""
+class BareHttp:
+    """A kept-alive HTTP/1.1 connection with next to no client cost, so the round trips time
+    the system, not an HTTP library (the anchor's client is Celery's own)."""
+
+    def __init__(self, base: str, key: str) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self.sock = socket.create_connection((host, int(port)))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.file = self.sock.makefile("rb")
+        self.head = f"Host: {host}\r\nAuthorization: Bearer {key}\r\n"
+
+    def request(self, method: str, path: str, body: dict | None = None, **headers: str):
+        """(status, parsed JSON body) of one request on the connection."""
+        data = json.dumps(body).encode() if body is not None else b""
+        head = f"{method} {path} HTTP/1.1\r\n{self.head}"
+        head += "".join(f"{name.replace('_', '-')}: {value}\r\n" for name, value in headers.items())
+        if body is not None:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n"
+        self.sock.sendall((head + "\r\n").encode() + data)
+        status = int(self.file.readline().split()[1])
+        length = 0
+        while (line := self.file.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+        return status, json.loads(self.file.read(length)) if length else None
+
+
+def ws_trip(http: BareHttp, base: str, key: str) -> tuple[float, str]:
+    """Milliseconds from POSTing a 1-token chat to its `done` event on a WebSocket opened for
+    the job, as a client following progress does; and the job's id."""
     from websockets.sync.client import connect
 
     started = time.perf_counter()
-    job = http.post("/v1/jobs/chat", json=CHAT).json()
-    ws_url = str(http.base_url).rstrip("/").replace("http", "ws") + f"/v1/jobs/{job['id']}/events"
-    ws_url += f"?access_token={key}"
-    with connect(ws_url) as ws:
+    _, job = http.request("POST", "/v1/jobs/chat", CHAT)
+    url = base.replace("http", "ws") + f"/v1/jobs/{job['id']}/events?access_token={key}"
+    with connect(url) as ws:
         while json.loads(ws.recv())["type"] != "done":
             pass
-    return (time.perf_counter() - started) * 1000
+    return (time.perf_counter() - started) * 1000, job["id"]
+
+
+def wait_trip(http: BareHttp) -> tuple[float, dict]:
+    """Milliseconds from POSTing a 1-token chat with `Prefer: wait` to its finished job in
+    the answer (one exchange); and that job."""
+    started = time.perf_counter()
+    status, job = http.request("POST", "/v1/jobs/chat", CHAT, Prefer="wait=30")
+    elapsed = (time.perf_counter() - started) * 1000
+    if status != 200 or job["status"] != "succeeded":
+        raise RuntimeError(f"Prefer: wait answered {status}: {job}")
+    return elapsed, job
+
+
+def run_ms(job: dict) -> float:
+    """The job's own work as its worker timed it (the model call), not the system's."""
+    return float(job["timings"].get("run_ms", 0))
 
 
 def line(name: str, values: list[float], anchor: float | None = None) -> str:
@@ -140,7 +188,6 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace, tmp: Path, redis_url: str, database_url: str, stack) -> None:
-    import httpx
     import psycopg
     from psycopg.rows import dict_row
 
@@ -180,20 +227,30 @@ def run(args: argparse.Namespace, tmp: Path, redis_url: str, database_url: str, 
             )
         procs.append(stack.worker("gpu", env, tmp))
         procs.append(raw_worker(env, tmp))
-        http = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {keys[0]}"})
+        http = BareHttp(base, keys[0])
         for _ in range(5):  # warm-up: first loads and connections
-            round_trip(http, keys[0])
+            ws_trip(http, base, keys[0])
+            wait_trip(http)
             echo.delay(0).get(timeout=30)
-        trips = [round_trip(http, keys[0]) for _ in range(args.turns)]
-        raws = []
+        # Interleaved, so the three see the same machine (its other load moves all of them).
+        raws, ws, ws_work, waits, wait_work = [], [], [], [], []
         for i in range(args.turns):
             started = time.perf_counter()
             echo.delay(i).get(timeout=30)
             raws.append((time.perf_counter() - started) * 1000)
+            elapsed, job_id = ws_trip(http, base, keys[0])
+            ws.append(elapsed)
+            ws_work.append(elapsed - run_ms(http.request("GET", f"/v1/jobs/{job_id}")[1]))
+            elapsed, job = wait_trip(http)
+            waits.append(elapsed)
+            wait_work.append(elapsed - run_ms(job))
         anchor = statistics.median(raws)
         gc.collect()  # results live in reference cycles: let them unsubscribe while Redis runs
         print(line("raw Celery round trip", raws))
-        print(line("submit -> done, 1-token chat (WS)", trips, anchor))
+        print(line("submit -> done (WS)", ws, anchor))
+        print(line("  less the job's run_ms", ws_work, anchor))
+        print(line("submit -> done (Prefer: wait)", waits, anchor))
+        print(line("  less the job's run_ms", wait_work, anchor))
     finally:
         for proc in reversed(procs):
             proc.stop()
