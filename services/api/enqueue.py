@@ -13,7 +13,7 @@ from kombu.exceptions import BatchPublishError, OperationalError
 from pydantic import BaseModel
 
 from api.errors import ApiError
-from common import events, metrics
+from common import metrics
 from common.artifact_store import put_artifact
 from common.db import transaction
 from common.dispatch import dispatch
@@ -21,24 +21,19 @@ from common.job_store import create_job, fail_queued
 from common.settings import Settings
 
 
-def send_job(
-    celery: Celery, client: redis.Redis, settings: Settings, kind: str, job_id: UUID
-) -> None:
-    """Publish `queued` and send a committed job; a broker outage fails it and answers 503."""
-    refusal = send_jobs(celery, client, settings, [(kind, job_id)])[0]
+def send_job(celery: Celery, kind: str, job_id: UUID) -> None:
+    """Send a committed job; a broker outage fails it and answers 503. (Its `queued` event
+    needs no write: see `events.QUEUED`.)"""
+    refusal = send_jobs(celery, [(kind, job_id)])[0]
     if refusal is not None:
         raise refusal
 
 
-def send_jobs(
-    celery: Celery, client: redis.Redis, settings: Settings, jobs: list[tuple[str, UUID]]
-) -> list[ApiError | None]:
-    """`send_job` for many committed jobs in two round trips (their `queued` events, then
-    their messages in one publish batch); per job None, or its 503 when the broker is down."""
+def send_jobs(celery: Celery, jobs: list[tuple[str, UUID]]) -> list[ApiError | None]:
+    """`send_job` for many committed jobs in one round trip (their messages in one publish
+    batch); per job None, or its 503 when the broker is down."""
     ids = [job_id for _, job_id in jobs]
     try:
-        queued = [(job_id, "status", 0, {"status": "queued"}) for job_id in ids]
-        events.publish_all(client, queued, settings.event_ttl_s)
         with celery.producer_or_acquire() as producer, producer.batch():
             for kind, job_id in jobs:
                 dispatch(celery, kind, job_id, producer)
@@ -63,8 +58,6 @@ def _queue_unavailable() -> ApiError:
 
 def enqueue_job(
     celery: Celery,
-    client: redis.Redis,
-    settings: Settings,
     kind: str,
     owner_id: UUID,
     params: dict[str, Any],
@@ -81,7 +74,7 @@ def enqueue_job(
     else:
         row = create_job(conn, kind, owner_id, params, interview_id)
         conn.commit()
-    send_job(celery, client, settings, kind, row["id"])
+    send_job(celery, kind, row["id"])
     return row
 
 
@@ -100,8 +93,6 @@ async def enqueue_upload(
         with transaction() as conn:
             artifact_id = put_artifact(conn, owner_id, *upload)
             params = params_for(artifact_id).model_dump(mode="json")
-            client = request.app.state.redis_sync
-            celery = request.app.state.celery
-            return enqueue_job(celery, client, settings, kind, owner_id, params, conn=conn)
+            return enqueue_job(request.app.state.celery, kind, owner_id, params, conn=conn)
 
     return await run_in_threadpool(record)

@@ -75,6 +75,10 @@ async def job_events(
             return
         if tail["type"] == events.TERMINAL and tail["seq"] <= after:
             return  # the client already has `done`
+    elif after == 0 and await events.last_event(client, job_id) is None:
+        # Queued, and no event written yet: its first one is `queued` (events.QUEUED).
+        yield dict(events.QUEUED)
+        after = 1
     last_seq = after
     async for event in events.follow(client, job_id, after, idle_s):
         if event is not None:

@@ -21,7 +21,6 @@ from common.db import async_connection
 from common.job_batch_store import create_jobs_async
 from common.job_store import to_public
 from common.jobs import JobPublic
-from common.settings import get_settings
 
 MAX_BATCH = 256
 """Jobs per statement and per send at most: bounds one batch's time under a burst."""
@@ -49,11 +48,9 @@ class Submissions:
             return await create_jobs_async(conn, kind, items)
 
     async def _send(self, jobs: list[tuple[str, UUID]]) -> list[Outcome]:
-        # The app's Celery client and settings, not dependencies: each one costs a hot route time.
+        # The app's Celery client, not a dependency: each one costs a hot route time.
         state = self._state
-        refusals = await run_in_threadpool(
-            send_jobs, state.celery, state.redis_sync, get_settings(), jobs
-        )
+        refusals = await run_in_threadpool(send_jobs, state.celery, jobs)
         return [refusal or True for refusal in refusals]
 
 

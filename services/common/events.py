@@ -19,10 +19,16 @@ from common import redis_client, redis_keys
 
 # The next seq follows the stream's last entry, in one script, so `seq` follows stream order
 # with several writers and cannot drift from the entry ids (there is no second key to lose).
+# A stream's first append writes its `queued` status (ARGV[3]) first, as seq 1.
 _APPEND = """
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local seq = 1
-if #last > 0 then seq = tonumber(string.match(last[1][1], '^(%d+)')) + 1 end
+if #last > 0 then
+  seq = tonumber(string.match(last[1][1], '^(%d+)')) + 1
+else
+  redis.call('XADD', KEYS[1], '1-0', 'seq', 1, 'event', ARGV[3])
+  seq = 2
+end
 redis.call('XADD', KEYS[1], seq .. '-0', 'seq', seq, 'event', ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return seq
@@ -30,6 +36,13 @@ return seq
 
 TERMINAL = "done"
 RESET = "reset"
+
+QUEUED = {"seq": 1, "type": "status", "attempt": 0, "status": "queued"}
+"""Every job's first event. Nobody publishes it: the first append to a job's stream writes it
+before its own event (a job is queued until a worker's first event, or a cancel's), and a
+reader finding no stream yet gets it as it is. Submitting a job costs no Redis write."""
+
+_QUEUED = json.dumps({k: v for k, v in QUEUED.items() if k != "seq"})
 
 
 def publish(
@@ -42,7 +55,7 @@ def publish(
 ) -> int:
     """Append `{"type": type_, "attempt": attempt, **fields}` to the job's stream; its `seq`."""
     body = _body(type_, attempt, fields)
-    return int(client.eval(_APPEND, 1, redis_keys.events_stream(job_id), body, ttl_s))
+    return int(client.eval(_APPEND, 1, redis_keys.events_stream(job_id), body, ttl_s, _QUEUED))
 
 
 Event = tuple[UUID | str, str, int, dict[str, Any]]
@@ -54,7 +67,7 @@ def publish_all(client: redis.Redis, events: list[Event], ttl_s: int) -> list[in
     with client.pipeline(transaction=False) as pipe:
         for job_id, type_, attempt, fields in events:
             body = _body(type_, attempt, fields)
-            pipe.eval(_APPEND, 1, redis_keys.events_stream(job_id), body, ttl_s)
+            pipe.eval(_APPEND, 1, redis_keys.events_stream(job_id), body, ttl_s, _QUEUED)
         return [int(seq) for seq in pipe.execute()]
 
 

@@ -27,7 +27,8 @@ def own_redis(tmp_path):
 def test_an_outage_logs_one_warning_and_one_recovery_line(own_redis, caplog):
     publisher = EventPublisher(sync_client(own_redis.url), ttl_s=60, retry_s=0.5)
     caplog.set_level(logging.INFO, logger="common.event_publisher")
-    assert [publisher.publish(JOB, "token", 1, text="a") for _ in range(3)] == [1, 2, 3]
+    # The stream's first append writes the job's `queued` status first, as seq 1.
+    assert [publisher.publish(JOB, "token", 1, text="a") for _ in range(3)] == [2, 3, 4]
 
     own_redis.stop()
     started = time.monotonic()
@@ -38,7 +39,7 @@ def test_an_outage_logs_one_warning_and_one_recovery_line(own_redis, caplog):
 
     own_redis.start()  # same port, same data
     time.sleep(0.6)  # past retry_s
-    assert publisher.publish(JOB, "token", 1, text="c") == 4
+    assert publisher.publish(JOB, "token", 1, text="c") == 5
 
     records = [r for r in caplog.records if r.name == "common.event_publisher"]
     assert [r.levelname for r in records] == ["WARNING", "INFO"], [r.message for r in records]
@@ -61,11 +62,12 @@ def test_posted_events_keep_their_order_and_flush_waits_for_them(own_redis):
         thread.start()
     for thread in threads:
         thread.join()
-    assert publisher.publish_all(JOB, [("status", {"status": "succeeded"})], 1) == [601]
+    assert publisher.publish_all(JOB, [("status", {"status": "succeeded"})], 1) == [602]
 
     stream = client.xrange(redis_keys.events_stream(JOB))
     seen = [events.decode(fields) for _, fields in stream]
-    assert [e["seq"] for e in seen] == list(range(1, 602))
+    assert [e["seq"] for e in seen] == list(range(1, 603))
+    assert seen[0] == events.QUEUED
     for tag in "ab":
         texts = [e["text"] for e in seen if e.get("text", "").startswith(tag)]
         assert texts == [f"{tag}{i}" for i in range(300)]

@@ -115,7 +115,7 @@ async def start_interview(
             params = StartParams(interview_id=interview["id"]).model_dump(mode="json")
             job = create_job(conn, "interview_start", owner, params, interview["id"])
             store.set_start_job(conn, interview["id"], job["id"])
-        send_job(celery, request.app.state.redis_sync, settings, "interview_start", job["id"])
+        send_job(celery, "interview_start", job["id"])
         return {"id": interview["id"], "job_id": job["id"]}
 
     return InterviewStarted(**await run_in_threadpool(record))
@@ -175,7 +175,7 @@ async def answer(
             job = create_job(
                 conn, "interview_turn", owner, params.model_dump(mode="json"), interview_id
             )
-        send_job(celery, request.app.state.redis_sync, settings, "interview_turn", job["id"])
+        send_job(celery, "interview_turn", job["id"])
         return AnswerAccepted(turn_id=params.turn_id, job_id=job["id"], number=params.number)
 
     return await run_in_threadpool(record)
@@ -266,5 +266,5 @@ def finish(
         params = ReportParams(interview_id=interview_id).model_dump(mode="json")
         job = create_job(conn, "interview_report", owner, params, interview_id)
         store.finish_interview(conn, interview_id, job["id"])
-    send_job(celery, request.app.state.redis_sync, settings, "interview_report", job["id"])
+    send_job(celery, "interview_report", job["id"])
     return InterviewStarted(id=interview_id, job_id=job["id"])
