@@ -38,6 +38,8 @@ from celery import Celery
 ROOT = Path(__file__).resolve().parents[1]
 CHAT = {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 1, "temperature": 0}
 RAW_QUEUE = "bench_raw"
+SETTLE_S = 0.05
+"""The pause before each measured round trip."""
 
 raw = Celery("bench", broker=os.environ.get("BENCH_REDIS_URL"))
 raw.conf.update(result_backend=os.environ.get("BENCH_REDIS_URL"), task_default_queue=RAW_QUEUE)
@@ -232,15 +234,20 @@ def run(args: argparse.Namespace, tmp: Path, redis_url: str, database_url: str, 
             ws_trip(http, base, keys[0])
             wait_trip(http)
             echo.delay(0).get(timeout=30)
-        # Interleaved, so the three see the same machine (its other load moves all of them).
+        # Interleaved, so the three see the same machine (its other load moves all of them),
+        # and each starts on an idle system: a job's tail (its ack, the worker's next pick of
+        # queues) would otherwise run into the next round trip, whichever it is.
         raws, ws, ws_work, waits, wait_work = [], [], [], [], []
         for i in range(args.turns):
+            time.sleep(SETTLE_S)
             started = time.perf_counter()
             echo.delay(i).get(timeout=30)
             raws.append((time.perf_counter() - started) * 1000)
+            time.sleep(SETTLE_S)
             elapsed, job_id = ws_trip(http, base, keys[0])
             ws.append(elapsed)
             ws_work.append(elapsed - run_ms(http.request("GET", f"/v1/jobs/{job_id}")[1]))
+            time.sleep(SETTLE_S)
             elapsed, job = wait_trip(http)
             waits.append(elapsed)
             wait_work.append(elapsed - run_ms(job))
