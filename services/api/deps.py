@@ -7,6 +7,7 @@ import redis.asyncio as aioredis
 from celery import Celery
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.requests import HTTPConnection
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import ApiError
@@ -16,10 +17,8 @@ from common.db import transaction
 from common.invite_store import find_invite, is_invite_token
 from common.settings import Settings, get_settings
 
-_bearer = HTTPBearer(
-    auto_error=False,
-    description="An API key from `rehearse keys create`, or an invite token (its own interviews).",
-)
+_BEARER = "An API key from `rehearse keys create`, or an invite token (its own interviews)."
+_bearer = HTTPBearer(auto_error=False, description=_BEARER)
 
 
 _keys: KeyCache | None = None
@@ -64,10 +63,18 @@ async def authenticate_async(key: str | None) -> UUID:
     return await run_in_threadpool(authenticate, key)
 
 
-async def current_owner(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> UUID:
-    return await authenticate_async(credentials.credentials if credentials else None)
+class _BearerOwner(HTTPBearer):
+    """The caller's owner id as one dependency: to OpenAPI the same `HTTPBearer` scheme, but it
+    reads the header itself (as `HTTPBearer(auto_error=False)` does) and checks the key, so
+    FastAPI solves one dependency per request where a scheme and its user took two."""
+
+    async def __call__(self, request: HTTPConnection) -> UUID:  # type: ignore[override]
+        scheme, _, key = (request.headers.get("authorization") or "").partition(" ")
+        key = key.strip()
+        return await authenticate_async(key if key and scheme.lower() == "bearer" else None)
+
+
+current_owner = _BearerOwner(auto_error=False, scheme_name="HTTPBearer", description=_BEARER)
 
 
 async def current_owner_or_query(

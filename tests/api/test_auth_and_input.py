@@ -33,6 +33,23 @@ def test_unknown_key_is_401(api_base):
     assert_error(response, 401, "unauthorized")
 
 
+def test_a_key_counts_only_as_a_bearer_credential(api_base, api_key):
+    """`Bearer` in any case, spaces before the key ignored; another scheme or none is no key."""
+    chat = {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 1}
+    for authorization in (f"bearer {api_key}", f"BEARER  {api_key}"):
+        response = httpx.post(
+            f"{api_base}/v1/jobs/chat", headers={"Authorization": authorization}, json=chat
+        )
+        assert response.status_code == 202, (authorization, response.text)
+    for authorization in (f"Basic {api_key}", "Bearer", api_key, f"Token {api_key}"):
+        response = httpx.post(
+            f"{api_base}/v1/jobs/chat", headers={"Authorization": authorization}, json=chat
+        )
+        assert_error(response, 401, "unauthorized")
+        assert response.json()["error"]["message"].startswith("missing API key"), authorization
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
 def test_another_keys_job_is_404(client, other_client, db):
     job = client.post(
         "/v1/jobs/transcribe", files={"file": ("a.wav", audio.tone_wav(), "audio/wav")}
