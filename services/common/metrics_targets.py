@@ -40,6 +40,6 @@ def worker_targets(settings: Settings, processes: int) -> list[str]:
     if not settings.metrics_port:
         return []
     host = metrics_host(settings)
-    if ":" in host:  # an IPv6 address
+    if ":" in host and not host.startswith("["):  # an IPv6 address, not yet in brackets
         host = f"[{host}]"
     return [f"{host}:{settings.metrics_port + index}" for index in range(processes)]
