@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pydantic import BaseModel
 from pydantic_settings import BaseSettings
 
@@ -383,6 +384,7 @@ def test_third_party_images_are_pinned(compose):
 # -- observability: Prometheus scrapes every process, Grafana shows metrics that exist
 
 DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "rehearse.json"
+PROMETHEUS_CONFIG = ROOT / "deploy" / "prometheus" / "prometheus.yml"
 SUFFIXES = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count"), "gauge": ("",)}
 
 
@@ -396,17 +398,35 @@ def registry_names() -> set[str]:
     return {f.name + s for f in REGISTRY.collect() for s in SUFFIXES.get(f.type, ("",))}
 
 
+def scrape_jobs() -> dict[str, dict[str, Any]]:
+    """deploy/prometheus/prometheus.yml's scrape configs by job name."""
+    config = yaml.safe_load(PROMETHEUS_CONFIG.read_text())
+    return {job["job_name"]: job for job in config["scrape_configs"]}
+
+
 def test_observability_profile_scrapes_the_api_and_each_worker(compose):
+    from common.job_kinds import POOLS
+
     svcs = services(compose.config("gpu"))
     prometheus, grafana = svcs["prometheus"], svcs["grafana"]
+    jobs = scrape_jobs()
 
     assert prometheus["profiles"] == grafana["profiles"] == ["observability"]
-    scrape = (ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text()
+    api = f"api:{api_port_default()}"
+    assert jobs["api"]["static_configs"] == [{"targets": [api]}]
+    # Workers are discovered through the api, one job per pool (the job names stay the services').
+    assert set(jobs) == {"api", *WORKERS}
+    for pool in POOLS:
+        job = jobs[f"{pool}_worker"]
+        assert "static_configs" not in job and "dns_sd_configs" not in job
+        [discovery] = job["http_sd_configs"]
+        assert discovery["url"] == f"http://{api}/metrics/targets"
+        assert seconds(discovery["refresh_interval"]) <= 60
+        [keep] = job["relabel_configs"]
+        assert keep == {"source_labels": ["pool"], "regex": pool, "action": "keep"}
     for worker in WORKERS:
         assert svcs[worker]["environment"]["METRICS_PORT"] == "9101"
-        assert f"{worker}:9101" in scrape or f'names: ["{worker}"]' in scrape
         assert not svcs[worker].get("ports")  # metrics stay on the internal network
-    assert f"api:{api_port_default()}" in scrape
     assert all(p["host_ip"] == "127.0.0.1" for s in (prometheus, grafana) for p in s["ports"])
 
 
@@ -424,6 +444,8 @@ def test_dashboard_queries_only_metrics_the_code_defines():
     assert len(exprs) >= 10
     used = {name for expr in exprs for name in re.findall(r"\brehearse_\w+", expr)}
     assert not used - known, f"unknown metrics in {DASHBOARD.name}: {sorted(used - known)}"
+    jobs = {job for expr in exprs for job in re.findall(r'\bjob\s*=~?\s*"([^"]+)"', expr)}
+    assert jobs <= set(scrape_jobs()), f"{DASHBOARD.name} names jobs Prometheus does not scrape"
     for needed in (
         "rehearse_model_resident",
         "rehearse_gpu_memory_budget_bytes",

@@ -20,6 +20,7 @@ from celery.signals import worker_init, worker_ready, worker_shutting_down
 from common import redis_keys, worker_boot
 from common.capabilities import CAPABILITIES
 from common.job_kinds import POOLS
+from common.metrics_targets import worker_targets
 from common.redis_client import CONNECT_TIMEOUT_S, sync_client
 from common.settings import get_settings
 
@@ -36,7 +37,8 @@ class Presence:
     """One worker's presence key, written by a thread until `withdraw()`."""
 
     def __init__(self, name: str, queues: list[str], processes: int, boot_id: str) -> None:
-        self.client = sync_client(get_settings().redis_url)
+        self.settings = get_settings()
+        self.client = sync_client(self.settings.redis_url)
         self.name, self.queues, self.processes, self.boot_id = name, queues, processes, boot_id
         self.consuming = False
         self._stopped = False
@@ -65,6 +67,8 @@ class Presence:
             "loaded": loaded,
             "error": error,
             "capabilities": dict(CAPABILITIES),
+            # Where Prometheus scrapes each pool process (asked each beat: an address can change).
+            "metrics": worker_targets(self.settings, self.processes),
         }
 
     def _beat(self) -> None:
@@ -138,6 +142,11 @@ async def presences(client: Any) -> list[dict[str, Any]]:
 
 def _serves(worker: dict[str, Any], queues: Iterable[str]) -> bool:
     return any(queue in worker["queues"] for queue in queues)
+
+
+def pool_of_worker(worker: dict[str, Any], pools: Mapping[str, Iterable[str]] = POOLS) -> str:
+    """The pool (`gpu`, `cpu`) whose queues the worker consumes."""
+    return next((pool for pool, queues in pools.items() if _serves(worker, queues)), "")
 
 
 def names_by_queue(

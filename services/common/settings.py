@@ -41,6 +41,12 @@ class Settings(BaseSettings):
         description="Port a worker serves Prometheus metrics on (0: off); prefork process N "
         "uses METRICS_PORT + N. The api serves `/metrics` on its own port.",
     )
+    metrics_host: str = Field(
+        "",
+        description="Address Prometheus reaches a worker's metrics at, announced in its presence "
+        "and listed by the api's `/metrics/targets` (empty: the worker's IP address on the "
+        "network it reaches Redis through).",
+    )
 
     # logs
     log_format: Literal["text", "json"] = Field(

@@ -1,7 +1,7 @@
 """`/metrics`: the api's requests, refusals, queues and workers; each worker's jobs and models."""
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import httpx
@@ -110,19 +110,19 @@ def test_metrics_count_jobs_models_queues_and_refusals(
     assert 0 < used <= value(worker, "rehearse_gpu_memory_budget_bytes")
 
 
-def loaded_processes(port: int, n: int, timeout: float = 90) -> list[dict]:
-    """The metrics of prefork processes 0..n-1 once each reports BGE-M3 loaded."""
+def loaded_processes(urls: list[str], timeout: float = 90) -> list[dict]:
+    """The metrics at each prefork process's URL once each reports BGE-M3 loaded."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            processes = [scrape(f"http://127.0.0.1:{port + i}/metrics") for i in range(n)]
+            processes = [scrape(url) for url in urls]
         except httpx.ConnectError:  # a process still starting: its server is not up yet
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.5)
             continue
         loaded = [value(p, "rehearse_model_resident", model="bge_m3") for p in processes]
-        if loaded == [1] * n or time.monotonic() > deadline:
+        if loaded == [1] * len(urls) or time.monotonic() > deadline:
             return processes
         time.sleep(0.5)
 
@@ -134,9 +134,70 @@ def test_each_cpu_worker_process_serves_its_own_metrics(client, cpu_worker):
     assert {wait_job(client, job["id"])["status"] for job in jobs} == {"succeeded"}
 
     # Prefork process N serves on METRICS_PORT + N; their counts add up to the jobs run.
-    processes = loaded_processes(port, 2)
+    processes = loaded_processes([f"http://127.0.0.1:{port + i}/metrics" for i in range(2)])
 
     embeds = frozenset({"kind": "embed", "status": "succeeded"}.items())
     assert sum(p.get(("rehearse_jobs_total", embeds), 0) for p in processes) == 3
     assert all(value(p, "rehearse_model_resident", model="bge_m3") == 1 for p in processes)
     assert all(value(p, "rehearse_model_loads_total", model="bge_m3") == 1 for p in processes)
+
+
+def discovered(api_base: str, until: Callable[[list[dict]], bool], timeout: float = 30) -> list:
+    """`/metrics/targets` (Prometheus HTTP SD) once `until` holds for its groups."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = httpx.get(f"{api_base}/metrics/targets", timeout=10)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/json"
+        groups = response.json()
+        if until(groups) or time.monotonic() > deadline:
+            return groups
+        time.sleep(0.2)
+
+
+def test_prometheus_discovers_each_worker_process_through_the_api(
+    client, api_base, cpu_worker, gpu_worker
+):
+    port = stack.free_port()
+    cpu_worker.restart(METRICS_PORT=str(port), CPU_CONCURRENCY="3")
+    workers = client.get("/readyz").json()["workers"]
+    [cpu_name], [gpu_name] = workers["cpu"], workers["gpu"]
+
+    # One group per worker serving metrics: the cpu worker's 3 processes, with its labels; the
+    # gpu worker runs with METRICS_PORT 0 (the session's), so it lists none.
+    groups = discovered(api_base, lambda gs: any(g["labels"]["worker"] == cpu_name for g in gs))
+    [group] = groups
+    assert group["labels"] == {"worker": cpu_name, "pool": "cpu"}
+    hosts = {target.rpartition(":")[0] for target in group["targets"]}
+    ports = [int(target.rpartition(":")[2]) for target in group["targets"]]
+    assert len(hosts) == 1 and ports == [port, port + 1, port + 2]
+    assert gpu_name not in {g["labels"]["worker"] for g in groups}
+    assert "/metrics/targets" not in client.get("/openapi.json").json()["paths"]
+
+    # Each target is one pool process: their counts add up to the jobs the worker ran.
+    jobs = [client.post("/v1/jobs/embed", json={"texts": [f"text {i}"]}).json() for i in range(4)]
+    assert {wait_job(client, job["id"])["status"] for job in jobs} == {"succeeded"}
+    processes = loaded_processes([f"http://{target}/metrics" for target in group["targets"]])
+    embeds = frozenset({"kind": "embed", "status": "succeeded"}.items())
+    assert sum(p.get(("rehearse_jobs_total", embeds), 0) for p in processes) == 4
+    assert all(value(p, "rehearse_model_resident", model="bge_m3") == 1 for p in processes)
+
+    # A stopped worker withdraws its presence: its targets drop out.
+    cpu_worker.stop()
+    assert discovered(api_base, lambda gs: not gs) == []
+
+
+def test_metrics_targets_answer_503_while_redis_is_down(stack_env, log_dir):
+    # An api of its own on a Redis port nobody listens on: restarting the session's Redis
+    # would lose the workers' boot reports, and with them their readiness, for later tests.
+    proc, base = stack.api(
+        {**stack_env, "REDIS_URL": f"redis://127.0.0.1:{stack.free_port()}/0"}, log_dir
+    )
+    try:
+        response = httpx.get(f"{base}/metrics/targets", timeout=30)
+    finally:
+        proc.stop()
+
+    # Prometheus keeps the targets it has on an error, rather than an empty list dropping them.
+    assert response.status_code == 503, response.text
+    assert response.json()["error"]["code"] == "redis_unavailable"

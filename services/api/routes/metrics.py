@@ -1,15 +1,20 @@
-"""`/metrics` in Prometheus text: the api's own counters, and queues and workers as of now."""
+"""`/metrics` in Prometheus text: the api's own counters, and queues and workers as of now;
+`/metrics/targets`: every worker process's metrics, for Prometheus's HTTP service discovery."""
 
 import asyncio
 import logging
+from typing import Any
 
+import redis
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
+from api.errors import ApiError
 from common import metrics
 from common.db import async_connection
 from common.job_kinds import QUEUES, first_queue
-from common.presence import presences, queue_readiness
+from common.presence import pool_of_worker, presences, queue_readiness
 from common.settings import get_settings
 
 router = APIRouter(tags=["health"])
@@ -70,3 +75,27 @@ async def scrape(request: Request) -> Response:
             for gauge in gauges:
                 gauge.clear()
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+def discovery_groups(workers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One target group per live worker serving metrics, labelled with its name and pool."""
+    return [
+        {
+            "targets": worker["metrics"],
+            "labels": {"worker": worker["name"], "pool": pool_of_worker(worker)},
+        }
+        for worker in sorted(workers, key=lambda w: w["name"])
+        if worker.get("metrics")  # METRICS_PORT 0, or a worker from before targets were announced
+    ]
+
+
+@router.get("/metrics/targets", include_in_schema=False)
+async def targets(request: Request) -> JSONResponse:
+    """Prometheus HTTP SD (JSON), from the workers' presence keys. On a Redis outage 503:
+    Prometheus keeps the targets it has rather than dropping every worker."""
+    try:
+        workers = await asyncio.wait_for(presences(request.app.state.redis), SCRAPE_TIMEOUT_S)
+    except (redis.RedisError, OSError, TimeoutError) as exc:
+        log.warning("metrics targets: %s", exc)
+        raise ApiError(503, "redis_unavailable", "Redis is unreachable: no worker list") from exc
+    return JSONResponse(discovery_groups(workers))
