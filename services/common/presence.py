@@ -41,6 +41,9 @@ class Presence:
         self.client = sync_client(self.settings.redis_url)
         self.name, self.queues, self.processes, self.boot_id = name, queues, processes, boot_id
         self.consuming = False
+        # Every report seen: Redis may lose them (restarted empty), the beat writes them back.
+        self._loaded: set[str] = set()
+        self._errors: dict[str, str] = {}
         self._stopped = False
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._beat, name="presence", daemon=True)
@@ -54,9 +57,16 @@ class Presence:
     def body(self) -> dict[str, Any]:
         """This worker's state now, from its processes' reports."""
         loaded, errors = worker_boot.progress(self.client, self.boot_id)
-        worker_boot.renew(self.client, self.boot_id)
-        error = "; ".join(sorted(set(errors.values()))) or None
-        ready = self.consuming and error is None and loaded >= self.processes
+        lost_loaded = self._loaded - loaded
+        lost_errors = {pid: why for pid, why in self._errors.items() if pid not in errors}
+        if lost_loaded or lost_errors:
+            worker_boot.restore(self.client, self.boot_id, lost_loaded, lost_errors)
+        else:
+            worker_boot.renew(self.client, self.boot_id)
+        self._loaded |= loaded
+        self._errors.update(errors)
+        error = "; ".join(sorted(set(self._errors.values()))) or None
+        ready = self.consuming and error is None and len(self._loaded) >= self.processes
         state = "ready" if ready else "failed" if error else "starting"
         return {
             "name": self.name,
@@ -64,7 +74,7 @@ class Presence:
             "ready": ready,
             "state": state,
             "processes": self.processes,
-            "loaded": loaded,
+            "loaded": len(self._loaded),
             "error": error,
             "capabilities": dict(CAPABILITIES),
             # Where Prometheus scrapes each pool process (asked each beat: an address can change).

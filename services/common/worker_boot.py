@@ -58,13 +58,25 @@ def renew(client: redis.Redis, boot_id: str) -> None:
     client.expire(redis_keys.worker_boot_errors(boot_id), KEY_TTL_S)
 
 
-def progress(client: redis.Redis, boot_id: str) -> tuple[int, dict[str, str]]:
-    """(processes loaded, {pid: reason} of those that failed) for one boot."""
+def progress(client: redis.Redis, boot_id: str) -> tuple[set[str], dict[str, str]]:
+    """(pids of the processes loaded, {pid: reason} of those that failed) for one boot."""
     pipe = client.pipeline()
-    pipe.scard(redis_keys.worker_boot_loaded(boot_id))
+    pipe.smembers(redis_keys.worker_boot_loaded(boot_id))
     pipe.hgetall(redis_keys.worker_boot_errors(boot_id))
     loaded, errors = pipe.execute()
-    return int(loaded), {_text(k): _text(v) for k, v in errors.items()}
+    return {_text(pid) for pid in loaded}, {_text(k): _text(v) for k, v in errors.items()}
+
+
+def restore(client: redis.Redis, boot_id: str, loaded: set[str], errors: dict[str, str]) -> None:
+    """Write back reports Redis lost (it restarted empty): the processes reported once and
+    will not again, and without them the worker would stay `starting` for good."""
+    pipe = client.pipeline()
+    if loaded:
+        pipe.sadd(redis_keys.worker_boot_loaded(boot_id), *loaded)
+    if errors:
+        pipe.hset(redis_keys.worker_boot_errors(boot_id), mapping=errors)
+    renew(pipe, boot_id)
+    pipe.execute()
 
 
 def forget(client: redis.Redis, boot_id: str) -> None:

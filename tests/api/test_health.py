@@ -3,6 +3,7 @@
 import time
 
 import httpx
+import redis
 
 from tests import audio
 from tests.readiness import wait_ready, wait_readyz
@@ -64,3 +65,20 @@ def test_a_killed_worker_leaves_readyz_within_the_presence_ttl(api_base, gpu_wor
 
     assert status == 503 and "gpu" in body["missing"]
     assert time.monotonic() - killed <= TTL_S + 1
+
+
+def test_workers_are_ready_again_after_redis_loses_everything(
+    api_base, gpu_worker, cpu_worker, service_urls
+):
+    """Redis restarted empty: the processes' load reports are gone and nobody reports again;
+    each worker's beat writes back what it saw, so /readyz is 200 again within a beat."""
+    from common.presence import INTERVAL_S, TTL_S
+
+    wait_ready(api_base)
+    store = redis.Redis.from_url(service_urls[0])
+    assert list(store.scan_iter(match="*:boot:*"))  # the processes' reports this is about
+    store.flushdb()  # a Redis that came back empty
+
+    status, body = wait_readyz(api_base, lambda body: body["ready"], TTL_S + INTERVAL_S)
+
+    assert status == 200 and body["missing"] == [], body
