@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAT = {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 1, "temperature": 0}
 RAW_QUEUE = "bench_raw"
 SETTLE_S = 0.05
-"""The pause before each measured round trip."""
+"""The pause before each round trip measured "after a pause"."""
 
 raw = Celery("bench", broker=os.environ.get("BENCH_REDIS_URL"))
 raw.conf.update(result_backend=os.environ.get("BENCH_REDIS_URL"), task_default_queue=RAW_QUEUE)
@@ -226,16 +226,26 @@ def run(args: argparse.Namespace, tmp: Path, redis_url: str, database_url: str, 
     try:
         asyncio.run(load(base, "/v1/jobs/chat", keys[:4], 1.0))  # warm-up
         clear_queued(database_url, redis_url)
-        sends = send_rate(raw, args.seconds)
-        print(f"raw send_task from one process: {sends:7.0f}/s")
+        # The anchor is as noisy as what it anchors: measured around every round, averaged.
+        sends = [send_rate(raw, args.seconds / 2)]
+        rounds = []
         for n in clients:
             health, _, _ = asyncio.run(load(base, "/healthz", keys[:n], args.seconds))
             chat, lat, refused = asyncio.run(load(base, "/v1/jobs/chat", keys[:n], args.seconds))
             clear_queued(database_url, redis_url)
+            sends.append(send_rate(raw, args.seconds / 2))
+            rounds.append((n, chat, lat, refused, health))
+        send = statistics.mean(sends)
+        print(
+            f"raw send_task from one process: {send:7.0f}/s ("
+            + ", ".join(f"{s:.0f}" for s in sends)
+            + ")"
+        )
+        for n, chat, lat, refused, health in rounds:
             print(
                 f"{n:3} clients: chat accepted {chat:6.0f}/s (p50 {pct(lat, 0.5):5.1f} ms,"
                 f" p95 {pct(lat, 0.95):5.1f} ms)  /healthz {health:6.0f}/s"
-                f"  chat/send_task x{chat / sends:.2f}  chat/healthz x{chat / health:.2f}"
+                f"  chat/send_task x{chat / send:.2f}  chat/healthz x{chat / health:.2f}"
                 + (f"  REFUSED {refused}" if refused else "")
             )
         procs.append(stack.worker("gpu", env, tmp))
@@ -245,30 +255,34 @@ def run(args: argparse.Namespace, tmp: Path, redis_url: str, database_url: str, 
             ws_trip(http, base, keys[0])
             wait_trip(http)
             echo.delay(0).get(timeout=30)
-        # Interleaved, so the three see the same machine (its other load moves all of them),
-        # and each starts on an idle system: a job's tail (its ack, the worker's next pick of
-        # queues) would otherwise run into the next round trip, whichever it is.
-        raws, ws, ws_work, waits, wait_work = [], [], [], [], []
-        for i in range(args.turns):
-            time.sleep(SETTLE_S)
-            started = time.perf_counter()
-            echo.delay(i).get(timeout=30)
-            raws.append((time.perf_counter() - started) * 1000)
-            time.sleep(SETTLE_S)
-            elapsed, job_id = ws_trip(http, base, keys[0])
-            ws.append(elapsed)
-            ws_work.append(elapsed - run_ms(http.request("GET", f"/v1/jobs/{job_id}")[1]))
-            time.sleep(SETTLE_S)
-            elapsed, job = wait_trip(http)
-            waits.append(elapsed)
-            wait_work.append(elapsed - run_ms(job))
-        anchor = statistics.median(raws)
-        gc.collect()  # results live in reference cycles: let them unsubscribe while Redis runs
-        print(line("raw Celery round trip", raws))
-        print(line("submit -> done (WS)", ws, anchor))
-        print(line("  less the job's run_ms", ws_work, anchor))
-        print(line("submit -> done (Prefer: wait)", waits, anchor))
-        print(line("  less the job's run_ms", wait_work, anchor))
+        # Interleaved, so the three see the same machine (its other load moves all of them).
+        # Twice: back to back (a steady stream of requests), and each from an idle system (a
+        # request after a pause: every process it crosses wakes up first, so a path through
+        # more processes pays more; nor does a job's tail, its ack and the worker's next pick
+        # of queues, run into the next trip).
+        for mode, settle_s in (("back to back", 0.0), ("after a pause", SETTLE_S)):
+            raws, ws, ws_work, waits, wait_work = [], [], [], [], []
+            for i in range(args.turns):
+                time.sleep(settle_s)
+                started = time.perf_counter()
+                echo.delay(i).get(timeout=30)
+                raws.append((time.perf_counter() - started) * 1000)
+                time.sleep(settle_s)
+                elapsed, job_id = ws_trip(http, base, keys[0])
+                ws.append(elapsed)
+                ws_work.append(elapsed - run_ms(http.request("GET", f"/v1/jobs/{job_id}")[1]))
+                time.sleep(settle_s)
+                elapsed, job = wait_trip(http)
+                waits.append(elapsed)
+                wait_work.append(elapsed - run_ms(job))
+            anchor = statistics.median(raws)
+            gc.collect()  # results live in reference cycles: let them unsubscribe while Redis runs
+            print(f"round trips, {mode}:")
+            print(line("raw Celery round trip", raws))
+            print(line("submit -> done (WS)", ws, anchor))
+            print(line("  less the job's run_ms", ws_work, anchor))
+            print(line("submit -> done (Prefer: wait)", waits, anchor))
+            print(line("  less the job's run_ms", wait_work, anchor))
     finally:
         for proc in reversed(procs):
             proc.stop()
