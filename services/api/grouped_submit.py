@@ -1,9 +1,9 @@
 """The JSON job routes' submissions, grouped: one INSERT and one send per batch of requests.
 
 Requests that arrive while a batch is being recorded (or sent) wait and go together in the
-next one: under load one statement admits and commits many jobs, and one thread hop publishes
-their `queued` events and sends their messages. Each job is still admitted on its own, and is
-committed before its message is sent.
+next one: under load one statement admits and commits many jobs, and one thread hop sends their
+messages in one publish batch (a job's `queued` event needs no write: `events.QUEUED`). Each job
+is still admitted on its own, and is committed before its message is sent.
 """
 
 from functools import partial
