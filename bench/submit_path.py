@@ -1,6 +1,6 @@
 """The submit path against its anchors, side by side in one run (figures, no pass/fail).
 
-    PYTHONPATH=services:. python bench/submit_path.py [--seconds 3] [--clients 16,64] [--turns 40]
+    PYTHONPATH=services:. python bench/submit_path.py [--seconds 6] [--clients 16,64] [--turns 40]
 
 Starts its own Redis, PostgreSQL (as the tests do), one api process and, for the round trip,
 one gpu worker on the synthetic models. Prints:
@@ -186,7 +186,7 @@ def line(name: str, values: list[float], anchor: float | None = None) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--clients", default="16,64")
     parser.add_argument("--turns", type=int, default=40)
     args = parser.parse_args()
