@@ -45,25 +45,13 @@ reader finding no stream yet gets it as it is. Submitting a job costs no Redis w
 _QUEUED = json.dumps({k: v for k, v in QUEUED.items() if k != "seq"})
 
 
-def publish(
-    client: redis.Redis,
-    job_id: UUID | str,
-    type_: str,
-    ttl_s: int,
-    attempt: int = 0,
-    **fields: Any,
-) -> int:
-    """Append `{"type": type_, "attempt": attempt, **fields}` to the job's stream; its `seq`."""
-    body = _body(type_, attempt, fields)
-    return int(client.eval(_APPEND, 1, redis_keys.events_stream(job_id), body, ttl_s, _QUEUED))
-
-
 Event = tuple[UUID | str, str, int, dict[str, Any]]
 """One event to append: `(job_id, type, attempt, fields)`."""
 
 
 def publish_all(client: redis.Redis, events: list[Event], ttl_s: int) -> list[int]:
-    """`publish` of many events (of one job or many) in one round trip; their `seq`s."""
+    """Append `{"type": type_, "attempt": attempt, **fields}` for each event (of one job or
+    many) to its job's stream, in order, in one round trip; their `seq`s."""
     with client.pipeline(transaction=False) as pipe:
         for job_id, type_, attempt, fields in events:
             body = _body(type_, attempt, fields)

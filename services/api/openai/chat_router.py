@@ -29,7 +29,7 @@ async def create_chat_completion(
     """A chat completion run as a `chat` job; `stream` sends `chat.completion.chunk` SSE."""
     model = resolve(settings, "chat", body.model)
     params = chat_serving.chat_params(body)
-    job_id = await job_wait.start(request, settings, JobKind.chat, owner, params)
+    job_id = await job_wait.start(request, JobKind.chat, owner, params)
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         lines = chat_serving.chunks(request, job_id, owner, model, include_usage)

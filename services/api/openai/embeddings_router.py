@@ -23,6 +23,6 @@ async def create_embeddings(
     """Dense BGE-M3 vectors (1024-d, unit length) from an `embed` job."""
     model = resolve(settings, "embedding", body.model)
     params = embeddings_serving.embed_params(body)
-    job_id = await job_wait.start(request, settings, JobKind.embed, owner, params)
+    job_id = await job_wait.start(request, JobKind.embed, owner, params)
     result = await job_wait.run_to_end(request, settings, job_id, owner)
     return embeddings_serving.response(body, model, result)

@@ -36,9 +36,7 @@ CLIENT_ERRORS = frozenset(
 )
 
 
-async def start(
-    request: Request, settings: Settings, kind: str, owner: UUID, params: BaseModel
-) -> UUID:
+async def start(request: Request, kind: str, owner: UUID, params: BaseModel) -> UUID:
     """Record and send the job through the grouped path the JSON job routes use; its id."""
     job = await submit_async(request, kind, owner, params)
     return job.id

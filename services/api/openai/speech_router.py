@@ -27,7 +27,7 @@ async def create_speech(
     """Text to speech as a `speak` job; the audio is sent once the job is done."""
     resolve(settings, "speech", body.model)
     params = speech_serving.speak_params(settings, body)
-    job_id = await job_wait.start(request, settings, JobKind.speak, owner, params)
+    job_id = await job_wait.start(request, JobKind.speak, owner, params)
     result = await job_wait.run_to_end(request, settings, job_id, owner)
     audio, content_type = await speech_serving.audio_of(result, owner)
     return Response(audio, media_type=content_type, headers={"X-Job-Id": str(job_id)})
