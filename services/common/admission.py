@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from common import metrics
 from common.job_kinds import first_queue, kinds_waiting_on, pool_of
@@ -64,35 +65,58 @@ def limits(settings: Settings, kind: str) -> Limits:
     return Limits(queue, kinds, settings.max_queued_jobs, settings.max_queued_jobs_per_key)
 
 
-# The counts, the insert and (only when refused) the drain rate in one statement: one round
-# trip per submission. The insert happens only while both counts are under their limits.
+# The counts, the insert and (only when refused) the drain rate in one statement, for one
+# submission or a batch of them: one round trip. Each job is counted after the batch's jobs
+# before it (of its pool; of its key), so admission decides per job as if they had come one by
+# one, and a job is inserted only while both its counts are under their limits.
 ADMIT_AND_INSERT = """
-WITH waiting AS (
-  SELECT
-    (SELECT count(*) FROM jobs WHERE %(limit)s > 0 AND status = 'queued'
-       AND kind = ANY(%(kinds)s)) AS queued,
-    (SELECT count(*) FROM jobs WHERE %(per_key)s > 0 AND status = 'queued'
-       AND owner_id = %(owner)s::uuid) AS mine
+WITH batch AS (
+  SELECT gen_random_uuid() AS id, (e->>'owner')::uuid AS owner_id, e->'params' AS params,
+    (e->>'interview')::uuid AS interview_id, ord
+  FROM jsonb_array_elements(%(batch)s::jsonb) WITH ORDINALITY AS b(e, ord)
+), waiting AS (
+  SELECT count(*) AS queued FROM jobs WHERE %(limit)s > 0 AND status = 'queued'
+    AND kind = ANY(%(kinds)s)
+), mine AS (
+  SELECT owner_id, count(*) AS n FROM jobs WHERE %(per_key)s > 0 AND status = 'queued'
+    AND owner_id IN (SELECT owner_id FROM batch) GROUP BY owner_id
+), ranked AS (
+  SELECT batch.id, batch.owner_id, batch.params, batch.interview_id, batch.ord,
+    waiting.queued + row_number() OVER (ORDER BY batch.ord) - 1 AS queued,
+    coalesce(mine.n, 0) + row_number() OVER (PARTITION BY batch.owner_id ORDER BY batch.ord)
+      - 1 AS mine
+  FROM batch CROSS JOIN waiting LEFT JOIN mine ON mine.owner_id = batch.owner_id
 ), job AS (
   INSERT INTO jobs (id, kind, owner_id, params, interview_id)
-  SELECT %(id)s::uuid, %(kind)s::text, %(owner)s::uuid, %(params)s::jsonb, %(interview)s::uuid
-  FROM waiting
+  SELECT id, %(kind)s::text, owner_id, params, interview_id FROM ranked
   WHERE (%(limit)s = 0 OR queued < %(limit)s) AND (%(per_key)s = 0 OR mine < %(per_key)s)
+  ORDER BY ord
   RETURNING {columns}
 )
-SELECT waiting.queued AS _queued, waiting.mine AS _mine, job.*,
+SELECT ranked.queued AS _queued, ranked.mine AS _mine, job.*,
   CASE WHEN job.id IS NULL THEN (SELECT count(*) FROM jobs WHERE kind = ANY(%(kinds)s)
     AND finished_at > now() - make_interval(secs => %(window)s)) END AS _drained
-FROM waiting LEFT JOIN job ON true
+FROM ranked LEFT JOIN job ON job.id = ranked.id ORDER BY ranked.ord
 """
 
+Submission = tuple[UUID, dict[str, Any], UUID | None]
+"""One job to admit: `(owner, params, interview or None)`."""
 
-def admit_params(lim: Limits, owner_id: UUID) -> dict[str, Any]:
+
+def admit_args(lim: Limits, kind: str, submissions: list[Submission]) -> dict[str, Any]:
+    """ADMIT_AND_INSERT's parameters for jobs of one kind."""
+    # One JSON document for the whole batch: arrays of jsonb would be escaped element by
+    # element in Python, a cost on every submission.
+    batch = [
+        {"owner": str(owner), "params": params, "interview": interview and str(interview)}
+        for owner, params, interview in submissions
+    ]
     return {
+        "batch": Jsonb(batch),
+        "kind": kind,
         "kinds": lim.kinds,
         "limit": lim.limit,
         "per_key": lim.per_key,
-        "owner": owner_id,
         "window": DRAIN_WINDOW_S,
     }
 

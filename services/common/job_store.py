@@ -2,12 +2,12 @@
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import psycopg
 from psycopg.types.json import Jsonb
 
-from common.admission import ADMIT_AND_INSERT, Limits, admit_params, admitted, limits
+from common.admission import ADMIT_AND_INSERT, admit_args, admitted, limits
 from common.jobs import JobPublic, JobStatus
 from common.settings import get_settings
 
@@ -15,19 +15,6 @@ _SUMMARY = "id, kind, status, created_at, started_at, finished_at, attempts, err
 _PUBLIC = f"{_SUMMARY}, result"
 PUBLIC_COLUMNS = _PUBLIC
 """The columns of a job's public view (`to_public`)."""
-
-
-def _create_args(
-    kind: str, owner_id: UUID, params: dict[str, Any], interview_id: UUID | None
-) -> tuple[str, dict[str, Any], Limits]:
-    lim = limits(get_settings(), kind)
-    args = admit_params(lim, owner_id) | {
-        "id": uuid4(),
-        "kind": kind,
-        "params": Jsonb(params),
-        "interview": interview_id,
-    }
-    return ADMIT_AND_INSERT.format(columns=_PUBLIC), args, lim
 
 
 def create_job(
@@ -38,8 +25,9 @@ def create_job(
     interview_id: UUID | None = None,
 ) -> dict[str, Any]:
     """Insert a queued job; returns its row. Raises QueueFull past the admission limits."""
-    sql, args, lim = _create_args(kind, owner_id, params, interview_id)
-    return admitted(conn.execute(sql, args).fetchone(), lim)
+    lim = limits(get_settings(), kind)
+    args = admit_args(lim, kind, [(owner_id, params, interview_id)])
+    return admitted(conn.execute(ADMIT_AND_INSERT.format(columns=_PUBLIC), args).fetchone(), lim)
 
 
 def _clean(value: Any) -> Any:
