@@ -66,6 +66,15 @@ class InterviewSummary(BaseModel):
     finished_at: datetime | None
 
 
+class ActiveJob(BaseModel):
+    """The interview's job now queued or running: a client that reloads follows its events."""
+
+    id: UUID
+    kind: Literal["interview_start", "interview_turn", "interview_report"]
+    status: Literal["queued", "running"]
+    number: int | None = Field(None, description="A turn's: the number of the question it answers.")
+
+
 class InterviewPublic(BaseModel):
     id: UUID
     status: str
@@ -80,6 +89,9 @@ class InterviewPublic(BaseModel):
     report: dict[str, Any] | None
     created_at: datetime
     finished_at: datetime | None
+    active_job: ActiveJob | None = Field(
+        None, description="The start, turn or report job still queued or running, if any."
+    )
     turns: list[TurnPublic]
 
 

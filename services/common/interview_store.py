@@ -75,10 +75,10 @@ def turns(conn: psycopg.Connection, interview_id: UUID) -> list[dict[str, Any]]:
 
 
 def active_job(conn: psycopg.Connection, interview_id: UUID) -> dict[str, Any] | None:
-    """A queued or running job of the interview (a turn or its start), if any."""
+    """A queued or running job of the interview (its start, a turn or its report), if any."""
     return conn.execute(
-        "SELECT id, kind, status FROM jobs WHERE interview_id = %s"
-        " AND status IN ('queued', 'running') LIMIT 1",
+        "SELECT id, kind, status, (params->>'number')::int AS number FROM jobs"
+        " WHERE interview_id = %s AND status IN ('queued', 'running') LIMIT 1",
         (interview_id,),
     ).fetchone()
 

@@ -244,7 +244,10 @@ def read_interview(interview_id: UUID, owner: OwnerDep) -> InterviewPublic:
             "canceled",
         ):
             status = "failed"
-    return InterviewPublic.model_validate({**interview, "status": status, "turns": history})
+        active = store.active_job(conn, interview_id)
+    return InterviewPublic.model_validate(
+        {**interview, "status": status, "active_job": active, "turns": history}
+    )
 
 
 @router.post(
