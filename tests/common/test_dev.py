@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import psutil
@@ -91,6 +92,12 @@ def test_dev_serves_a_transcription_and_stops_every_child(tmp_path, models_env):
             if line.startswith(f"Listening on http://127.0.0.1:{port}"):
                 break
         assert key, "".join(lines)
+        start_up = "".join(lines)
+        # What runs and where, once everything is ready; no banners, root or pull notices.
+        assert re.search(r"^Ready: the api, a gpu worker \(synthetic-whisper, ", start_up, re.M)
+        assert start_up.index("Ready:") < start_up.index("API key:"), start_up
+        for noise in ("SecurityWarning", "[queues]", "Press CTRL+C", "done: use", "GET /readyz"):
+            assert noise not in start_up, start_up
         while "rehearse keys create" not in lines[-1] and time.monotonic() < deadline:
             lines.append(proc.stdout.readline())
         printed = "".join(lines)
@@ -142,3 +149,23 @@ def test_dev_serves_a_transcription_and_stops_every_child(tmp_path, models_env):
         if any(str(data_dir) in part for part in p.info["cmdline"] or []):
             leftovers.append(p.info["cmdline"])
     assert leftovers == []
+
+
+@pytest.mark.parametrize(
+    ("models", "expected"),
+    [
+        ("tiny", "rehearse dev --port 8000 --models tiny"),
+        ("synthetic", "rehearse dev --port 8000 --models synthetic"),
+        ("/srv/models", "rehearse dev --port 8000 --models /srv/models --pull small"),
+    ],
+)
+def test_make_dev_names_the_profile_it_pulls(models, expected):
+    root = Path(__file__).resolve().parents[2]
+    shown = subprocess.run(
+        ["make", "-n", "-C", str(root), "dev", f"MODELS={models}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (command,) = [line for line in shown.splitlines() if "rehearse dev" in line]
+    assert command.endswith(expected), command

@@ -87,4 +87,4 @@ def test_a_worker_is_ready_only_once_every_pool_process_has_loaded(
     with redis.Redis.from_url(service_urls[0]) as client:
         presence = json.loads(client.get(redis_keys.worker_presence(name)))
     assert presence["processes"] == presence["loaded"] == 2, presence
-    assert cpu_worker.output().count("BGE-M3 ready in") == 2
+    assert cpu_worker.output().count("embedding model synthetic-bge-m3 ready in") == 2

@@ -198,3 +198,18 @@ def test_espeak_sentence_time() -> None:
     median = statistics.median(times)
     print(f"espeak-ng: median {median * 1000:.1f} ms per sentence over {len(times)}")
     assert median < 0.5
+
+
+def test_an_edge_outage_is_said_once_with_the_voice_that_speaks(
+    edge_online: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    if edge_online:
+        pytest.skip("edge-tts answers here: no outage to report")
+    engine = SpeechEngine(edge_timeout_s=5.0)
+    engine.load()
+    with caplog.at_level("DEBUG", logger="engines.speech"):
+        for text in (EN, EN, KO):
+            assert engine.run(SpeakParams(text=text), RunContext())["engine"] == "espeak-ng"
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1, [r.getMessage() for r in caplog.records]
+    assert "espeak-ng's en voice" in warnings[0].getMessage()

@@ -188,6 +188,15 @@ def test_one_answer_at_a_time(client, interview):
     wait_job(client, first.json()["job_id"])
 
 
+def test_the_interview_names_the_turn_still_running(client, interview):
+    accepted = answer(client, interview["id"], audio.tone_mp3(seconds=120.0)).json()
+    active = client.get(f"/v1/interviews/{interview['id']}").json()["active_job"]
+    assert active["status"] in ("queued", "running")
+    assert active == {**active, "id": accepted["job_id"], "kind": "interview_turn", "number": 1}
+    assert wait_job(client, accepted["job_id"])["status"] == "succeeded"
+    assert client.get(f"/v1/interviews/{interview['id']}").json()["active_job"] is None
+
+
 def test_finish_writes_a_report_and_later_answers_are_409(client, interview):
     wait_job(client, answer(client, interview["id"]).json()["job_id"])
     finished = client.post(f"/v1/interviews/{interview['id']}/finish")
