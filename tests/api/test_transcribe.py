@@ -4,6 +4,7 @@ import pytest
 
 from tests import audio
 from tests.conftest import wait_job
+from tests.messages import assert_plain
 
 UPLOADS = {
     "wav": ("answer.wav", audio.tone_wav, "audio/wav"),
@@ -55,7 +56,7 @@ def test_corrupt_audio_fails_and_next_job_succeeds(client, gpu_worker):
     failed = wait_job(client, bad["id"])
     assert failed["status"] == "failed"
     assert failed["error"]["code"] == "invalid_audio"
-    assert failed["error"]["message"]
+    assert_plain(failed["error"]["message"], "damaged", "webm", "mp3", "wav")
     assert failed["result"] is None
 
     good = submit(client, "ok.wav", audio.tone_wav(), "audio/wav")
