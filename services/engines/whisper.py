@@ -142,7 +142,15 @@ class WhisperEngine:
             ctx.check_canceled()
             # Whisper's last timestamp token can overshoot a short clip: never past the audio.
             end = min(round(seg.end, 3), duration)
-            item = {"start": min(round(seg.start, 3), end), "end": end, "text": seg.text}
+            item = {
+                "start": min(round(seg.start, 3), end),
+                "end": end,
+                "text": seg.text,
+                # Whisper's own doubts, for a caller that judges the text (gpu_worker's check).
+                "avg_logprob": round(float(seg.avg_logprob), 4),
+                "no_speech_prob": round(float(seg.no_speech_prob), 4),
+                "compression_ratio": round(float(seg.compression_ratio), 4),
+            }
             ctx.emit("segment", **item)
             segments.append(item)
         return {

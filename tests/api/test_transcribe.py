@@ -38,6 +38,9 @@ def test_upload_is_transcribed(client, gpu_worker, fmt):
     for seg in result["segments"]:
         assert 0 <= seg["start"] <= seg["end"]
         assert isinstance(seg["text"], str)
+        # Whisper's own signals, beside the contract's fields (the transcript check reads them).
+        assert 0 <= seg["no_speech_prob"] <= 1 and seg["avg_logprob"] <= 0
+        assert seg["compression_ratio"] > 0
     assert done["started_at"] and done["finished_at"]
     assert done["attempts"] == 1
     for key in ("queued_ms", "load_ms", "run_ms", "model_loaded", "evicted"):
