@@ -11,7 +11,9 @@ hallucination signals plus two on the text, each a reason name kept out of logs'
 - `compression_ratio`: a segment whose text zlib compresses more than 2.4 times (Whisper's loop
   signal, computed by faster-whisper per 30 s window);
 - `no_speech`: a segment Whisper thinks is silence (no_speech_prob > 0.6) and is unsure of
-  (avg_logprob < -1.0); faster-whisper drops most such segments itself.
+  (avg_logprob < -1.0); faster-whisper drops most such segments itself;
+- `low_confidence`: avg_logprob under -1.0 over the whole answer (weighted by seconds): the
+  level at which Whisper deems a decode failed (its `log_prob_threshold`).
 
 A year, a count or "3 years" in an answer pass: only runs and shares of numbers count.
 """
@@ -30,8 +32,9 @@ COMPRESSION_RATIO = 2.4
 NO_SPEECH_PROB = 0.6
 AVG_LOGPROB = -1.0
 
-# Words, with a number's separators kept inside it: "1,000,000" and "3.5" are one number each.
-_WORD = re.compile(r"\d+(?:[.,]\d+)*|\w+")
+# Words; a number's thousands groups and decimals stay in it: "1,000,000" and "3.5" are one
+# number each, while "1,2,3,4,4,4" (digit soup without spaces) is six.
+_WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\w+")
 # A piece of 2 to 20 characters said 4 times or more in a row inside one word, spanning 12
 # characters or more: a loop where no spaces part the words ("ありがとうありがとうありがとう…").
 _LOOPED_PIECE = re.compile(r"(\w{2,20}?)\1{3,}")
@@ -51,7 +54,18 @@ def unclear_reason(text: str, segments: Sequence[dict[str, Any]] = ()) -> str | 
         no_speech = segment.get("no_speech_prob", 0) > NO_SPEECH_PROB
         if no_speech and segment.get("avg_logprob", 0) < AVG_LOGPROB:
             return "no_speech"
+    if _mean_logprob(segments) < AVG_LOGPROB:
+        return "low_confidence"
     return None
+
+
+def _mean_logprob(segments: Sequence[dict[str, Any]]) -> float:
+    """avg_logprob over the answer, each segment weighted by its seconds (0 when none says)."""
+    weighted = [
+        (max(s["end"] - s["start"], 0.01), s["avg_logprob"]) for s in segments if "avg_logprob" in s
+    ]
+    seconds = sum(w for w, _ in weighted)
+    return sum(w * p for w, p in weighted) / seconds if weighted else 0.0
 
 
 def _numbers_dominate(words: list[str]) -> bool:
