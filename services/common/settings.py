@@ -209,7 +209,8 @@ class Settings(BaseSettings):
     transcript_check: bool = Field(
         True,
         description="Judge an interview answer's transcript before the LLM sees it: runs of "
-        "numbers, a phrase looping, Whisper's own loop and no-speech signals fail the turn "
+        "numbers, a phrase looping, Whisper's own loop, no-speech and low-confidence signals "
+        "fail the turn "
         "`unclear_audio` (answer again; docs/interview-turns.md). `false` lets every transcript "
         "through (`rehearse dev --models synthetic` sets it: its Whisper repeats one phrase).",
     )
