@@ -1,6 +1,7 @@
 """A cheap look at an audio upload with PyAV before anything is stored or enqueued."""
 
 import io
+import logging
 from dataclasses import dataclass
 
 import av
@@ -8,6 +9,10 @@ from fastapi import UploadFile
 
 from api.errors import ApiError
 from api.uploads import read_upload, upload_labels
+from common.errors import AUDIO_FORMATS
+
+log = logging.getLogger(__name__)
+NOT_AUDIO = f"the file is not audio we can read (send {AUDIO_FORMATS})"
 
 
 @dataclass(frozen=True)
@@ -28,12 +33,12 @@ def probe_audio(data: bytes, max_seconds: float) -> AudioInfo:
     decoding past the limit instead.
     """
     if not data:
-        raise ApiError(415, "unsupported_media_type", "the upload is empty")
+        raise ApiError(415, "unsupported_media_type", f"the file is empty (send {AUDIO_FORMATS})")
     try:
         with av.open(io.BytesIO(data), mode="r") as container:
             streams = container.streams.audio
             if not streams:
-                raise ApiError(415, "unsupported_media_type", "the upload has no audio stream")
+                raise ApiError(415, "unsupported_media_type", NOT_AUDIO)
             stream = streams[0]
             duration = None
             if container.duration is not None:
@@ -44,9 +49,9 @@ def probe_audio(data: bytes, max_seconds: float) -> AudioInfo:
     except ApiError:
         raise
     except Exception as exc:  # PyAV raises many error types for "not a media file"
-        raise ApiError(
-            415, "unsupported_media_type", f"the upload is not readable audio: {exc}"
-        ) from exc
+        # Its text ("[Errno 1094995529] Invalid data found...") means nothing to a client.
+        log.info("upload refused as audio: %s", type(exc).__name__)
+        raise ApiError(415, "unsupported_media_type", NOT_AUDIO) from exc
     if info.duration is not None and info.duration > max_seconds:
         message = f"the audio lasts {info.duration:.0f} s; the limit is {max_seconds:g} s"
         raise ApiError(413, "audio_too_long", message)

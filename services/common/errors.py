@@ -1,4 +1,11 @@
-"""Errors that end a job or a request with a stable `{"code", "message"}` body."""
+"""Errors that end a job or a request with a stable `{"code", "message"}` body.
+
+Messages name the problem and what to send instead in plain words: never an exception's own
+text (a library's errno, a parser's position), which tells a client nothing it can act on.
+"""
+
+# The audio formats PyAV reads for us, named in every "this is not audio" message.
+AUDIO_FORMATS = "webm, ogg/opus, mp3, m4a, flac or wav"
 
 
 class JobError(Exception):

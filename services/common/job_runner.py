@@ -32,6 +32,8 @@ Handler = Callable[[dict[str, Any], RunContext, dict[str, Any]], "dict[str, Any]
 """`handler(job_row, ctx, timings)`; may add `load_ms`, `model_loaded`, `evicted` to timings."""
 
 _CANCEL_POLL_S = 0.05
+# A bug's text (a traceback's last line) is for the worker's log, where it goes in full.
+UNEXPECTED = JobError("internal_error", "the job stopped on an unexpected error on our side")
 
 JOB_TIMINGS = frozenset({"first_audio_ms"})
 """Figures of the whole job a step measures: kept as they are, not prefixed with the stage."""
@@ -144,10 +146,10 @@ class JobRunner:
         except SoftTimeLimitExceeded:
             status = JobStatus.failed
             error = {"code": "time_limit_exceeded", "message": "the job ran past JOB_TIME_LIMIT_S"}
-        except Exception as exc:
+        except Exception:
             log.exception("job %s failed", job["id"])
             status = JobStatus.failed
-            error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
+            error = UNEXPECTED.as_dict()
         total_ms = round((time.monotonic() - started) * 1000)
         timings.setdefault("load_ms", 0)
         timings["run_ms"] = max(total_ms - timings["load_ms"], 0)
@@ -233,12 +235,12 @@ class JobRunner:
             return self._finish(job_id, Outcome(JobStatus.failed, None, exc.as_dict(), timings))
         except psycopg.OperationalError:
             raise  # the database is unreachable: nothing can be recorded; recovery reruns it
-        except Exception as exc:
+        except Exception:
             if not callable(outcome.result):
                 raise
             # A bug while writing the result's rows must not leave the job running forever.
             log.exception("job %s failed while recording its result", job_id)
-            error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
+            error = UNEXPECTED.as_dict()
             return self._finish(job_id, Outcome(JobStatus.failed, None, error, timings))
         if not committed:
             log.info("job %s was finished by another attempt; this outcome dropped", job_id)

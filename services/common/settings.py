@@ -206,6 +206,14 @@ class Settings(BaseSettings):
     )
     whisper_beam_size: int = Field(5, description="Beam size for transcription.")
     whisper_vad: bool = Field(True, description="Skip silence with the Silero VAD by default.")
+    transcript_check: bool = Field(
+        True,
+        description="Judge an interview answer's transcript before the LLM sees it: runs of "
+        "numbers, a phrase looping, Whisper's own loop, no-speech and low-confidence signals "
+        "fail the turn "
+        "`unclear_audio` (answer again; docs/interview-turns.md). `false` lets every transcript "
+        "through (`rehearse dev --models synthetic` sets it: its Whisper repeats one phrase).",
+    )
 
     llm_model: str = Field(
         "Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf", description="GGUF file under MODELS_DIR."

@@ -6,12 +6,14 @@ into a pull parser, every element is dropped once read, and reading stops past t
 """
 
 import io
+import logging
 import zipfile
 
 from lxml import etree
 
 from common.errors import JobError
 
+log = logging.getLogger(__name__)
 MAX_XML_BYTES = 64 * 1024 * 1024  # real documents are a few MB of XML; a bomb is refused here
 _READ_BYTES = 64 * 1024
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -20,6 +22,16 @@ _RUN_TEXT = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
 
 def too_large(what: str) -> JobError:
     return JobError("document_too_large", f"The document is too large: {what}.")
+
+
+def damaged(kind: str, exc: Exception, others: str) -> JobError:
+    """`unreadable_document` in plain words: the parser's own text names only its internals."""
+    log.info("%s not readable: %s", kind, type(exc).__name__)
+    return JobError(
+        "unreadable_document",
+        f"The {kind} could not be read; it may be damaged. Save it again as {kind}, or send "
+        f"{others}.",
+    )
 
 
 class _Lines:
@@ -93,7 +105,7 @@ def docx_text(data: bytes, max_chars: int) -> str:
     except JobError:
         raise
     except Exception as exc:  # damaged zip or XML: zlib, lxml, CRC errors
-        raise JobError("unreadable_document", f"The DOCX could not be read: {exc}") from exc
+        raise damaged("DOCX", exc, "PDF, TXT or MD") from exc
     return lines.text()
 
 

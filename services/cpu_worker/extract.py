@@ -12,7 +12,7 @@ import unicodedata
 from common.document_types import sniff_document
 from common.errors import JobError
 from common.storable import without_unstorable
-from cpu_worker.docx_text import docx_text, too_large
+from cpu_worker.docx_text import damaged, docx_text, too_large
 
 
 def extract_text(
@@ -76,7 +76,7 @@ def _pdf_text(data: bytes, max_chars: int) -> str:
     except JobError:
         raise
     except Exception as exc:  # pypdf raises many types on damaged or exotic files
-        raise JobError("unreadable_document", f"The PDF could not be read: {exc}") from exc
+        raise damaged("PDF", exc, "DOCX, TXT or MD") from exc
     return "\n\n".join(pages)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import av
 import numpy as np
 
-from common.errors import JobError
+from common.errors import AUDIO_FORMATS, JobError
 from common.jobs import TranscribeParams
 from common.run_context import RunContext
 from engines.memory_meter import release_heap
@@ -19,6 +19,7 @@ from engines.memory_meter import release_heap
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
+UNDECODABLE = f"the audio could not be decoded; the file may be damaged (send {AUDIO_FORMATS})"
 
 
 @dataclass
@@ -54,9 +55,11 @@ def decode(audio: bytes, max_seconds: float) -> np.ndarray:
     except JobError:
         raise
     except Exception as exc:  # PyAV raises many error types for damaged media
-        raise JobError("invalid_audio", f"the audio could not be decoded: {exc}") from exc
-    if filled == 0:
-        raise JobError("invalid_audio", "the audio holds no decodable samples")
+        # Its text is an errno and a codec's complaint: the client gets what to send instead.
+        log.info("audio not decodable: %s", type(exc).__name__)
+        raise JobError("invalid_audio", UNDECODABLE) from exc
+    if filled == 0:  # every packet damaged: skipped, as faster-whisper skips them
+        raise JobError("invalid_audio", UNDECODABLE)
     return samples[:filled]
 
 
@@ -139,7 +142,15 @@ class WhisperEngine:
             ctx.check_canceled()
             # Whisper's last timestamp token can overshoot a short clip: never past the audio.
             end = min(round(seg.end, 3), duration)
-            item = {"start": min(round(seg.start, 3), end), "end": end, "text": seg.text}
+            item = {
+                "start": min(round(seg.start, 3), end),
+                "end": end,
+                "text": seg.text,
+                # Whisper's own doubts, for a caller that judges the text (gpu_worker's check).
+                "avg_logprob": round(float(seg.avg_logprob), 4),
+                "no_speech_prob": round(float(seg.no_speech_prob), 4),
+                "compression_ratio": round(float(seg.compression_ratio), 4),
+            }
             ctx.emit("segment", **item)
             segments.append(item)
         return {

@@ -1,5 +1,7 @@
 """The speech steps of interviews: transcribe the answer, speak the question, record the turn."""
 
+import logging
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +20,13 @@ from engines.voices import voice_for
 from engines.whisper import TranscribeRequest
 from gpu_worker.early_question import publish_audio
 from gpu_worker.interview_llm import Job, load_interview
+from gpu_worker.transcript_check import unclear_reason
+
+log = logging.getLogger(__name__)
+UNCLEAR_MESSAGE = (
+    "We could not make out your answer. Please answer the question again, close to the "
+    "microphone and in a quiet place."
+)
 
 
 def transcribe_answer(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
@@ -32,9 +41,22 @@ def transcribe_answer(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
         audio.data,
         TranscribeParams(audio_artifact_id=audio.id, language=interview["language"]),
     )
-    result = engine.run(request, run.ctx)
+    checked = run.settings.transcript_check
+    # Checked, the segments are held until the whole transcript passed: a candidate never sees
+    # words the check refuses streamed as if heard.
+    held: list[tuple[str, dict[str, Any]]] = []
+    ctx = replace(run.ctx, emit=lambda type_, **f: held.append((type_, f))) if checked else run.ctx
+    result = engine.run(request, ctx)
     if not result["text"].strip():
         raise JobError("no_speech", "no speech was found in the answer")
+    reason = checked and unclear_reason(result["text"], result["segments"])
+    if reason:
+        # Neither fed to the LLM nor recorded: the candidate answers the same question again.
+        log.info("job %s: transcript not taken as speech (%s)", run.job["id"], reason)
+        run.timings["unclear_audio"] = reason
+        raise JobError("unclear_audio", UNCLEAR_MESSAGE)
+    for type_, fields in held:
+        run.ctx.emit(type_, **fields)
     return {
         "transcript": result["text"],
         "language": result["language"],

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from tests import audio
+from tests.messages import assert_plain
 
 NUL = "a\x00b"
 ANY_ID = "00000000-0000-0000-0000-000000000001"
@@ -161,4 +162,29 @@ def test_audio_stating_an_hour_is_413_before_anything_is_stored(client, db):
     assert_refused(response, 413, "audio_too_long")
     answer = client.post(f"/v1/interviews/{ANY_ID}/answers", files=files)
     assert_refused(answer, 413, "audio_too_long")
+    assert counts(db) == before
+
+
+AUDIO_ROUTES = {
+    "transcribe": ("/v1/jobs/transcribe", {}),
+    "openai transcriptions": ("/v1/audio/transcriptions", {"model": "whisper-1"}),
+    "interview answer": (f"/v1/interviews/{ANY_ID}/answers", {}),
+}
+NOT_AUDIO = {
+    "text": ("answer.wav", audio.not_audio(), "audio/wav"),
+    "png": ("answer.webm", b"\x89PNG\r\n\x1a\n" + bytes(300), "audio/webm"),
+    "pdf": ("answer.mp3", b"%PDF-1.7\n" + b"1 0 obj << >> endobj\n" * 20, "audio/mpeg"),
+    "empty": ("answer.ogg", b"", "audio/ogg"),
+}
+
+
+@pytest.mark.parametrize("upload", NOT_AUDIO.values(), ids=NOT_AUDIO.keys())
+@pytest.mark.parametrize(("path", "form"), AUDIO_ROUTES.values(), ids=AUDIO_ROUTES.keys())
+def test_a_file_that_is_not_audio_is_415_in_plain_words(client, db, path, form, upload):
+    before = counts(db)
+    response = client.post(path, files={"file": upload}, data=form)
+    assert response.status_code == 415, response.text
+    error = response.json()["error"]
+    assert error["code"] == "unsupported_media_type"
+    assert_plain(error["message"], "webm", "ogg/opus", "mp3", "m4a", "flac", "wav")
     assert counts(db) == before

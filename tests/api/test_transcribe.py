@@ -4,6 +4,7 @@ import pytest
 
 from tests import audio
 from tests.conftest import wait_job
+from tests.messages import assert_plain
 
 UPLOADS = {
     "wav": ("answer.wav", audio.tone_wav, "audio/wav"),
@@ -37,6 +38,9 @@ def test_upload_is_transcribed(client, gpu_worker, fmt):
     for seg in result["segments"]:
         assert 0 <= seg["start"] <= seg["end"]
         assert isinstance(seg["text"], str)
+        # Whisper's own signals, beside the contract's fields (the transcript check reads them).
+        assert 0 <= seg["no_speech_prob"] <= 1 and seg["avg_logprob"] <= 0
+        assert seg["compression_ratio"] > 0
     assert done["started_at"] and done["finished_at"]
     assert done["attempts"] == 1
     for key in ("queued_ms", "load_ms", "run_ms", "model_loaded", "evicted"):
@@ -55,7 +59,7 @@ def test_corrupt_audio_fails_and_next_job_succeeds(client, gpu_worker):
     failed = wait_job(client, bad["id"])
     assert failed["status"] == "failed"
     assert failed["error"]["code"] == "invalid_audio"
-    assert failed["error"]["message"]
+    assert_plain(failed["error"]["message"], "damaged", "webm", "mp3", "wav")
     assert failed["result"] is None
 
     good = submit(client, "ok.wav", audio.tone_wav(), "audio/wav")

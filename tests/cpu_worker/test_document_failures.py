@@ -1,7 +1,9 @@
 """Documents that cannot be ingested end `failed` with their job's error, within seconds,
 and hostile uploads cost the api no more than their bytes."""
 
+import io
 import uuid
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from tests import stack
 from tests.conftest import wait_job
 from tests.cpu_worker import sample_files
 from tests.interviews.conftest import POSTING
+from tests.messages import assert_plain
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 API_GROWTH_BOUND_MB = 64  # three uploads of ~0.4 MB each; extraction used to take 2.5-4.8 GB
@@ -47,12 +50,32 @@ def stored_document(db: psycopg.Connection, document_id: str) -> dict:
     ).fetchone()
 
 
-def test_a_damaged_pdf_ends_failed_with_its_jobs_error(client, db, cpu_worker) -> None:
-    files = {"file": ("resume.pdf", b"%PDF-1.7\nnot really a pdf", "application/pdf")}
-    response = client.post("/v1/documents", files=files, data={"collection": "damaged"})
+def damaged_docx() -> bytes:
+    """A .docx whose text part is cut off mid-element, as a broken download leaves it."""
+    whole = sample_files.docx(sample_files.paragraphs(3))
+    with zipfile.ZipFile(io.BytesIO(whole)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"][:400] + b"<w:p><w:r"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return buffer.getvalue()
+
+
+DAMAGED = {
+    "pdf": (("resume.pdf", b"%PDF-1.7\nnot really a pdf", "application/pdf"), "DOCX"),
+    "docx": (("resume.docx", damaged_docx(), DOCX), "PDF"),
+}
+
+
+@pytest.mark.parametrize(("upload", "instead"), DAMAGED.values(), ids=DAMAGED.keys())
+def test_a_damaged_document_ends_failed_in_plain_words(client, db, cpu_worker, upload, instead):
+    response = client.post("/v1/documents", files={"file": upload}, data={"collection": "damaged"})
     assert response.status_code == 202, response.text
     job = wait_job(client, response.json()["job_id"], timeout=30)
     assert job["status"] == "failed" and job["error"]["code"] == "unreadable_document"
+    assert_plain(job["error"]["message"], "damaged", instead, "TXT")
     public = client.get(f"/v1/documents/{response.json()['id']}").json()
     assert public["status"] == "failed" and public["error"]["code"] == "unreadable_document"
     assert stored_document(db, public["id"]) == {"status": "failed", "chunk_count": 0, "n": 0}

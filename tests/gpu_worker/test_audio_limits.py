@@ -9,6 +9,7 @@ from common.languages import WHISPER_LANGUAGES
 from engines.whisper import SAMPLE_RATE, decode
 from tests import audio
 from tests.conftest import wait_job
+from tests.messages import assert_plain
 
 # Decoding 1800 s is 1800 x 16000 x 4 = 110 MB; faster-whisper's features add ~1.5 GB more.
 PEAK_GROWTH_BOUND_MB = 2500
@@ -26,6 +27,16 @@ def test_decoding_stops_past_the_limit() -> None:
     with pytest.raises(Exception, match="more than 59 s") as info:
         decode(audio.silence_flac(60), max_seconds=59)
     assert info.value.code == "audio_too_long"
+
+
+@pytest.mark.parametrize(
+    "data", [audio.not_audio(), b"RIFF\x00\x00\x00\x00WAVEfmt " + bytes(40)], ids=["text", "wav"]
+)
+def test_undecodable_audio_fails_in_plain_words(data: bytes) -> None:
+    with pytest.raises(Exception) as info:
+        decode(data, max_seconds=60)
+    assert info.value.code == "invalid_audio"
+    assert_plain(info.value.message, "webm", "mp3", "flac", "wav")
 
 
 def transcribe(client, name: str, data: bytes, **form) -> dict:
