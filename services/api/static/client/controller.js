@@ -10,6 +10,8 @@ import { extensionOf, Recorder } from "./recorder.js";
 
 const SAVED = "rehearse.interview";
 const CONTEXTS = { interview_start: "start", interview_turn: "turn", interview_report: "report" };
+// Refusals of the answer's file itself: sending it again cannot help.
+const BAD_FILE = new Set(["unsupported_media_type", "payload_too_large", "audio_too_long"]);
 // Refusals that mean the page is behind the server: show them, then ask where things stand.
 const OUT_OF_STEP = new Set([
   "interview_finished",
@@ -193,7 +195,7 @@ export class Controller {
     if (!this.recorder) return;
     const blob = await this.recorder.stop();
     this.recorder = null;
-    this.model.answer = { blob, name: `answer.${extensionOf(blob.type)}` };
+    this.model.answer = { blob, name: `answer.${extensionOf(blob.type)}`, recorded: true };
     this.model.phase = "answering";
     this.render();
   }
@@ -217,6 +219,7 @@ export class Controller {
       await this.follow(job);
     } catch (error) {
       this.model.busy = false;
+      if (BAD_FILE.has(pageError(error).code)) this.model.answer = null;
       this.fail(error, "answer");
       if (!OUT_OF_STEP.has(this.model.error.code)) return;
     }

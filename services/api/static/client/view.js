@@ -139,7 +139,7 @@ export class View {
     const ready = model.phase === "answering" && !model.busy;
     const recording = model.phase === "recording";
     $("record-button").disabled = !ready;
-    setText("record-button", t(model.answer ? "rerecord" : "record"));
+    setText("record-button", t(model.answer?.recorded ? "rerecord" : "record"));
     $("stop-button").disabled = !recording;
     setText("elapsed", clock(model.elapsed));
     $("answer-file").disabled = !ready;
