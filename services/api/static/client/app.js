@@ -11,22 +11,23 @@ function browserLanguage() {
 async function init() {
   const controller = new Controller(new View());
   controller.switchLanguage(browserLanguage());
-  if (!loadToken()) {
-    controller.model.canStart = false;
-    return controller.fail("no_invite", "invite");
-  }
+  const refuse = (error) => {
+    Object.assign(controller.model, { phase: "setup", canStart: false });
+    controller.fail(error, "invite");
+  };
+  if (!loadToken()) return refuse("no_invite");
   let invite;
   try {
     invite = await call("GET", "/v1/invites/current");
   } catch (error) {
-    controller.model.canStart = false;
-    return controller.fail(error, "invite");
+    return refuse(error);
   }
   if (invite.language) {
     controller.switchLanguage(invite.language);
     controller.chooseLanguage(invite.language);
   }
   if (controller.resume()) return; // this tab's interview, whatever the invite has left
+  controller.model.phase = "setup";
   if (invite.interviews_left === 0) controller.fail("invite_used_up", "setup");
   else controller.render();
 }

@@ -24,7 +24,7 @@ export class Controller {
   constructor(view) {
     this.view = view;
     this.model = {
-      phase: "setup",
+      phase: "loading",
       interview: null,
       live: null,
       answer: null,
@@ -107,11 +107,10 @@ export class Controller {
         interview = await call("GET", `/v1/interviews/${id}`);
       } catch (error) {
         if (error.status === 404) return this.forget();
-        this.model.phase = "broken";
+        this.model.phase = "error";
         return this.fail(error, "load");
       }
-      this.show(interview);
-      const job = runningJob(interview);
+      const job = this.show(interview);
       if (!job) return;
       if (seen.has(job.id)) await new Promise((resolve) => setTimeout(resolve, 1000));
       seen.add(job.id);
@@ -119,6 +118,7 @@ export class Controller {
     }
   }
 
+  // The interview as the server has it; returns its running job, drawn by `follow` instead.
   show(interview) {
     const before = currentQuestion(this.model.interview, this.model.live);
     this.model.interview = interview;
@@ -131,7 +131,9 @@ export class Controller {
     }
     const now = currentQuestion(interview, null);
     if (now?.number !== before?.number) Object.assign(this.model, { answer: null, elapsed: 0 });
-    this.render();
+    const job = runningJob(interview);
+    if (!job) this.render();
+    return job;
   }
 
   async follow(job) {

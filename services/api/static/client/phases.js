@@ -3,6 +3,7 @@
 // yet on the first question, no next question yet while an answer is processed).
 
 export const PHASES = {
+  loading: { show: [], focus: [] },
   setup: { show: ["setup"], focus: [] },
   preparing: { show: ["panel"], focus: ["panel"] },
   answering: {
@@ -15,7 +16,7 @@ export const PHASES = {
   finishing: { show: ["panel", "history"], focus: ["panel"] },
   noReport: { show: ["retry", "history"], focus: ["retry"] },
   report: { show: ["report", "history"], focus: ["report"] },
-  broken: { show: [], focus: [] },
+  error: { show: [], focus: [] },
 };
 
 // The steps a candidate is shown per job kind (the job-kind table's steps, named for people).
