@@ -52,7 +52,6 @@ export default {
   stage_turn_llm: "Writing feedback",
   stage_turn_tts: "Preparing the next question",
   stage_report_llm: "Writing your report",
-  state_queued: "waiting",
   state_started: "in progress",
   state_done: "done",
   state_regenerating: "rewriting",

@@ -52,7 +52,6 @@ export default {
   stage_turn_llm: "피드백 쓰기",
   stage_turn_tts: "다음 질문 준비",
   stage_report_llm: "결과 정리",
-  state_queued: "대기 중",
   state_started: "진행 중",
   state_done: "완료",
   state_regenerating: "다시 쓰는 중",
