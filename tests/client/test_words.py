@@ -14,6 +14,7 @@ from tests.client.pages import (
     in_view,
     make_invite,
     open_and_fill,
+    phase,
     record_and_send,
     stage_labels,
     stage_log,
@@ -115,3 +116,30 @@ def test_the_opening_and_the_last_answer_show_only_their_own_steps(
     assert any(label.startswith("답변 듣기") for label in labels), labels
     assert not any("다음 질문" in label for label in labels), labels
     shots("last-answer")
+
+
+def test_an_answer_without_usable_feedback_is_asked_again_and_a_report_from_the_turns_says_so(
+    browser, client, api_base, gpu_worker, cpu_worker, shots
+):
+    open_and_fill(browser, api_base, make_invite(client, language="ko")["url"], questions=1)
+    start_and_hear(browser)
+    # Random weights never pass the output gates: every generation fails them.
+    gpu_worker.restart(OUTPUT_GATES="on", OUTPUT_GATE_ATTEMPTS="1")
+    record_and_send(browser)
+    wait(browser, lambda: error_text(browser))
+    assert by_id(browser, "error").get_attribute("data-code") == "low_quality_output"
+    assert "같은 질문에 다시 답해 주세요" in error_text(browser)
+    assert "gate" not in error_text(browser)
+    assert phase(browser) == "answering" and by_css(browser, "#progress").text == "질문 1 / 1"
+    assert in_view(browser, by_id(browser, "error"))
+    shots("answer-again")
+
+    gpu_worker.restart()
+    record_and_send(browser)
+    assert wait_phase(browser, "answered") == "answered", error_text(browser)
+    gpu_worker.restart(OUTPUT_GATES="on", OUTPUT_GATE_ATTEMPTS="1")
+    by_id(browser, "finish-button").click()
+    assert wait_phase(browser, "report") == "report", error_text(browser)
+    report = by_id(browser, "report").text
+    assert "이 결과는 답변마다 받은 피드백을 모아 정리한 것입니다." in report
+    shots("report-from-the-turns")

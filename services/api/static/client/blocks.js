@@ -53,10 +53,13 @@ function list(items) {
   return ul;
 }
 
-// The report's body; one assembled from the turns' feedback says so.
+// The report's body; one assembled from the turns' feedback says so (with no answer, its
+// summary says there was nothing to assess).
 export function reportItems(report) {
   const items = [];
-  if (report.source === "turns") items.push(element("p", t("reportFromTurns"), "note"));
+  if (report.source === "turns" && report.turns !== 0) {
+    items.push(element("p", t("reportFromTurns"), "note"));
+  }
   if (Number.isInteger(report.overall_score)) {
     items.push(element("p", `${t("overall")}: ${report.overall_score} / 5`, "score"));
   }
