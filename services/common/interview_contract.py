@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.job_results import ReportResult
 from common.storable import Contract
 
 PROMPT_VERSION = "v2"
@@ -86,7 +87,9 @@ class InterviewPublic(BaseModel):
     opening_audio_artifact_id: UUID | None
     start_job_id: UUID | None
     report_job_id: UUID | None
-    report: dict[str, Any] | None
+    report: ReportResult | None = Field(
+        None, description="The final report, once its job succeeded (as the job's result)."
+    )
     created_at: datetime
     finished_at: datetime | None
     active_job: ActiveJob | None = Field(

@@ -119,8 +119,10 @@ def insert_turn(conn: psycopg.Connection, turn: dict[str, Any]) -> None:
 
 
 def finish_interview(conn: psycopg.Connection, interview_id: UUID, report_job_id: UUID) -> None:
+    """Mark the interview finished (once: a later report job keeps its time) with its report job."""
     conn.execute(
-        "UPDATE interviews SET status = 'finished', finished_at = now(), report_job_id = %s"
+        "UPDATE interviews SET status = 'finished', finished_at = coalesce(finished_at, now()),"
+        " report_job_id = %s"
         " WHERE id = %s",
         (report_job_id, interview_id),
     )

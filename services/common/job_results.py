@@ -4,7 +4,7 @@ Handlers return plain JSON (stored as JSONB); these models name its shape for cl
 OpenAPI schema, and tests check real results against them. Fields may be added, never renamed.
 """
 
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -88,9 +88,20 @@ class TurnResult(_Result):
 
 
 class ReportResult(_Result):
-    """The report schema's fields (common.interview_contract.REPORT_SCHEMA) and `turns`."""
+    """The report schema's fields (common.interview_contract.REPORT_SCHEMA), `turns`, `source`."""
 
-    turns: int
+    overall_score: int | None = Field(
+        None, description="1 to 5; null when no question was answered."
+    )
+    summary: str
+    top_improvements: list[str]
+    turns: int = Field(..., description="Answered questions the report covers.")
+    source: Literal["model", "turns"] = Field(
+        "model",
+        description="`model`: written by the LLM. `turns`: assembled from the turns' own "
+        "feedback (mean score, their strengths and improvements) because no generation passed "
+        "the output gates, or no question was answered.",
+    )
 
 
 RESULTS: dict[str, type[BaseModel]] = {

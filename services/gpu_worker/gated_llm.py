@@ -11,7 +11,17 @@ from typing import Any
 from common.errors import JobError
 from common.jobs import ChatParams
 from common.run_context import RunContext
-from gpu_worker.output_gates import ITEM, QUESTION, SUMMARY, Limits, bound, problem, uncut
+from gpu_worker.output_gates import (
+    ITEM,
+    QUESTION,
+    REPORT_ITEM,
+    SUMMARY,
+    Limits,
+    bound,
+    problem,
+    uncut,
+    unlooped,
+)
 
 log = logging.getLogger(__name__)
 
@@ -19,11 +29,17 @@ Check = Callable[[dict[str, Any]], tuple[dict[str, Any], list[str]]]
 
 # The fields of the interview schemas a candidate reads or hears.
 TEXTS: dict[str, Limits] = {"question": QUESTION, "next_question": QUESTION, "summary": SUMMARY}
-LISTS: dict[str, Limits] = {"strengths": ITEM, "improvements": ITEM, "top_improvements": ITEM}
+LISTS: dict[str, Limits] = {
+    "strengths": ITEM,
+    "improvements": ITEM,
+    "top_improvements": REPORT_ITEM,
+}
 
 
 def _clean_text(text: str, spec: dict[str, Any], limits: Limits) -> str:
-    return bound(uncut(text, spec.get("maxLength", len(text) + 1)), limits.max_words)
+    max_length = spec.get("maxLength", len(text) + 1)
+    text = unlooped(uncut(text, max_length, limits.whole_sentences))
+    return bound(text, limits.max_words)
 
 
 def gate_text(
@@ -36,10 +52,20 @@ def gate_text(
 
 
 def gate_check(
-    schema: dict[str, Any], language: str, prompt: str, skip: Collection[str] = ()
+    schema: dict[str, Any],
+    language: str,
+    prompt: str,
+    skip: Collection[str] = (),
+    quotable: Collection[str] = (),
 ) -> Check:
-    """A check for one schema's output: bounded texts, failing list items dropped, problems."""
+    """A check for one schema's output: bounded texts, failing list items dropped, problems.
+
+    `quotable`: texts of the prompt the output may repeat (they passed the gates themselves),
+    not counted as echoes.
+    """
     props = schema["properties"]
+    for text in quotable:
+        prompt = prompt.replace(text, "\n")
 
     def check(value: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         out, problems = dict(value), []

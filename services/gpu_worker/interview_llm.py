@@ -57,6 +57,8 @@ def ask_json(
     language: str,
     skip: tuple[str, ...] = (),
     speak_early: bool = False,
+    temperature: float = 0.7,
+    quotable: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Fit the prompt into the context, run the LLM under the schema and the output gates."""
     settings = run.settings
@@ -66,12 +68,15 @@ def ask_json(
         render, engine.count_tokens, engine.n_ctx - max_tokens, history, passages, text, cut
     )
     params = ChatParams(
-        messages=fitted.messages, max_tokens=max_tokens, temperature=0.7, json_schema=schema
+        messages=fitted.messages,
+        max_tokens=max_tokens,
+        temperature=temperature,
+        json_schema=schema,
     )
     check = None
     prompt = "\n".join(m.content for m in fitted.messages)
     if settings.output_gates:
-        check = gated_llm.gate_check(schema, language, prompt, skip)
+        check = gated_llm.gate_check(schema, language, prompt, skip, quotable)
     attempts = settings.output_gate_attempts
     early = early_question.speaker_for(run, schema, language, prompt) if speak_early else None
     ctx = early.watch(run.ctx) if early else run.ctx

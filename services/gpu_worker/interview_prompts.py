@@ -23,6 +23,8 @@ DEFAULTS = {
         "score": "점수",
         "cut": " …(이하 생략)",
         "start": "(면접을 시작합니다.)",
+        "strengths": "강점",
+        "improvements": "개선점",
     },
     "en": {
         "persona": "a friendly but rigorous",
@@ -34,6 +36,8 @@ DEFAULTS = {
         "score": "score",
         "cut": " … (cut)",
         "start": "(The interview starts.)",
+        "strengths": "Strengths",
+        "improvements": "To improve",
     },
 }
 
@@ -72,6 +76,22 @@ def history_lines(turns: Sequence[dict[str, Any]], language: str, omitted: int) 
         lines.append(f"{words['answer']}{turn['number']}: {turn['transcript']}")
         if score is not None:
             lines.append(f"({words['score']}: {score}/5)")
+    return "\n".join(lines) or words["none"]
+
+
+def report_record(turns: Sequence[dict[str, Any]], language: str, omitted: int) -> str:
+    """Each question with its score and feedback, for the report: not the transcripts, whose
+    first person ("I built...") a small model carries on in instead of writing about them."""
+    words = DEFAULTS[language]
+    lines = [words["omitted"].format(n=omitted)] if omitted else []
+    for turn in turns:
+        feedback = turn.get("feedback") or {}
+        lines.append(f"{words['question']}{turn['number']}: {turn['question']}")
+        if feedback.get("score") is not None:
+            lines.append(f"{words['score']}: {feedback['score']}/5")
+        for key in ("strengths", "improvements"):
+            if feedback.get(key):
+                lines.append(f"{words[key]}: {' '.join(feedback[key])}")
     return "\n".join(lines) or words["none"]
 
 

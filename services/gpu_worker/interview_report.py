@@ -2,36 +2,41 @@
 
 A job kind is a row of the job-kind table plus its handler: this module and the
 `interview_report` row in common/job_kinds.py are all the report kind adds. The LLM comes from
-the runner (the row's model); the prompt fitting and output gates are shared (ask_json).
+the runner (the row's model); the prompt fitting and output gates are shared (ask_json). The
+report always comes: when no generation passes the gates, it is assembled from the turns' own
+feedback (gpu_worker.turn_report), and an interview with no answer needs no LLM at all.
 """
 
+import logging
 from typing import Any
 
 import psycopg
 
 from common import interview_store
+from common.errors import JobError
 from common.interview_contract import REPORT_SCHEMA, ReportParams
 from common.job_runner import Finalize
 from common.jobs import ChatMessage
 from common.worker_context import StepRun
 from engines.base import Chat
 from gpu_worker import interview_prompts as prompts
+from gpu_worker import turn_report
 from gpu_worker.interview_llm import ask_json, load_interview, prompt_values
+
+log = logging.getLogger(__name__)
+
+# Lower than the turns' 0.7: a report restates what was said, and a small model sampled hot
+# drifts into the candidate's voice or loops.
+TEMPERATURE = 0.5
+# Output no generation could make usable: the turns' feedback stands in for it.
+_UNUSABLE = ("low_quality_output", "invalid_output")
 
 
 def final_report(engine: Chat, run: StepRun) -> Finalize:
     """The report of a finished interview, from its whole history, as schema-bound JSON."""
     interview = load_interview(ReportParams.model_validate(run.job["params"]).interview_id)
-    language = interview["language"]
-    template = prompts.load(interview["prompt_version"], language, "report")
-    values = prompt_values(interview)
-
-    def render(kept, omitted, passages, text) -> list[ChatMessage]:
-        return template.render(**values, history=prompts.history_lines(kept, language, omitted))
-
     history = interview["history"]
-    result = ask_json(engine, run, REPORT_SCHEMA, render, history, [], "", language)
-    report = {**result["json"], "turns": len(history)}
+    report = {**_assess(engine, run, interview), "turns": len(history)}
 
     def finalize(conn: psycopg.Connection) -> dict[str, Any]:
         # Same transaction as the job's result: the interview and the job agree on the report.
@@ -39,3 +44,25 @@ def final_report(engine: Chat, run: StepRun) -> Finalize:
         return report
 
     return finalize
+
+
+def _assess(engine: Chat, run: StepRun, interview: dict[str, Any]) -> dict[str, Any]:
+    language, history = interview["language"], interview["history"]
+    if not history:
+        return turn_report.no_answers(language)
+    template = prompts.load(interview["prompt_version"], language, "report")
+    values = prompt_values(interview)
+
+    def render(kept, omitted, passages, text) -> list[ChatMessage]:
+        return template.render(**values, history=prompts.report_record(kept, language, omitted))
+
+    try:
+        result = ask_json(
+            engine, run, REPORT_SCHEMA, render, history, [], "", language, temperature=TEMPERATURE
+        )
+    except JobError as exc:
+        if exc.code not in _UNUSABLE:
+            raise
+        log.info("report from the turns' feedback: %s", exc.code)
+        return turn_report.from_turns(history, language)
+    return {**result["json"], "source": "model"}

@@ -3,7 +3,8 @@
 Small models under a JSON grammar always close their JSON, but what sits inside the strings
 can be digit soup ("2.1.2.2.5.3"), JSON debris, another language or a copy of the prompt.
 `problem()` names what is wrong with one text (never quoting it); `bound()` shortens a text at
-sentence or word ends, never mid-word.
+sentence or word ends, never mid-word. A summary must be whole sentences, written about the
+candidate (never in their voice).
 """
 
 import re
@@ -19,6 +20,16 @@ _SENTENCE_END = re.compile(r"(?<=[.?!。？！])\s+")
 _LETTER_SHARE = 0.75  # of the non-space characters
 _DIGIT_SHARE = 0.1
 _ECHO_CHARS = 16  # a shorter overlap with the prompt is a shared phrase, not a copy
+# A sentence ends in a word then its mark; "...." or "…" is a placeholder, not an end.
+_SENTENCE_CLOSED = re.compile(r"[\w)'’”][.?!。？！]$")
+_WORD = re.compile(r"\w+(?:'\w+)*")
+# Natural prose repeats words ("the", "candidate", particles) but rarely a three-word run:
+# a summary of 60-120 words keeps over 90% of its word trigrams distinct; a loop does not.
+_DISTINCT_TRIGRAMS = 0.8
+_LOOP_SPAN = 8  # longest run of words checked for back-to-back copies
+# The candidate's own voice: a report is written about them, never as them.
+_FIRST_PERSON_EN = re.compile(r"(i|me|my|mine|myself|we|our|ours|ourselves)('\w+)?")
+_FIRST_PERSON_KO = re.compile(r"저는|제가|저의|저도|저를|저에게|저희|나는|내가|나의|우리")
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,8 @@ class Limits:
 
     min_words: int
     max_words: int
+    whole_sentences: bool = False
+    third_person: bool = False
 
     def minimum(self, language: str) -> int:
         return min(self.min_words, 2) if language == "ko" else self.min_words
@@ -34,11 +47,48 @@ class Limits:
 
 QUESTION = Limits(4, 45)
 ITEM = Limits(3, 40)
-SUMMARY = Limits(6, 120)
+SUMMARY = Limits(6, 120, whole_sentences=True, third_person=True)
+REPORT_ITEM = Limits(3, 40, third_person=True)
 
 
 def _normalized(text: str) -> str:
     return " ".join(text.lower().split())
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def _loops(words: list[str]) -> bool:
+    """A run of words said again at once: one word three times, two words three times over,
+    three or more words twice ("the candidate the candidate the candidate")."""
+    for n in range(1, _LOOP_SPAN + 1):
+        copies = 3 if n <= 2 else 2
+        for i in range(len(words) - copies * n + 1):
+            run = words[i : i + n]
+            if all(words[i + k * n : i + (k + 1) * n] == run for k in range(1, copies)):
+                return True
+    return False
+
+
+def repeats(text: str) -> bool:
+    """Degenerate repetition: a loop, a sentence said twice, or few distinct word trigrams."""
+    words = _words(text)
+    if _loops(words):
+        return True
+    sentences = [tuple(_words(s)) for s in _SENTENCE_END.split(text)]
+    long_ones = [s for s in sentences if len(s) >= 4]
+    if len(set(long_ones)) < len(long_ones):
+        return True
+    trigrams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+    return len(trigrams) >= 8 and len(set(trigrams)) < _DISTINCT_TRIGRAMS * len(trigrams)
+
+
+def first_person(text: str, language: str) -> bool:
+    """Written in the candidate's voice ("I built...", "저는...")."""
+    if language == "en":
+        return any(_FIRST_PERSON_EN.fullmatch(w) for w in _words(text))
+    return any(_FIRST_PERSON_KO.match(w) for w in text.split())
 
 
 def problem(text: str, language: str, limits: Limits, prompt: str = "") -> str | None:
@@ -58,21 +108,49 @@ def problem(text: str, language: str, limits: Limits, prompt: str = "") -> str |
     native = sum(unicodedata.name(c, "").startswith(script) for c in letters)
     if native < share * len(letters):
         return f"not written in {language}"
-    words = text.split()
+    # Words with letters: "The candidate ... ." is two words and a placeholder.
+    words = [w for w in text.split() if any(c.isalpha() for c in w)]
     if not limits.minimum(language) <= len(words) <= limits.max_words:
         return f"{len(words)} words, outside {limits.minimum(language)}-{limits.max_words}"
-    if len(words) >= 6 and len({w.lower() for w in words}) < 0.5 * len(words):
+    if repeats(text):
         return "repeats itself"
-    flat = _normalized(text)
-    if len(flat) >= _ECHO_CHARS and flat in _normalized(prompt):
-        return "echoes the prompt"
+    if limits.whole_sentences and not _SENTENCE_CLOSED.search(text):
+        return "cut mid-sentence"
+    if limits.third_person and first_person(text, language):
+        return "written in the first person"
+    # A summary may not copy even one sentence (say, the prompt's example of the form).
+    parts = _SENTENCE_END.split(text) if limits.whole_sentences else [text]
+    source = _normalized(prompt)
+    for part in parts:
+        flat = _normalized(part)
+        if len(flat) >= _ECHO_CHARS and flat in source:
+            return "echoes the prompt"
     return None
 
 
-def uncut(text: str, max_length: int) -> str:
-    """A text the grammar stopped at `max_length`, back to its last sentence or whole word."""
+def unlooped(text: str) -> str:
+    """A text up to where it starts saying a sentence again (a small model's loop)."""
+    seen: set[tuple[str, ...]] = set()
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        words = tuple(_words(sentence))
+        if len(words) >= 3 and words in seen:
+            break
+        seen.add(words)
+        kept.append(sentence)
+    return " ".join(kept)
+
+
+def uncut(text: str, max_length: int, whole_sentences: bool = False) -> str:
+    """A text the grammar stopped at `max_length`, back to its last sentence or whole word.
+
+    With `whole_sentences`, a text the model closed itself ends with a full stop if it had
+    none, and one cut sentence stays cut (it is kept to its last word, and `problem` refuses it).
+    """
     text = " ".join(text.split())
     if len(text) < max_length:
+        if whole_sentences and text and not _SENTENCE_CLOSED.search(text):
+            return text.rstrip(",;:-–— ") + "."
         return text
     sentences = _SENTENCE_END.split(text)
     if len(sentences) > 1:

@@ -60,6 +60,7 @@ def shots(tmp_path: Path, browser) -> Iterator:
         path = folder / f"{name}.png"
         height = browser.execute_script("return document.documentElement.scrollHeight")
         browser.set_window_size(PHONE[0], max(PHONE[1], height + 120))
+        browser.execute_script("window.scrollTo(0, 0)")  # the whole page, from its top
         browser.save_screenshot(str(path))
         browser.set_window_size(*PHONE)
         return path

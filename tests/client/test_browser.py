@@ -1,139 +1,94 @@
 """A candidate's whole mock interview in a real Chromium, from the invite link to the report."""
 
-import time
 from urllib.parse import urlsplit
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from tests.interviews.conftest import POSTING, RESUME
-
-TIMEOUT = 120
-STAGE_LOG = """
-window.stageLog = [];
-new MutationObserver(() => {
-  for (const li of document.querySelectorAll('[data-testid=stage] li')) {
-    const entry = `${li.dataset.stage}:${li.dataset.state}`;
-    if (!window.stageLog.includes(entry)) window.stageLog.push(entry);
-  }
-}).observe(document.querySelector('[data-testid=stage]'),
-           {subtree: true, childList: true, attributes: true});
-new MutationObserver(() => window.stageLog.push('question')).observe(
-  document.querySelector('[data-testid=question-text]'), {childList: true, characterData: true});
-"""
-
-
-def by_id(browser, testid: str):
-    return browser.find_element(By.CSS_SELECTOR, f"[data-testid={testid}]")
-
-
-def wait(browser, condition, timeout: float = TIMEOUT):
-    return WebDriverWait(browser, timeout, poll_frequency=0.2).until(lambda _: condition())
-
-
-def error_text(browser) -> str:
-    error = by_id(browser, "error")
-    return error.text if error.is_displayed() else ""
-
-
-def question_heard(browser) -> bool:
-    return browser.execute_script(
-        "const a = document.querySelector('[data-testid=question-audio]');"
-        "return a.ended || a.currentTime > 0;"
-    )
-
-
-def record_and_send(browser, seconds: float = 2.5) -> None:
-    wait(browser, lambda: by_id(browser, "record-button").is_enabled())
-    by_id(browser, "record-button").click()
-    wait(browser, lambda: by_id(browser, "stop-button").is_enabled())
-    time.sleep(seconds)
-    by_id(browser, "stop-button").click()
-    wait(browser, lambda: by_id(browser, "send-button").is_enabled())
-    browser.execute_script(STAGE_LOG)
-    by_id(browser, "send-button").click()
-
-
-def forget_session(browser, api_base: str) -> None:
-    """Drop what this tab kept (an invite, an interview), as a new tab would."""
-    browser.get(api_base + "/healthz")
-    browser.execute_script("sessionStorage.clear()")
-
-
-def turns(browser) -> list:
-    return browser.find_elements(By.CSS_SELECTOR, "[data-testid=turn]")
+from tests.client.pages import (
+    by_css,
+    by_id,
+    error_text,
+    forget_session,
+    in_view,
+    make_invite,
+    open_and_fill,
+    question_heard,
+    record_and_send,
+    stage_log,
+    start_and_hear,
+    turns,
+    wait,
+    wait_phase,
+)
 
 
 @pytest.fixture
 def invite(client) -> dict:
-    body = {"ttl_s": 3600, "max_interviews": 1, "language": "ko"}
-    response = client.post("/v1/invites", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def open_and_fill(browser, api_base: str, url: str) -> None:
-    """Open an invite link in a fresh tab and fill the setup form (2 questions)."""
-    forget_session(browser, api_base)
-    browser.get(url)
-    wait(browser, lambda: by_id(browser, "setup-form").is_displayed())
-    assert "#invite" not in browser.current_url  # the token leaves the address bar
-    for testid, text in (("resume-input", RESUME), ("posting-input", POSTING)):
-        field = by_id(browser, testid)
-        browser.execute_script("arguments[0].value = arguments[1]", field, text[:-20])
-        field.send_keys(text[-20:])
-    browser.execute_script("document.getElementById('questions-input').value = '2'")
-    assert by_id(browser, "language-select").get_attribute("value") == "ko"
-
-
-def start_and_hear(browser) -> None:
-    by_id(browser, "start-button").click()
-    wait(browser, lambda: question_heard(browser) or error_text(browser))
-    assert not error_text(browser)
+    return make_invite(client, language="ko")
 
 
 def test_a_whole_interview_from_invite_link_to_report(
     browser, invite, api_base, gpu_worker, cpu_worker, shots, log_dir
 ):
     open_and_fill(browser, api_base, invite["url"])
+    assert by_id(browser, "language-select").get_attribute("value") == "ko"  # the invite's
     shots("1-setup")
     start_and_hear(browser)
     first_question = by_id(browser, "question-text").text
     assert first_question
+    assert by_css(browser, "#progress").text == "질문 1 / 2"
     shots("2-opening-question")
 
     record_and_send(browser)
-    wait(browser, lambda: len(turns(browser)) == 1 or error_text(browser))
-    assert not error_text(browser)
-    log = browser.execute_script("return window.stageLog")
+    assert wait_phase(browser, "processing") == "processing"
+    assert in_view(browser, by_css(browser, "#job-panel"))  # the answer's progress, on screen
+    assert wait_phase(browser, "answering") == "answering", error_text(browser)
+    log = stage_log(browser)
     for stage in ("stt", "retrieve", "llm", "tts"):
         assert f"{stage}:started" in log and f"{stage}:done" in log, log
     assert log.index("stt:started") < log.index("tts:done")
     # The next question is shown (and played) as soon as it is spoken, before the feedback ends.
     assert "question" in log and log.index("question") < log.index("llm:done"), log
+    assert by_css(browser, "#job-title").text == "질문 1에 대한 피드백"
     assert by_id(browser, "transcript").text.strip()
     assert by_id(browser, "score").text.split(":")[-1].strip().startswith(tuple("12345"))
     feedback = by_id(browser, "feedback").text
     # Rendered under headings, never as raw JSON (the synthetic LLM's strings are gibberish).
     assert "잘한 점" in feedback and "보완할 점" in feedback
     assert not any(f'"{key}"' in feedback for key in ("score", "strengths", "improvements"))
-    wait(browser, lambda: by_id(browser, "question-text").text != first_question)
+    assert not turns(browser)  # the feedback on screen is not listed again below
+    assert by_css(browser, "#progress").text == "질문 2 / 2"
+    assert by_id(browser, "question-text").text != first_question
+    assert by_css(browser, "#elapsed").text == "0:00"  # a new question, a new take
     wait(browser, lambda: question_heard(browser))
     shots("3-feedback-and-next-question")
 
+    # Mid-interview, the page switches language as a whole.
+    Select(by_css(browser, "#ui-language")).select_by_value("en")
+    assert by_css(browser, "#progress").text == "Question 2 of 2"
+    assert by_css(browser, "#job-title").text == "Feedback on question 1"
+    assert "Strengths" in by_id(browser, "feedback").text
+    assert by_id(browser, "record-button").text == "Record"
+    assert by_id(browser, "finish-button").text == "Finish the interview"
+    shots("3b-feedback-in-english")
+    Select(by_css(browser, "#ui-language")).select_by_value("ko")
+
     record_and_send(browser)
-    wait(browser, lambda: len(turns(browser)) == 2 or error_text(browser))
-    assert not error_text(browser)
+    assert wait_phase(browser, "answered") == "answered", error_text(browser)
+    assert "tts:started" not in stage_log(browser)  # the last answer has no next question
+    assert by_css(browser, "#job-title").text == "질문 2에 대한 피드백"
     assert not by_id(browser, "record-button").is_displayed()  # both questions answered
+    assert len(turns(browser)) == 1
     shots("4-all-answered")
 
     by_id(browser, "finish-button").click()
-    wait(browser, lambda: by_id(browser, "report").is_displayed() or error_text(browser))
-    assert not error_text(browser)
-    assert by_id(browser, "report").text.strip()
+    assert wait_phase(browser, "report") == "report", error_text(browser)
+    assert by_id(browser, "report").is_displayed() and by_id(browser, "report").text.strip()
+    assert in_view(browser, by_id(browser, "report"))
     assert len(turns(browser)) == 2
     shots("5-report")
 

@@ -5,11 +5,11 @@ import json
 import pytest
 
 from common.errors import JobError
-from common.interview_contract import FEEDBACK_SCHEMA, OPENING_SCHEMA
+from common.interview_contract import FEEDBACK_SCHEMA, OPENING_SCHEMA, REPORT_SCHEMA
 from common.jobs import ChatParams
 from common.run_context import RunContext
 from gpu_worker.gated_llm import gate_check, generate
-from gpu_worker.output_gates import QUESTION, bound, problem, uncut
+from gpu_worker.output_gates import QUESTION, SUMMARY, bound, problem, uncut
 
 PROMPT = "Current question: Tell me about the payment service you built at Acme last year."
 
@@ -43,6 +43,91 @@ def test_garbage_fails_the_question_gate(text):
 )
 def test_natural_questions_pass(text, language):
     assert problem(text, language, QUESTION, PROMPT) is None
+
+
+# A report's summary as a person writes one: long, plain, "the candidate" again and again.
+# Fewer than half of its words are distinct (the old "repeats itself" gate refused it).
+PLAIN_SUMMARY_EN = (
+    "The candidate said that the team built the service in Python and that the team used a "
+    "cache to make the service fast. The candidate said that the team moved the slow reports to "
+    "a read replica and that the main database got faster. The candidate said that the team "
+    "tests the service with unit tests first and then with a load test before the launch. The "
+    "candidate should say what the candidate did in the team and how much faster the service "
+    "got, and what the candidate and the team would do in the next launch."
+)
+SUMMARY_KO = (
+    "지원자는 결제 서비스를 만든 경험을 설명했습니다. 지원자는 팀과 함께 캐시를 도입해 서비스를 "
+    "빠르게 만들었다고 말했습니다. 지원자는 매주 코드 리뷰와 페어 프로그래밍으로 신입 엔지니어를 "
+    "도왔다고 말했습니다. 지원자는 느린 보고서를 읽기 전용 복제본으로 옮겨 주 데이터베이스를 "
+    "가볍게 했다고 설명했습니다. 지원자는 답변마다 사례를 들었지만 결과를 숫자로 말하지 않았습니다."
+)
+
+
+def test_long_plain_summaries_pass_in_english_and_korean():
+    words = PLAIN_SUMMARY_EN.split()
+    assert len({w.lower() for w in words}) < 0.5 * len(words)
+    assert problem(PLAIN_SUMMARY_EN, "en", SUMMARY) is None
+    assert problem(SUMMARY_KO, "ko", SUMMARY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The candidate the candidate the candidate explained the design well.", "en"),
+        ("The candidate explained the design well. The candidate explained the design well.", "en"),
+        (
+            "The candidate improved the database. He took care of the team to make it faster. "
+            "He took care of the team to be. He took care of the team to be.",
+            "en",
+        ),
+        (
+            "지원자는 좋은 답변을 했습니다. 지원자는 좋은 답변을 했습니다. "
+            "지원자는 좋은 답변을 했습니다.",
+            "ko",
+        ),
+    ],
+)
+def test_degenerate_repetition_fails(text, language):
+    assert problem(text, language, SUMMARY) == "repeats itself"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I built the payment service in Python with a small team and it got fast.", "en"),
+        ("We moved slow reports to a read replica of PostgreSQL and it got faster.", "en"),
+        ("The candidate: I'm proud of the team I built the service for.", "en"),
+        ("저는 결제 서비스를 만들었고 캐시를 사용해서 빠르게 했습니다.", "ko"),
+    ],
+)
+def test_a_summary_in_the_candidates_voice_fails(text, language):
+    assert problem(text, language, SUMMARY) == "written in the first person"
+
+
+def test_a_summary_is_whole_sentences():
+    cut = "The candidate explained how the team built the payment service and then"
+    assert problem(uncut(cut, len(cut), whole_sentences=True), "en", SUMMARY) == "cut mid-sentence"
+    two = "The candidate explained the design of the service well. The candidate then gave"
+    assert uncut(two, len(two), True) == "The candidate explained the design of the service well."
+    closed = uncut("The candidate explained the design of the service well", 400, True)
+    assert closed.endswith("well.") and problem(closed, "en", SUMMARY) is None
+    # A form's placeholder copied is no summary: "..." is neither a word nor an ending.
+    assert problem("The candidate ... . The candidate ....", "en", SUMMARY) is not None
+
+
+def test_report_improvements_in_the_candidates_voice_are_dropped():
+    check = gate_check(REPORT_SCHEMA, "en", "")
+    value = {
+        "overall_score": 3,
+        "summary": "The candidate explained the design of the service clearly.",
+        "top_improvements": [
+            "We took two weeks to load the feature.",
+            "Give a number for each result.",
+        ],
+    }
+    cleaned, problems = check(value)
+    assert problems == []
+    assert cleaned["top_improvements"] == ["Give a number for each result."]
 
 
 def test_a_text_cut_by_max_length_ends_at_a_sentence_or_whole_word():

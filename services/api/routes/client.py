@@ -31,6 +31,16 @@ def index() -> FileResponse:
     )
 
 
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """The page's icon, for browsers that ask at the root whatever the page names."""
+    return FileResponse(
+        CLIENT_DIR / "favicon.svg",
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 def install(app: FastAPI) -> None:
     """Serve the page at `/` and its modules and styles under /client."""
     app.include_router(router)

@@ -121,19 +121,24 @@ async def start_interview(
     return InterviewStarted(**await run_in_threadpool(record))
 
 
-def _answerable(conn: Any, interview_id: UUID, owner: UUID) -> tuple[dict, list[dict]]:
-    """The locked interview and its turns, or the 404/409 that says why it takes no answer."""
+def _locked(conn: Any, interview_id: UUID, owner: UUID) -> dict:
+    """The interview, locked for update until the transaction ends, or 404."""
     interview = store.get_interview(conn, interview_id, owner, lock=True)
     if interview is None:
         raise ApiError(404, "not_found", f"no interview {interview_id}")
+    return interview
+
+
+def _answerable(conn: Any, interview: dict) -> list[dict]:
+    """The interview's turns, or the 409 that says why it takes no answer now."""
+    interview_id = interview["id"]
     if interview["status"] == "finished":
         raise ApiError(409, "interview_finished", "the interview is finished")
     if interview["status"] != "active":
         raise ApiError(409, "interview_not_ready", "the opening question is not ready yet")
     if store.active_job(conn, interview_id):
         raise ApiError(409, "turn_in_progress", "the previous answer is still being processed")
-    history = store.turns(conn, interview_id)
-    return interview, history
+    return store.turns(conn, interview_id)
 
 
 @router.post(
@@ -157,7 +162,8 @@ async def answer(
 
     def record() -> AnswerAccepted:
         with transaction() as conn:
-            interview, history = _answerable(conn, interview_id, owner)
+            interview = _locked(conn, interview_id, owner)
+            history = _answerable(conn, interview)
             if len(history) >= interview["max_questions"]:
                 raise ApiError(
                     409,
@@ -250,22 +256,47 @@ def read_interview(interview_id: UUID, owner: OwnerDep) -> InterviewPublic:
     )
 
 
+_FINISH_RESPONSES = {
+    200: {
+        "model": InterviewStarted,
+        "description": "Finished before, and its report is written: the job that wrote it.",
+    },
+    202: {
+        "description": "The report job: a new one, or the one still queued or running. A "
+        "finished interview whose report job failed or was canceled gets a new job.",
+    },
+    **responses(401, 404, 409, 503),
+}
+
+
 @router.post(
     "/{interview_id:uuid}/finish",
     status_code=202,
     response_model=InterviewStarted,
-    responses=responses(401, 404, 409, 503),
+    responses=_FINISH_RESPONSES,
 )
 def finish(
     interview_id: UUID,
     request: Request,
+    response: Response,
     owner: OwnerDep,
     settings: SettingsDep,
     celery: CeleryDep,
 ) -> InterviewStarted:
-    """Finish the interview; the returned job writes the final report."""
+    """Finish the interview (or ask again for its report); the job writes the final report."""
     with transaction() as conn:
-        _answerable(conn, interview_id, owner)
+        # The row lock makes concurrent finishes of one interview queue here: one job.
+        interview = _locked(conn, interview_id, owner)
+        if interview["status"] == "finished":
+            report_job = interview["report_job_id"]
+            if interview["report"] is not None:
+                response.status_code = 200
+                return InterviewStarted(id=interview_id, job_id=report_job)
+            if store.job_status(conn, report_job) in ("queued", "running"):
+                return InterviewStarted(id=interview_id, job_id=report_job)
+            # Its report job failed or was canceled: the report is asked for again.
+        else:
+            _answerable(conn, interview)
         params = ReportParams(interview_id=interview_id).model_dump(mode="json")
         job = create_job(conn, "interview_report", owner, params, interview_id)
         store.finish_interview(conn, interview_id, job["id"])

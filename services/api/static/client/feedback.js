@@ -1,4 +1,4 @@
-// Feedback as it streams: the LLM's JSON read while still incomplete, shown as text.
+// Feedback as it streams: the LLM's JSON read while still incomplete, shown under headings.
 import { t } from "./i18n.js";
 
 // Close what is open in a JSON prefix (a string, arrays, objects) so it parses.
@@ -61,22 +61,8 @@ export function renderFeedback(container, feedback, scoreTestId = "score") {
   }
 }
 
-// Streamed tokens in, readable feedback out; `clear()` when an attempt or generation restarts.
-export class FeedbackStream {
-  constructor(container) {
-    this.container = container;
-    this.text = "";
-  }
-
-  clear() {
-    this.text = "";
-    this.container.replaceChildren();
-  }
-
-  add(piece) {
-    this.text += piece;
-    const start = this.text.indexOf("{");
-    const partial = start < 0 ? null : parsePartial(this.text.slice(start));
-    if (partial) renderFeedback(this.container, partial);
-  }
+// The feedback readable so far in a stream of the LLM's JSON tokens, or null before any.
+export function partialFeedback(text) {
+  const start = text.indexOf("{");
+  return start < 0 ? null : parsePartial(text.slice(start));
 }

@@ -1,142 +1,12 @@
-// Korean and English texts of the client; `t(key, values)` fills {name} placeholders.
+// The page's language (ko or en): `t(key, values)` fills {name} placeholders; static labels
+// carry `data-i18n` and are rewritten by setLanguage, the rest is drawn by the view.
+import en from "./texts-en.js";
+import ko from "./texts-ko.js";
 
-const TEXTS = {
-  ko: {
-    uiLanguage: "화면 언어",
-    dismiss: "닫기",
-    setupTitle: "모의 면접 준비",
-    resume: "이력서",
-    posting: "채용 공고",
-    pastePlaceholder: "여기에 붙여 넣으세요",
-    orUpload: "또는 파일 (txt, md, pdf, docx)",
-    orUploadAudio: "또는 오디오 파일 올리기",
-    language: "면접 언어",
-    questions: "질문 수",
-    start: "면접 시작",
-    starting: "준비 중…",
-    question: "질문",
-    play: "질문 듣기",
-    yourAnswer: "내 답변",
-    record: "녹음",
-    rerecord: "다시 녹음",
-    stop: "정지",
-    send: "답변 보내기",
-    transcript: "받아쓰기",
-    finish: "면접 끝내기",
-    history: "지난 답변",
-    report: "면접 결과",
-    print: "인쇄",
-    score: "점수",
-    strengths: "잘한 점",
-    improvements: "보완할 점",
-    summary: "총평",
-    topImprovements: "가장 먼저 보완할 점",
-    overall: "종합 점수",
-    answerAudio: "내 답변 듣기",
-    progress: "질문 {n} / {total}",
-    allAnswered: "모든 질문에 답했습니다. 면접을 끝내고 결과를 보세요.",
-    preparing: "질문을 준비하고 있습니다…",
-    writingReport: "결과를 정리하고 있습니다…",
-    stage_ingest: "문서 읽기",
-    stage_stt: "받아쓰기",
-    stage_retrieve: "관련 내용 찾기",
-    stage_llm: "피드백 작성",
-    stage_tts: "다음 질문 음성",
-    state_started: "진행 중",
-    state_done: "완료",
-    state_regenerating: "다시 작성 중",
-    state_failed: "실패",
-    err_no_invite: "초대 링크가 없습니다. 운영자에게 받은 링크로 다시 여세요.",
-    err_token_expired: "초대 링크가 만료되었습니다. 운영자에게 새 링크를 요청하세요.",
-    err_unauthorized: "초대 링크가 올바르지 않습니다. 받은 링크 전체를 다시 여세요.",
-    err_invite_used_up: "이 초대로 만들 수 있는 면접을 모두 사용했습니다. 새 링크를 요청하세요.",
-    err_forbidden_scope: "이 초대로는 할 수 없는 작업입니다.",
-    err_mic_denied:
-      "마이크 사용이 거부되었습니다. 주소창의 사이트 설정에서 마이크를 허용하거나, 녹음 파일을 올리세요.",
-    err_mic_missing: "마이크를 찾을 수 없습니다. 마이크를 연결하거나 녹음 파일을 올리세요.",
-    err_no_recorder: "이 브라우저는 녹음을 지원하지 않습니다. 녹음 파일을 올리세요.",
-    err_payload_too_large: "파일이 너무 큽니다. 더 짧게 녹음하거나 작은 파일을 올리세요.",
-    err_queue_full: "서버가 바쁩니다. {seconds}초 뒤에 다시 시도하세요.",
-    err_unsupported: "지원하지 않는 파일 형식입니다. {message}",
-    err_invalid: "입력을 확인하세요: {message}",
-    err_missing_text: "이력서와 채용 공고를 붙여 넣거나 파일로 올리세요.",
-    err_network: "서버에 연결할 수 없습니다. 네트워크를 확인하고 다시 시도하세요.",
-    err_unavailable: "서버가 잠시 응답하지 않습니다. 잠시 뒤 다시 시도하세요.",
-    err_job_failed: "처리에 실패했습니다: {message} 다시 답변해 보세요.",
-    err_turn_in_progress: "이전 답변을 아직 처리하고 있습니다. 잠시 기다리세요.",
-    err_autoplay: "브라우저가 자동 재생을 막았습니다. ‘질문 듣기’를 누르세요.",
-    err_other: "{message}",
-  },
-  en: {
-    uiLanguage: "Language",
-    dismiss: "Dismiss",
-    setupTitle: "Prepare your mock interview",
-    resume: "Resume",
-    posting: "Job posting",
-    pastePlaceholder: "Paste it here",
-    orUpload: "or a file (txt, md, pdf, docx)",
-    orUploadAudio: "or upload an audio file",
-    language: "Interview language",
-    questions: "Questions",
-    start: "Start the interview",
-    starting: "Preparing…",
-    question: "Question",
-    play: "Play the question",
-    yourAnswer: "Your answer",
-    record: "Record",
-    rerecord: "Record again",
-    stop: "Stop",
-    send: "Send the answer",
-    transcript: "Transcript",
-    finish: "Finish the interview",
-    history: "Earlier answers",
-    report: "Your report",
-    print: "Print",
-    score: "Score",
-    strengths: "Strengths",
-    improvements: "To improve",
-    summary: "Summary",
-    topImprovements: "Improve first",
-    overall: "Overall score",
-    answerAudio: "Your answer",
-    progress: "Question {n} of {total}",
-    allAnswered: "Every question is answered. Finish the interview to see your report.",
-    preparing: "Preparing the question…",
-    writingReport: "Writing your report…",
-    stage_ingest: "Reading documents",
-    stage_stt: "Transcribing",
-    stage_retrieve: "Finding context",
-    stage_llm: "Writing feedback",
-    stage_tts: "Speaking the next question",
-    state_started: "working",
-    state_done: "done",
-    state_regenerating: "rewriting",
-    state_failed: "failed",
-    err_no_invite: "No invite in this link. Open the full link the operator gave you.",
-    err_token_expired: "This invite link has expired. Ask the operator for a new one.",
-    err_unauthorized: "This invite link is not valid. Open the full link you were given again.",
-    err_invite_used_up: "This invite has no interviews left. Ask for a new link.",
-    err_forbidden_scope: "An invite cannot do that.",
-    err_mic_denied:
-      "Microphone access was denied. Allow it in the site settings by the address bar, or upload a recording.",
-    err_mic_missing: "No microphone found. Connect one, or upload a recording.",
-    err_no_recorder: "This browser cannot record. Upload a recording instead.",
-    err_payload_too_large: "The file is too large. Record a shorter answer or upload a smaller file.",
-    err_queue_full: "The server is busy. Try again in {seconds} s.",
-    err_unsupported: "That file type is not supported. {message}",
-    err_invalid: "Please check the form: {message}",
-    err_missing_text: "Paste or upload both a resume and a job posting.",
-    err_network: "Cannot reach the server. Check your network and try again.",
-    err_unavailable: "The server is briefly unavailable. Try again shortly.",
-    err_job_failed: "Processing failed: {message} Please answer again.",
-    err_turn_in_progress: "Your previous answer is still being processed. Please wait.",
-    err_autoplay: "The browser blocked autoplay. Press “Play the question”.",
-    err_other: "{message}",
-  },
-};
-
+const TEXTS = { ko, en };
 let current = "ko";
 
+// Returns the language now in use (an unknown one falls back to English).
 export function setLanguage(language) {
   current = TEXTS[language] ? language : "en";
   document.documentElement.lang = current;
@@ -144,10 +14,15 @@ export function setLanguage(language) {
   for (const el of document.querySelectorAll("[data-i18n-placeholder]")) {
     el.placeholder = t(el.dataset.i18nPlaceholder);
   }
+  return current;
 }
 
 export function language() {
   return current;
+}
+
+export function has(key) {
+  return key in TEXTS[current];
 }
 
 export function t(key, values = {}) {

@@ -1,131 +1,262 @@
-// What the page shows: errors in words, stage progress, history items, the report.
+// The page's DOM: one render(model) shows the phase's regions, each drawn from the model (so a
+// new UI language redraws everything); bind* hand the candidate's actions to the controller.
 import { artifactUrl } from "./api.js";
+import { reportItems, stageItems, turnItem } from "./blocks.js";
+import { errorText, PLACES } from "./errors.js";
 import { renderFeedback } from "./feedback.js";
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
+import { currentQuestion, KIND_NAMES, PHASES } from "./phases.js";
 
 export const $ = (id) => document.getElementById(id);
 
-const ERROR_KEYS = {
-  token_expired: "err_token_expired",
-  unauthorized: "err_unauthorized",
-  invite_used_up: "err_invite_used_up",
-  forbidden_scope: "err_forbidden_scope",
-  mic_denied: "err_mic_denied",
-  mic_missing: "err_mic_missing",
-  no_recorder: "err_no_recorder",
-  payload_too_large: "err_payload_too_large",
-  queue_full: "err_queue_full",
-  unsupported_media_type: "err_unsupported",
-  unsupported_document: "err_unsupported",
-  unsupported_audio: "err_unsupported",
-  invalid_request: "err_invalid",
-  network: "err_network",
-  unavailable: "err_unavailable",
-  database_unavailable: "err_unavailable",
-  turn_in_progress: "err_turn_in_progress",
-  no_invite: "err_no_invite",
-  missing_text: "err_missing_text",
-  autoplay: "err_autoplay",
+const REGIONS = {
+  setup: "setup",
+  panel: "job-panel",
+  question: "question-card",
+  answer: "answer",
+  finish: "finish-button",
+  retry: "report-missing",
+  report: "report",
+  history: "history-section",
 };
+const INTERVIEW = ["panel", "question", "answer", "finish", "retry"];
 
-// Show an error (an ApiError, a RecorderError or a code) as a sentence saying what to do.
-export function showError(error) {
-  const code = typeof error === "string" ? error : error.code;
-  const key = ERROR_KEYS[code] ?? (error.status === 503 ? "err_unavailable" : "err_other");
-  const text = t(key, { message: error.message ?? "", seconds: error.retryAfter ?? 5 });
-  $("error-text").textContent = text;
-  $("error").dataset.code = code ?? "";
-  $("error").hidden = false;
+function setText(id, text) {
+  // Only on change: a rewrite is a DOM mutation (screen readers, observers) even when equal.
+  if ($(id).textContent !== text) $(id).textContent = text;
 }
 
-export function clearError() {
-  $("error").hidden = true;
-  $("error-text").textContent = "";
+export function clock(seconds) {
+  const s = Math.floor(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
-export function jobFailure(done) {
-  const message = done.error?.message ?? done.status;
-  return { code: "job_failed", message: t("err_job_failed", { message }) };
+// The turn whose feedback the panel shows: the running one, else the last answered.
+function panelTurn(model) {
+  if (model.live || !["answering", "recording", "answered"].includes(model.phase)) return null;
+  return model.interview?.turns.at(-1) ?? null;
 }
 
-// The stage list: known stages first, others as they come; each with its state.
-export function resetStages(names) {
-  $("stage").replaceChildren();
-  for (const name of names) setStage(name, "waiting");
-}
+export class View {
+  // What was drawn where redrawing costs, or restarts something (audio, focus, scrolling).
+  #drawn = {
+    step: null,
+    phase: null,
+    question: null,
+    history: null,
+    blob: null,
+    error: null,
+    place: null,
+  };
 
-export function setStage(name, state) {
-  let item = $("stage").querySelector(`[data-stage="${CSS.escape(name)}"]`);
-  if (!item) {
-    item = document.createElement("li");
-    item.dataset.stage = name;
-    $("stage").append(item);
+  render(model) {
+    const phase = PHASES[model.phase];
+    document.body.dataset.phase = model.phase; // for styles and tests: where the page stands
+    const question = currentQuestion(model.interview, model.live);
+    const shownTurn = panelTurn(model);
+    const turns = model.interview?.turns ?? [];
+    const history = shownTurn ? turns.slice(0, -1) : turns;
+    const listed = (region) => phase.show.includes(region);
+    const visible = {
+      setup: listed("setup"),
+      panel: listed("panel") && Boolean(model.live || shownTurn),
+      question: listed("question") && Boolean(question || model.phase === "answered"),
+      answer: listed("answer"),
+      finish: listed("finish"),
+      retry: listed("retry"),
+      report: listed("report") && Boolean(model.interview?.report),
+      history: listed("history") && history.length > 0,
+    };
+    for (const [region, id] of Object.entries(REGIONS)) $(id).hidden = !visible[region];
+    $("interview").hidden = !INTERVIEW.some((region) => visible[region]);
+    this.#setup(model);
+    this.#panel(model.live, shownTurn);
+    this.#question(model, question);
+    this.#answer(model);
+    this.#keyboard(model);
+    $("finish-button").disabled = model.busy;
+    $("finish-button").classList.toggle("secondary", model.phase !== "answered");
+    $("report-button").disabled = model.busy;
+    if (visible.report) $("report-body").replaceChildren(...reportItems(model.interview.report));
+    this.#history(history, ["report", "noReport", "finishing"].includes(model.phase));
+    this.#follow(model, phase, visible, question);
+    this.#error(model.error, visible);
   }
-  item.dataset.state = state;
-  const label = t(`stage_${name}`) === `stage_${name}` ? name : t(`stage_${name}`);
-  const status = state === "waiting" ? "" : ` — ${t(`state_${state}`)}`;
-  item.textContent = `${label} (${name})${status}`;
-}
 
-function audio(id, label) {
-  const element = document.createElement("audio");
-  element.controls = true;
-  element.preload = "none";
-  element.src = artifactUrl(id);
-  element.setAttribute("aria-label", label);
-  return element;
-}
-
-function paragraph(text, className = "") {
-  const p = document.createElement("p");
-  p.textContent = text;
-  p.className = className;
-  return p;
-}
-
-// One answered turn: its question, the answer's audio and transcript, the feedback.
-export function turnItem(turn) {
-  const item = document.createElement("li");
-  item.dataset.testid = "turn";
-  item.className = "turn";
-  const heading = document.createElement("h3");
-  heading.textContent = `${t("question")} ${turn.number}`;
-  const feedback = document.createElement("div");
-  renderFeedback(feedback, turn.feedback, "turn-score");
-  item.append(heading, paragraph(turn.question, "question"));
-  item.append(audio(turn.answer_artifact_id, t("answerAudio")));
-  item.append(paragraph(turn.transcript, "transcript"), feedback);
-  return item;
-}
-
-export function showHistory(turns) {
-  $("history").replaceChildren(...turns.map(turnItem));
-  $("history-section").hidden = turns.length === 0;
-}
-
-export function showReport(interview) {
-  const report = interview.report ?? {};
-  const body = $("report-body");
-  body.replaceChildren();
-  if (Number.isInteger(report.overall_score)) {
-    body.append(paragraph(`${t("overall")}: ${report.overall_score} / 5`, "score"));
+  #setup(model) {
+    $("ui-language").value = language();
+    $("start-button").disabled = model.busy || !model.canStart;
+    setText("start-button", t(model.busy ? "starting" : "start"));
+    $("language-select").value = model.interviewLanguage;
   }
-  if (report.summary) {
-    const heading = document.createElement("h3");
-    heading.textContent = t("summary");
-    body.append(heading, paragraph(report.summary));
+
+  #panel(live, turn) {
+    const kind = live ? KIND_NAMES[live.kind] : "turn";
+    const source = live ?? turn;
+    if (!source) return;
+    const number = live ? live.number : turn.number;
+    const titles = { start: t("preparingTitle"), report: t("writingReport") };
+    setText("job-title", titles[kind] ?? t("feedbackOn", { n: number }));
+    setText("job-question", (live ? live.question : turn.question) ?? "");
+    $("job-question").hidden = kind !== "turn";
+    $("stage").replaceChildren(...(live ? stageItems(live.stages, kind) : []));
+    $("stage").hidden = !live;
+    // Queued behind other work: say so rather than show a list that does not move.
+    $("job-wait").hidden = !live?.stages.every((stage) => stage.state === "waiting");
+    $("turn-result").hidden = kind !== "turn";
+    const transcript = (source.transcript ?? "").trim();
+    setText("transcript", transcript);
+    $("transcript-title").hidden = $("transcript").hidden = !transcript;
+    renderFeedback($("feedback"), source.feedback);
   }
-  if (Array.isArray(report.top_improvements)) {
-    const heading = document.createElement("h3");
-    heading.textContent = t("topImprovements");
-    const list = document.createElement("ul");
-    for (const text of report.top_improvements) {
-      const li = document.createElement("li");
-      li.textContent = text;
-      list.append(li);
+
+  #question(model, question) {
+    const player = $("question-audio");
+    $("progress").hidden = !question;
+    player.hidden = !question?.audioId;
+    if (!question) {
+      if (model.phase === "answered") setText("question-text", t("allAnswered"));
+      return;
     }
-    body.append(heading, list);
+    const total = model.interview.max_questions;
+    setText("progress", t("progress", { n: question.number, total }));
+    setText("question-text", question.text ?? "");
+    if (this.#drawn.question !== question.number) {
+      this.#drawn.question = question.number;
+      $("question-text").focus({ preventScroll: true });
+    }
+    // Heard already (the turn's early `audio` event, or a redraw): don't start it over.
+    if (!question.audioId || player.dataset.artifactId === question.audioId) return;
+    player.dataset.artifactId = question.audioId;
+    player.src = artifactUrl(question.audioId);
+    $("play-button").hidden = true;
+    player.play().catch(() => {
+      $("play-button").hidden = false;
+    });
   }
-  $("report").hidden = false;
-  $("report-title").focus();
+
+  #answer(model) {
+    const ready = model.phase === "answering" && !model.busy;
+    const recording = model.phase === "recording";
+    $("record-button").disabled = !ready;
+    setText("record-button", t(model.answer?.recorded ? "rerecord" : "record"));
+    $("stop-button").disabled = !recording;
+    setText("elapsed", clock(model.elapsed));
+    $("answer-file").disabled = !ready;
+    if (!model.answer) $("answer-file").value = "";
+    const preview = $("answer-preview");
+    if (this.#drawn.blob !== (model.answer?.blob ?? null)) {
+      this.#drawn.blob = model.answer?.blob ?? null;
+      if (preview.src) URL.revokeObjectURL(preview.src);
+      if (model.answer) preview.src = URL.createObjectURL(model.answer.blob);
+      else preview.removeAttribute("src");
+    }
+    preview.hidden = !model.answer;
+    $("send-button").disabled = !(ready && model.answer);
+    setText("send-button", t(model.busy && model.answer ? "sending" : "send"));
+  }
+
+  // Keyboard focus follows the take: Stop while recording, then Send.
+  #keyboard(model) {
+    const before = this.#drawn.phase;
+    this.#drawn.phase = model.phase;
+    if (before === model.phase) return;
+    const target = model.phase === "recording" ? "stop-button" : "send-button";
+    if (target === "stop-button" || (before === "recording" && model.answer)) {
+      $(target).focus({ preventScroll: true });
+    }
+  }
+
+  #history(turns, finished) {
+    const key = [language(), finished, ...turns.map((turn) => turn.id)].join();
+    if (this.#drawn.history === key) return;
+    this.#drawn.history = key;
+    setText("history-title", t(finished ? "yourAnswers" : "history"));
+    $("history").replaceChildren(...turns.map(turnItem));
+  }
+
+  // A new step scrolls into view: the feedback being written, the question, the report.
+  #follow(model, phase, visible, question) {
+    const group = model.phase === "recording" ? "answering" : model.phase;
+    const step = `${group}:${model.live?.id ?? question?.number ?? ""}`;
+    if (this.#drawn.step === step) return;
+    this.#drawn.step = step;
+    const region = phase.focus.find((name) => visible[name]);
+    if (region) $(REGIONS[region]).scrollIntoView({ block: "start" });
+    if (visible.report) $("report-title").focus({ preventScroll: true });
+  }
+
+  // The error box goes next to the control that failed (the top for the page's own loading).
+  #error(error, visible) {
+    const box = $("error");
+    if (!error) {
+      box.hidden = true;
+      this.#drawn.error = null;
+      return;
+    }
+    setText("error-text", errorText(error));
+    box.dataset.code = error.code;
+    $("error-retry").hidden = error.context !== "load";
+    let place = PLACES[error.context] ?? "top";
+    if (place !== "top" && !visible[place]) place = "top";
+    if (this.#drawn.place !== place || box.hidden) {
+      this.#drawn.place = place;
+      const anchors = {
+        setup: () => $("start-button").before(box),
+        answer: () => $("send-button").after(box),
+        question: () => $("play-button").after(box),
+        finish: () => $("finish-button").before(box),
+        retry: () => $("report-button").before(box),
+        top: () => document.querySelector("main").prepend(box),
+      };
+      anchors[place]();
+    }
+    box.hidden = false;
+    if (this.#drawn.error !== error) {
+      this.#drawn.error = error;
+      box.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  readSetup() {
+    const pick = (fileId, textId) => $(fileId).files[0] ?? ($(textId).value.trim() || null);
+    return {
+      resume: pick("resume-file", "resume-input"),
+      posting: pick("posting-file", "posting-input"),
+      language: $("language-select").value,
+      questions: $("questions-input").value,
+    };
+  }
+
+  setLevel(level) {
+    $("level").style.width = `${Math.round(level * 100)}%`;
+  }
+
+  setElapsed(seconds) {
+    setText("elapsed", clock(seconds));
+  }
+
+  bind(id, type, handler) {
+    $(id).addEventListener(type, handler);
+  }
+
+  bindStart(handler) {
+    this.bind("setup-form", "submit", (event) => {
+      event.preventDefault();
+      handler(this.readSetup());
+    });
+  }
+
+  bindSetupChange(handler) {
+    for (const id of ["resume-input", "posting-input", "resume-file", "posting-file"]) {
+      this.bind(id, id.endsWith("file") ? "change" : "input", () => handler(this.readSetup()));
+    }
+  }
+
+  bindPlay(onBlocked) {
+    this.bind("play-button", "click", () => {
+      $("play-button").hidden = true;
+      $("question-audio").play().catch(onBlocked);
+    });
+  }
 }
