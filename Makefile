@@ -62,13 +62,13 @@ lock: check-python
 
 # The import contract (tests/test_import_rules.py): layers as in ARCHITECTURE.md, no cycles.
 lint: install
-	$(VENV)/bin/ruff check services tests bench
-	$(VENV)/bin/ruff format --check services tests bench
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/pytest -q -p no:cacheprovider tests/test_import_rules.py
 
 format: install
-	$(VENV)/bin/ruff format services tests bench
-	$(VENV)/bin/ruff check --fix services tests bench
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
 
 env-example: install
-	$(PY) -m rehearse_cli.settings_doc > .env.example
+	$(PY) -m rehearse.cli.settings_doc > .env.example

@@ -17,7 +17,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before anything imports huggingface_hub
 
-from engines.bge_m3 import BGEM3Engine  # torch loads only in load()
+from rehearse.engines.bge_m3 import BGEM3Engine  # torch loads only in load()
 
 EN = "I led the backend team that rebuilt our Python API server and cut p95 latency by 40%. "
 KO = "저는 데이터베이스 인덱스를 다시 설계해서 검색 성능 문제를 해결한 경험이 있습니다. "
@@ -53,7 +53,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.model
         if path is None:
-            from rehearse_cli.synthetic import bge_m3
+            from rehearse.cli.synthetic import bge_m3
 
             started = time.perf_counter()
             path = bge_m3.write(Path(tmp))

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import httpx
 
-from engines.residency import ModelSpec, Residency
-from rehearse_cli.synthetic import write_models
+from rehearse.cli.synthetic import write_models
+from rehearse.engines.residency import ModelSpec, Residency
 from tests import audio, servers, stack
 from tests.conftest import make_key, wait_job
 
@@ -92,7 +92,7 @@ def main() -> None:
     logs = tmp / "logs"
     logs.mkdir()
     with servers.services(tmp / "servers") as (redis_url, database_url):
-        from common.migrate import migrate
+        from rehearse.storage.migrate import migrate
 
         migrate(database_url)
         env = {**os.environ, **write_models(tmp / "models", ("whisper", "llama"))}

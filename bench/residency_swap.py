@@ -16,11 +16,11 @@ from pathlib import Path
 
 import psutil
 
-from common.settings import Settings
-from engines.catalog import LLM, WHISPER, specs
-from engines.memory_meter import nvml_meter, resolve_device
-from engines.residency import Residency
-from rehearse_cli.models_pull import read_profile_env
+from rehearse.base.settings import Settings
+from rehearse.cli.models_pull import read_profile_env
+from rehearse.engines.catalog import LLM, WHISPER, specs
+from rehearse.engines.memory_meter import nvml_meter, resolve_device
+from rehearse.engines.residency import Residency
 
 
 def memory_mb(meter) -> float:
@@ -41,7 +41,7 @@ def main() -> None:
             k.lower(): v for k, v in read_profile_env(Path(args.models)).items()
         }
     else:
-        from rehearse_cli.synthetic import write_models
+        from rehearse.cli.synthetic import write_models
 
         folder = Path(tempfile.mkdtemp(prefix="rehearse-bench-"))
         env = {k.lower(): v for k, v in write_models(folder, ("whisper", "llama")).items()}

@@ -1,6 +1,6 @@
 """The submit path against its anchors, side by side in one run (figures, no pass/fail).
 
-    PYTHONPATH=services:. python bench/submit_path.py [--seconds 6] [--clients 16,64] [--turns 40]
+    PYTHONPATH=src:. python bench/submit_path.py [--seconds 6] [--clients 16,64] [--turns 40]
 
 Starts its own Redis, PostgreSQL (as the tests do), one api process and, for the round trip,
 one gpu worker on the synthetic models. Prints:
@@ -202,9 +202,9 @@ def run(args: argparse.Namespace, tmp: Path, redis_url: str, database_url: str, 
     import psycopg
     from psycopg.rows import dict_row
 
-    from common.api_keys import create_key
-    from common.migrate import migrate
-    from rehearse_cli.synthetic import write_models
+    from rehearse.cli.synthetic import write_models
+    from rehearse.storage.api_keys import create_key
+    from rehearse.storage.migrate import migrate
 
     migrate(database_url)
     env = {

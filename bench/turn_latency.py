@@ -24,9 +24,9 @@ from pathlib import Path
 
 import httpx
 
-from engines import audio_encode, espeak
+from rehearse.engines import audio_encode, espeak
 
-ASSETS = Path(__file__).resolve().parents[1] / "services" / "rehearse_cli" / "assets"
+ASSETS = Path(__file__).resolve().parents[1] / "src" / "rehearse" / "cli" / "assets"
 RESUME = (ASSETS / "sample_resume_en.txt").read_text(encoding="utf-8").strip()
 POSTING = (ASSETS / "sample_posting_en.txt").read_text(encoding="utf-8").strip()
 ANSWERS = (ASSETS / "sample_answers_en.txt").read_text(encoding="utf-8").splitlines()
@@ -38,7 +38,7 @@ def dev_stack(models: str, data_dir: Path) -> tuple[subprocess.Popen, str, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = str(probe.getsockname()[1])
-    cmd = [sys.executable, "-m", "rehearse_cli.cli", "dev", "--port", port, "--models", models]
+    cmd = [sys.executable, "-m", "rehearse.cli.cli", "dev", "--port", port, "--models", models]
     proc = subprocess.Popen(
         [*cmd, "--data-dir", str(data_dir)],
         env=env,

@@ -170,7 +170,7 @@ def database() -> Iterator[str]:
     if os.environ.get("DATABASE_URL"):
         yield os.environ["DATABASE_URL"]
         return
-    from rehearse_cli.embedded import EmbeddedPostgres
+    from rehearse.cli.embedded import EmbeddedPostgres
 
     with tempfile.TemporaryDirectory() as tmp, EmbeddedPostgres(Path(tmp), ephemeral=True) as url:
         yield url

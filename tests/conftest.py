@@ -22,7 +22,7 @@ def tmp_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def service_urls(tmp_root: Path) -> Iterator[tuple[str, str]]:
     """(redis_url, database_url) with migrations applied."""
-    from common.migrate import migrate
+    from rehearse.storage.migrate import migrate
 
     with servers.services(tmp_root / "servers") as (redis_url, database_url):
         migrate(database_url)
@@ -31,7 +31,7 @@ def service_urls(tmp_root: Path) -> Iterator[tuple[str, str]]:
 
 @pytest.fixture(scope="session")
 def models_env(tmp_root: Path) -> dict[str, str]:
-    from rehearse_cli.synthetic import write_models
+    from rehearse.cli.synthetic import write_models
 
     return write_models(tmp_root / "models")
 
@@ -65,7 +65,7 @@ def stack_env(
         "PYTHONUNBUFFERED": "1",
     }
     os.environ.update(env)
-    from common.settings import get_settings
+    from rehearse.base.settings import get_settings
 
     get_settings.cache_clear()
     return env
@@ -121,7 +121,7 @@ def db(service_urls: tuple[str, str]) -> Iterator[psycopg.Connection]:
 
 
 def make_key(database_url: str, name: str) -> str:
-    from common.api_keys import create_key
+    from rehearse.storage.api_keys import create_key
 
     with psycopg.connect(database_url, row_factory=dict_row) as conn:
         return create_key(conn, name)[1]

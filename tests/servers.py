@@ -34,7 +34,7 @@ def docker_available(timeout: float = 2.0) -> bool:
 
 
 def _embedded_or_raise() -> None:
-    from rehearse_cli.embedded import unavailable_reason
+    from rehearse.cli.embedded import unavailable_reason
 
     reason = unavailable_reason()
     if reason:
@@ -54,7 +54,7 @@ def redis_server(tmp: Path, use_docker: bool | None = None) -> Iterator[str]:
             yield f"redis://{host}:{port}/0"
     else:
         _embedded_or_raise()
-        from rehearse_cli.embedded import EmbeddedRedis
+        from rehearse.cli.embedded import EmbeddedRedis
 
         server = EmbeddedRedis(Path(tmp) / "redis")
         with server as url:
@@ -75,7 +75,7 @@ def postgres_server(tmp: Path, use_docker: bool | None = None) -> Iterator[str]:
             yield container.get_connection_url()
     else:
         _embedded_or_raise()
-        from rehearse_cli.embedded import EmbeddedPostgres
+        from rehearse.cli.embedded import EmbeddedPostgres
 
         server = EmbeddedPostgres(Path(tmp) / "postgres", ephemeral=True)
         with server as url:

@@ -35,7 +35,7 @@ class ServiceProcess:
         self.log = open(self.log_path, "ab")  # noqa: SIM115  closed in stop()
         self._offset = self.log_path.stat().st_size
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "rehearse_cli.cli", *self.args],
+            [sys.executable, "-m", "rehearse.cli.cli", *self.args],
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -143,7 +143,7 @@ def own_database(database_url: str, prefix: str) -> Iterator[str]:
     their database against their own Redis, so two stacks sharing a database would re-send
     each other's jobs.
     """
-    from common.migrate import migrate
+    from rehearse.storage.migrate import migrate
 
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(database_url, autocommit=True) as conn:

@@ -185,7 +185,7 @@ def seconds(duration: str) -> float:
 
 
 def job_time_limit_s() -> int:
-    from common.settings import Settings
+    from rehearse.base.settings import Settings
 
     return Settings.model_fields["job_time_limit_s"].default
 
@@ -249,13 +249,15 @@ def test_one_gpu_worker_per_gpu_as_operations_md_shows(compose, tmp_path):
 def test_the_gpu_worker_command_runs_solo_with_concurrency_1(compose, monkeypatch):
     command = services(compose.config("gpu"))["gpu_worker"]["command"]
     assert command[0] == "rehearse"
-    from common.celery_app import celery_app
-    from rehearse_cli import cli
+    from rehearse.cli import cli
+    from rehearse.runtime.celery_app import celery_app
 
     argvs: list[list[str]] = []
     monkeypatch.setattr(celery_app, "worker_main", argvs.append)
     # The tasks module loads the engines; the pool arguments do not depend on it.
-    monkeypatch.setitem(sys.modules, "gpu_worker.tasks", types.ModuleType("gpu_worker.tasks"))
+    monkeypatch.setitem(
+        sys.modules, "rehearse.workers.gpu.tasks", types.ModuleType("rehearse.workers.gpu.tasks")
+    )
     cli.main(command[1:])
 
     [argv] = argvs
@@ -340,7 +342,7 @@ def test_workers_stop_after_their_running_job(compose, name):
 
     # Exec form: SIGTERM reaches Celery (warm shutdown) rather than a shell.
     assert worker["command"][0] == "rehearse"
-    # The hard limit is the job time limit plus 30 s (common.celery_app).
+    # The hard limit is the job time limit plus 30 s (rehearse.runtime.celery_app).
     assert seconds(worker["stop_grace_period"]) >= job_time_limit_s() + 30
 
 
@@ -392,8 +394,8 @@ def registry_names() -> set[str]:
     """Every series name the api's and workers' registry can expose."""
     from prometheus_client import REGISTRY
 
-    import api.routes.metrics  # noqa: F401  the api's own series register on import
-    import common.metrics  # noqa: F401
+    import rehearse.api.routes.metrics
+    import rehearse.base.metrics  # noqa: F401
 
     return {f.name + s for f in REGISTRY.collect() for s in SUFFIXES.get(f.type, ("",))}
 
@@ -405,7 +407,7 @@ def scrape_jobs() -> dict[str, dict[str, Any]]:
 
 
 def test_observability_profile_scrapes_the_api_and_each_worker(compose):
-    from common.job_kinds import POOLS
+    from rehearse.contracts.job_kinds import POOLS
 
     svcs = services(compose.config("gpu"))
     prometheus, grafana = svcs["prometheus"], svcs["grafana"]
@@ -431,7 +433,7 @@ def test_observability_profile_scrapes_the_api_and_each_worker(compose):
 
 
 def api_port_default() -> int:
-    from common.settings import Settings
+    from rehearse.base.settings import Settings
 
     return Settings.model_fields["api_port"].default
 
@@ -461,12 +463,12 @@ def test_dashboard_queries_only_metrics_the_code_defines():
 
 def test_every_compose_variable_is_documented_in_env_example():
     missing = sorted(used_variables() - documented_names())
-    assert not missing, f"document in .env.example (rehearse_cli/settings_doc.py): {missing}"
+    assert not missing, f"document in .env.example (cli/settings_doc.py): {missing}"
 
 
 def settings_classes() -> Iterator[type[BaseSettings]]:
-    """Every BaseSettings subclass defined under services/."""
-    for path in sorted((ROOT / "services").rglob("*.py")):
+    """Every BaseSettings subclass defined under src/."""
+    for path in sorted((ROOT / "src").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         names = [
             node.name
@@ -477,7 +479,7 @@ def settings_classes() -> Iterator[type[BaseSettings]]:
             )
         ]
         if names:
-            module = ".".join(path.relative_to(ROOT / "services").with_suffix("").parts)
+            module = ".".join(path.relative_to(ROOT / "src").with_suffix("").parts)
             yield from (getattr(importlib.import_module(module), n) for n in names)
 
 
@@ -598,7 +600,7 @@ def test_build_context_leaves_out_secrets_and_local_state():
     # An allow-list: everything out, then the few inputs of the images back in.
     assert rules[0] == "*"
     allowed = {rule[1:].strip("/") for rule in rules if rule.startswith("!")}
-    assert allowed <= {"pyproject.toml", "README.md", "services", "db", "requirements/lock.txt"}
+    assert allowed <= {"pyproject.toml", "README.md", "src", "db", "requirements/lock.txt"}
 
 
 # -- opt-in: the images, built and run (needs a Docker engine)
@@ -637,7 +639,7 @@ def test_cpu_variant_builds_and_transcribes(compose, tmp_path):
         pytest.skip("no Docker engine answers (`docker info` failed)")
     import httpx
 
-    from rehearse_cli.synthetic import write_models
+    from rehearse.cli.synthetic import write_models
 
     settings = write_models(tmp_path / "models", ("whisper",))
     models_dir = Path(settings.pop("MODELS_DIR"))

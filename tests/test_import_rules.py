@@ -1,8 +1,10 @@
 """The import contract, read from the sources' syntax (no import runs): layers and no cycles.
 
-`common` imports no service; `api` imports no worker and no engine; `engines` imports no
-service but `common`; workers don't import each other; the tooling (`rehearse_cli`) sits above
-all and nothing imports it; no module imports itself back through others. `make lint` runs this.
+`rehearse` is layered (ARCHITECTURE.md): base → contracts → storage, events → runtime → fleet →
+engines → api, workers → cli. A module imports its own layer and those before it, never one
+after; the two pairs (storage/events, api/workers) don't import each other, nor the gpu and cpu
+workers each other; nothing imports the cli; no module imports itself back through others.
+`make lint` runs this.
 """
 
 import ast
@@ -10,25 +12,52 @@ import itertools
 import sys
 from pathlib import Path
 
-SERVICES = Path(__file__).resolve().parents[1] / "services"
+SRC = Path(__file__).resolve().parents[1] / "src"
 
-FORBIDDEN = {
-    "common": {"api", "engines", "gpu_worker", "cpu_worker", "rehearse_cli"},
-    "api": {"engines", "gpu_worker", "cpu_worker", "rehearse_cli"},
-    "engines": {"api", "gpu_worker", "cpu_worker", "rehearse_cli"},
-    "gpu_worker": {"api", "cpu_worker", "rehearse_cli"},
-    "cpu_worker": {"api", "gpu_worker", "rehearse_cli"},
-}
-"""Package -> the packages it must never import (any other of ours it may)."""
+LAYERS = [
+    {"base"},
+    {"contracts"},
+    {"storage", "events"},
+    {"runtime"},
+    {"fleet"},
+    {"engines"},
+    {"api", "workers.gpu", "workers.cpu"},
+    {"cli"},
+    {"__main__"},  # `python -m rehearse`
+]
+"""Each set a level; a part may import its own part and any part of an earlier level."""
+
+NEVER = {"api": {"engines"}}
+"""Beyond the order: the api image has no model library, so the api imports no engine."""
+
+
+def part_of(module: str) -> str | None:
+    """`rehearse.workers.gpu.handlers` -> `workers.gpu`; the package's own __init__ -> None."""
+    names = module.split(".")[1:]
+    if not names:
+        return None
+    return ".".join(names[:2]) if names[0] == "workers" and len(names) > 1 else names[0]
+
+
+def _level(part: str) -> int:
+    return next(i for i, parts in enumerate(LAYERS) if part in parts)
+
+
+def allowed(importer: str, target: str) -> bool:
+    """Whether the part of `importer` may import the part of `target`."""
+    mine, theirs = part_of(importer), part_of(target)
+    if mine is None or theirs is None or mine == theirs:
+        return True
+    if mine == "workers" or theirs == "workers":  # the workers package's own __init__
+        return True
+    return _level(theirs) < _level(mine) and theirs not in NEVER.get(mine, ())
 
 
 def _modules(root: Path) -> dict[str, Path]:
-    packages = {p.name for p in root.iterdir() if (p / "__init__.py").is_file()}
     found = {}
-    for path in root.rglob("*.py"):
+    for path in (root / "rehearse").rglob("*.py"):
         parts = list(path.relative_to(root).with_suffix("").parts)
-        if parts[0] in packages:
-            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
     return found
 
 
@@ -42,10 +71,10 @@ def _type_checking_only(tree: ast.AST) -> set[ast.AST]:
     }
 
 
-def import_graph(root: Path = SERVICES) -> dict[str, dict[str, int]]:
+def import_graph(root: Path = SRC) -> dict[str, dict[str, int]]:
     """module -> {module of ours it imports: line}, function-level imports included."""
     modules = _modules(root)
-    ours = {name.split(".")[0] for name in modules}
+    ours = {"rehearse"}
 
     def resolve(name: str) -> str | None:
         while name and name not in modules:
@@ -74,12 +103,12 @@ def import_graph(root: Path = SERVICES) -> dict[str, dict[str, int]]:
 
 
 def violations(graph: dict[str, dict[str, int]]) -> list[str]:
-    """Every import that crosses a forbidden layer, as `module:line imports target`."""
+    """Every import that crosses the layer order, as `module:line imports target`."""
     return [
         f"{module}:{line} imports {target}"
         for module, edges in sorted(graph.items())
         for target, line in edges.items()
-        if target.split(".")[0] in FORBIDDEN.get(module.split(".")[0], ())
+        if not allowed(module, target)
     ]
 
 
@@ -119,51 +148,72 @@ def test_no_import_cycles():
 
 BASE_IMPORTS = {"pydantic", "pydantic_settings", "celery", "kombu", "vine", "redis", "psycopg"}
 BASE_IMPORTS |= {"psycopg_pool", "numpy", "prometheus_client", "billiard"}  # billiard: celery's
-"""What pyproject's base `dependencies` provide: all `common` may import besides the stdlib."""
+"""What pyproject's base `dependencies` provide: all the layers below engines may import."""
+
+SHARED = ("base", "contracts", "storage", "events", "runtime", "fleet")
 
 
-def test_common_needs_only_the_base_dependencies():
+def test_the_shared_layers_need_only_the_base_dependencies():
     outside = set()
-    for path in (SERVICES / "common").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-            outside |= {f"{path.name}: {n}" for n in names if not _base_or_ours(n)}
+    for part in SHARED:
+        for path in (SRC / "rehearse" / part).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                outside |= {f"{path.name}: {n}" for n in names if not _base_or_ours(n)}
     assert not outside
 
 
 def _base_or_ours(name: str) -> bool:
     top = name.split(".")[0]
-    return top in sys.stdlib_module_names or top in BASE_IMPORTS or top == "common"
+    return top in sys.stdlib_module_names or top in BASE_IMPORTS or top == "rehearse"
+
+
+def _plant(root: Path, files: dict[str, str]) -> None:
+    for name, body in files.items():
+        path = root / "rehearse" / name
+        for folder in [*reversed(path.relative_to(root).parents)][1:]:
+            (root / folder).mkdir(exist_ok=True)
+            (root / folder / "__init__.py").touch()
+        path.write_text(body)
 
 
 def test_a_forbidden_import_is_caught(tmp_path):
-    for package, body in {
-        "common": "import gpu_worker.handlers\n",
-        "api": "def f():\n    from engines import whisper\n",
-        "gpu_worker": "from cpu_worker import handlers\n",
-        "cpu_worker": "",
-        "engines": "",
-    }.items():
-        (tmp_path / package).mkdir()
-        (tmp_path / package / "__init__.py").write_text("")
-        (tmp_path / package / "handlers.py").write_text(body)
-    (tmp_path / "engines" / "whisper.py").write_text("")
+    _plant(
+        tmp_path,
+        {
+            "base/settings.py": "from rehearse.storage import db\n",
+            "storage/db.py": "from rehearse.events import streams\n",
+            "events/streams.py": "from rehearse.base import settings\n",
+            "api/app.py": "def f():\n    from rehearse.engines import whisper\n",
+            "engines/whisper.py": "from rehearse.fleet import presence\n",
+            "fleet/presence.py": "import rehearse.runtime.dispatch\n",
+            "runtime/dispatch.py": "",
+            "workers/gpu/handlers.py": "from rehearse.workers.cpu import handlers\n",
+            "workers/cpu/handlers.py": "from rehearse.cli import dev\n",
+            "cli/dev.py": "from rehearse.api import app\n",
+        },
+    )
 
     found = violations(import_graph(tmp_path))
 
     assert found == [
-        "api.handlers:2 imports engines.whisper",
-        "common.handlers:1 imports gpu_worker.handlers",
-        "gpu_worker.handlers:1 imports cpu_worker.handlers",
+        "rehearse.api.app:2 imports rehearse.engines.whisper",
+        "rehearse.base.settings:1 imports rehearse.storage.db",
+        "rehearse.storage.db:1 imports rehearse.events.streams",
+        "rehearse.workers.cpu.handlers:1 imports rehearse.cli.dev",
+        "rehearse.workers.gpu.handlers:1 imports rehearse.workers.cpu.handlers",
     ]
 
 
 def test_a_cycle_is_caught(tmp_path):
-    (tmp_path / "common").mkdir()
-    (tmp_path / "common" / "__init__.py").write_text("")
-    (tmp_path / "common" / "a.py").write_text("from common import b\n")
-    (tmp_path / "common" / "b.py").write_text("def f():\n    import common.a\n")
+    _plant(
+        tmp_path,
+        {
+            "base/a.py": "from rehearse.base import b\n",
+            "base/b.py": "def f():\n    import rehearse.base.a\n",
+        },
+    )
 
-    assert cycles(import_graph(tmp_path)) == [["common.a", "common.b"]]
+    assert cycles(import_graph(tmp_path)) == [["rehearse.base.a", "rehearse.base.b"]]

@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 import websockets.sync.client as ws_client
 
-from common.job_kinds import TRANSCRIBE
+from rehearse.contracts.job_kinds import TRANSCRIBE
 from tests import audio, stack
 from tests.api.test_events import read_sse
 from tests.conftest import make_key, wait_job
@@ -129,5 +129,5 @@ def test_json_logs_are_one_object_per_line_tracebacks_included(
     # Celery's lines name the task and the job, never what the task returned.
     [done] = [r for r in gpu_records if " succeeded in " in r["message"]]
     assert done["job_id"] == failed["id"] and done["task"] == TRANSCRIBE
-    assert any(r["logger"] == "cpu_worker.tasks" for r in cpu_records)  # the embed batch
+    assert any(r["logger"] == "rehearse.workers.cpu.tasks" for r in cpu_records)  # the embed batch
     assert any(r["message"] == "worker: Warm shutdown (MainProcess)" for r in cpu_records)

@@ -3,8 +3,8 @@
 import httpx
 import pytest
 
-from common.api_keys import owner_of
-from common.artifact_store import put_artifact
+from rehearse.storage.api_keys import owner_of
+from rehearse.storage.artifact_store import put_artifact
 from tests import audio
 
 DATA = audio.tone_mp3(seconds=1.0)

@@ -2,8 +2,8 @@
 
 import httpx
 
-from common.event_contract import EVENTS
-from common.job_kinds import TABLE
+from rehearse.contracts.event_contract import EVENTS
+from rehearse.contracts.job_kinds import TABLE
 from tests.api.test_events import read_sse, submit
 from tests.conftest import wait_job
 from tests.interviews.conftest import start

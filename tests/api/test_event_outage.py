@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from rehearse_cli.embedded import EmbeddedRedis
+from rehearse.cli.embedded import EmbeddedRedis
 from tests import stack
 from tests.api.streams import WsResult, sse_events, sse_frames, ws_events, ws_url
 from tests.conftest import make_key, wait_job

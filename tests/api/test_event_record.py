@@ -2,7 +2,7 @@
 
 import redis
 
-from common import redis_keys
+from rehearse.base import redis_keys
 from tests.api.streams import sse_events, ws_events, ws_url
 from tests.api.test_event_resume import chat
 from tests.conftest import wait_job

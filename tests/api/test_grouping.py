@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from api.grouping import Grouped
+from rehearse.api.grouping import Grouped
 
 
 def test_calls_arriving_during_a_batch_share_the_next_one():

@@ -46,7 +46,7 @@ def test_readyz_is_503_with_the_gpu_queue_missing_without_a_gpu_worker(api_base,
     wait_ready(api_base)
     gpu_worker.stop()
     # A stopped worker withdraws its presence; a killed one expires within the TTL.
-    from common.presence import TTL_S
+    from rehearse.fleet.presence import TTL_S
 
     status, body = wait_readyz(api_base, lambda body: not body["ready"], TTL_S + 5)
 
@@ -55,7 +55,7 @@ def test_readyz_is_503_with_the_gpu_queue_missing_without_a_gpu_worker(api_base,
 
 
 def test_a_killed_worker_leaves_readyz_within_the_presence_ttl(api_base, gpu_worker):
-    from common.presence import TTL_S
+    from rehearse.fleet.presence import TTL_S
 
     wait_ready(api_base)
     gpu_worker.kill()  # no withdrawal: only the key's expiry tells
@@ -72,7 +72,7 @@ def test_workers_are_ready_again_after_redis_loses_everything(
 ):
     """Redis restarted empty: the processes' load reports are gone and nobody reports again;
     each worker's beat writes back what it saw, so /readyz is 200 again within a beat."""
-    from common.presence import INTERVAL_S, TTL_S
+    from rehearse.fleet.presence import INTERVAL_S, TTL_S
 
     wait_ready(api_base)
     store = redis.Redis.from_url(service_urls[0])

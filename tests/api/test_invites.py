@@ -168,7 +168,7 @@ def test_the_cli_prints_an_invite_url(stack_env, api_base):
         [
             sys.executable,
             "-m",
-            "rehearse_cli.cli",
+            "rehearse.cli.cli",
             "invite",
             "--url",
             "http://host:1",

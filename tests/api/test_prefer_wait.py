@@ -8,7 +8,7 @@ import httpx
 import pytest
 import redis
 
-from rehearse_cli.embedded import EmbeddedRedis
+from rehearse.cli.embedded import EmbeddedRedis
 from tests import stack
 from tests.conftest import make_key, wait_job
 

@@ -4,8 +4,8 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from common.api_keys import create_key
-from common.job_store import claim_job, create_job, requeue_orphans, unfinished_jobs
+from rehearse.storage.api_keys import create_key
+from rehearse.storage.job_store import claim_job, create_job, requeue_orphans, unfinished_jobs
 from tests import audio
 from tests.conftest import wait_job
 
@@ -90,8 +90,8 @@ def test_a_queued_job_whose_message_was_lost_runs(client, gpu_worker, db):
 
 def test_a_bug_while_recording_the_result_fails_the_job(conn, job, stack_env):
     """A finalize that raises (not a JobError) ends the job `failed`, never `running` forever."""
-    from common.job_runner import JobRunner
-    from common.settings import get_settings
+    from rehearse.base.settings import get_settings
+    from rehearse.runtime.job_runner import JobRunner
 
     def handler(job_row, ctx, timings):
         def finalize(c):

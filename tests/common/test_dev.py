@@ -12,7 +12,7 @@ import httpx
 import psutil
 import pytest
 
-from rehearse_cli.embedded import unavailable_reason
+from rehearse.cli.embedded import unavailable_reason
 from tests import audio
 from tests.conftest import wait_job
 from tests.readiness import wait_ready
@@ -22,7 +22,7 @@ from tests.stack import free_port
 def newcomer_key(env_file, env: dict[str, str]) -> str:
     """`rehearse keys create` in a shell that loaded dev's env file, as the README says."""
     script = (
-        f"set -a; . {env_file}; set +a; {sys.executable} -m rehearse_cli.cli keys create newcomer"
+        f"set -a; . {env_file}; set +a; {sys.executable} -m rehearse.cli.cli keys create newcomer"
     )
     result = subprocess.run(
         ["bash", "-c", script], env=env, capture_output=True, text=True, timeout=60
@@ -35,7 +35,7 @@ def test_keys_create_without_a_database_says_where_it_looked_at_once(tmp_path):
     env = {**os.environ, "DATABASE_URL": "postgresql://me:hunter2@127.0.0.1:9/x"}
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "rehearse_cli.cli", "keys", "create", "someone"],
+        [sys.executable, "-m", "rehearse.cli.cli", "keys", "create", "someone"],
         env=env,
         capture_output=True,
         text=True,
@@ -65,7 +65,7 @@ def test_dev_serves_a_transcription_and_stops_every_child(tmp_path, models_env):
         [
             sys.executable,
             "-m",
-            "rehearse_cli.cli",
+            "rehearse.cli.cli",
             "dev",
             "--port",
             str(port),

@@ -6,7 +6,7 @@ import psycopg
 import pytest
 import redis
 
-from rehearse_cli.embedded import EmbeddedPostgres, EmbeddedRedis, pid_alive, unavailable_reason
+from rehearse.cli.embedded import EmbeddedPostgres, EmbeddedRedis, pid_alive, unavailable_reason
 
 pytestmark = pytest.mark.skipif(
     bool(unavailable_reason()), reason=f"embedded servers: {unavailable_reason()}"

@@ -7,10 +7,11 @@ import time
 
 import pytest
 
-from common import events, redis_keys
-from common.event_publisher import EventPublisher
-from common.redis_client import sync_client
-from rehearse_cli.embedded import EmbeddedRedis
+from rehearse.base import redis_keys
+from rehearse.base.redis_client import sync_client
+from rehearse.cli.embedded import EmbeddedRedis
+from rehearse.events import events
+from rehearse.events.event_publisher import EventPublisher
 
 JOB = "00000000-0000-0000-0000-0000000000e1"
 
@@ -26,7 +27,7 @@ def own_redis(tmp_path):
 
 def test_an_outage_logs_one_warning_and_one_recovery_line(own_redis, caplog):
     publisher = EventPublisher(sync_client(own_redis.url), ttl_s=60, retry_s=0.5)
-    caplog.set_level(logging.INFO, logger="common.event_publisher")
+    caplog.set_level(logging.INFO, logger="rehearse.events.event_publisher")
     # The stream's first append writes the job's `queued` status first, as seq 1.
     assert [publisher.publish(JOB, "token", 1, text="a") for _ in range(3)] == [2, 3, 4]
 
@@ -41,7 +42,7 @@ def test_an_outage_logs_one_warning_and_one_recovery_line(own_redis, caplog):
     time.sleep(0.6)  # past retry_s
     assert publisher.publish(JOB, "token", 1, text="c") == 5
 
-    records = [r for r in caplog.records if r.name == "common.event_publisher"]
+    records = [r for r in caplog.records if r.name == "rehearse.events.event_publisher"]
     assert [r.levelname for r in records] == ["WARNING", "INFO"], [r.message for r in records]
     assert all(r.exc_info is None for r in records)
     assert "500 events dropped" in records[1].getMessage()

@@ -7,11 +7,11 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from common import admission
-from common.admission import QueueFull
-from common.api_keys import owner_of
-from common.job_batch_store import create_jobs_async
-from common.settings import get_settings
+from rehearse.base.settings import get_settings
+from rehearse.storage import admission
+from rehearse.storage.admission import QueueFull
+from rehearse.storage.api_keys import owner_of
+from rehearse.storage.job_batch_store import create_jobs_async
 from tests.conftest import make_key
 
 PARAMS = {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 1}

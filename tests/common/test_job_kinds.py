@@ -6,9 +6,8 @@ from pathlib import Path
 
 import redis
 
-from common.broker_holdings import task_name_of
-from common.celery_app import create_celery
-from common.job_kinds import (
+from rehearse.base.settings import Settings
+from rehearse.contracts.job_kinds import (
     CPU_QUEUE,
     GPU_QUEUE,
     POOLS,
@@ -18,11 +17,12 @@ from common.job_kinds import (
     queue_for,
     task_name,
 )
-from common.jobs import JobKind
-from common.settings import Settings
-from engines.catalog import specs
+from rehearse.contracts.jobs import JobKind
+from rehearse.engines.catalog import specs
+from rehearse.fleet.broker_holdings import task_name_of
+from rehearse.runtime.celery_app import create_celery
 
-SERVICES = Path(__file__).resolve().parents[2] / "services"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 GPU_STEPS = {
     "rehearse.transcribe.stt": "whisper",
@@ -67,8 +67,11 @@ def test_every_step_names_a_handler_that_exists_in_a_worker():
     for spec in TABLE.values():
         for step in spec.steps:
             module, _, function = step.handler.partition(":")
-            assert module.split(".")[0] in ("gpu_worker", "cpu_worker"), step
-            path = SERVICES / (module.replace(".", "/") + ".py")
+            assert module.split(".")[:3] in (
+                ["rehearse", "workers", "gpu"],
+                ["rehearse", "workers", "cpu"],
+            ), step
+            path = SRC / (module.replace(".", "/") + ".py")
             tree = ast.parse(path.read_text(encoding="utf-8"))
             defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
             assert function in defined, step

@@ -7,14 +7,14 @@ import uuid
 
 import httpx
 
-from common.settings import Settings
+from rehearse.base.settings import Settings
 
 AUTH_CACHE_S = Settings.model_fields["auth_cache_s"].default
 
 
 def keys(stack_env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "rehearse_cli.cli", "keys", *args],
+        [sys.executable, "-m", "rehearse.cli.cli", "keys", *args],
         env=stack_env,
         capture_output=True,
         text=True,

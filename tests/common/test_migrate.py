@@ -7,7 +7,7 @@ import uuid
 import psycopg
 import pytest
 
-from common.migrate import migrations_dir
+from rehearse.storage.migrate import migrations_dir
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def test_two_concurrent_migrations_both_succeed_and_apply_each_file_once(fresh_d
     env = {**stack_env, "DATABASE_URL": fresh_database}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "rehearse_cli.cli", "migrate"],
+            [sys.executable, "-m", "rehearse.cli.cli", "migrate"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -54,7 +54,7 @@ def test_two_concurrent_migrations_both_succeed_and_apply_each_file_once(fresh_d
 def test_migrate_again_is_a_no_op(fresh_database, stack_env):
     env = {**stack_env, "DATABASE_URL": fresh_database}
     run = lambda: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "rehearse_cli.cli", "migrate"],
+        [sys.executable, "-m", "rehearse.cli.cli", "migrate"],
         env=env,
         capture_output=True,
         text=True,

@@ -6,15 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common.settings import Settings
-from engines.catalog import specs
+from rehearse.base.settings import Settings
+from rehearse.engines.catalog import specs
 from tests.stack import ROOT
 
 
 def plan(models_env: dict[str, str], sizes: Path, **settings: str) -> str:
     env = {**models_env, "MODEL_SIZES_FILE": str(sizes), "DEVICE": "cpu", **settings}
     done = subprocess.run(
-        [sys.executable, "-m", "rehearse_cli.cli", "models", "plan"],
+        [sys.executable, "-m", "rehearse.cli.cli", "models", "plan"],
         env={**_base_env(), **env},
         cwd=ROOT,
         capture_output=True,

@@ -7,15 +7,15 @@ import time
 
 import pytest
 
-from common.settings import Settings
-from rehearse_cli.models_pull import PROFILES, hub_unreachable, read_profile_env
+from rehearse.base.settings import Settings
+from rehearse.cli.models_pull import PROFILES, hub_unreachable, read_profile_env
 
 OFFLINE = hub_unreachable()
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "rehearse_cli.cli", *args],
+        [sys.executable, "-m", "rehearse.cli.cli", *args],
         env=env,
         capture_output=True,
         text=True,

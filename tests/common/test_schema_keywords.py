@@ -2,8 +2,8 @@
 
 import pytest
 
-from common.errors import JobError
-from common.schema_keywords import MAX_RANGE, for_grammar
+from rehearse.base.errors import JobError
+from rehearse.contracts.schema_keywords import MAX_RANGE, for_grammar
 
 
 def test_an_integer_range_becomes_the_enum_of_its_values():

@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("llama_cpp")
 
-from rehearse_cli.synthetic import llama as synthetic_llama
+from rehearse.cli.synthetic import llama as synthetic_llama
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ QUICK = {"beam_size": 1, "temperature": 0, "condition_on_previous_text": False, 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("transformers")
-    from rehearse_cli.synthetic import whisper
+    from rehearse.cli.synthetic import whisper
 
     return whisper.write(tmp_path_factory.mktemp("models"))
 

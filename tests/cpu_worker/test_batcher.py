@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cpu_worker.batcher import EncodeGate
+from rehearse.workers.cpu.batcher import EncodeGate
 
 
 class Recorder:

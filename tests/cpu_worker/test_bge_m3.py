@@ -10,8 +10,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing here may reach the netwo
 
 import pytest
 
-from engines.bge_m3 import BGEM3Engine
-from rehearse_cli.synthetic import bge_m3 as synthetic
+from rehearse.cli.synthetic import bge_m3 as synthetic
+from rehearse.engines.bge_m3 import BGEM3Engine
 
 ENGLISH = [
     "I led a team of five engineers building a Python API server.",
@@ -150,7 +150,7 @@ def test_long_input_is_truncated_and_unload_reloads(model_dir: Path) -> None:
 
 
 def test_chunks_fit_the_model_tokenizer(engine: BGEM3Engine) -> None:
-    from cpu_worker.chunking import chunk_text
+    from rehearse.workers.cpu.chunking import chunk_text
 
     text = "\n\n".join([" ".join(ENGLISH), " ".join(KOREAN)] * 6)
     chunks = chunk_text(text, engine.count_tokens, max_tokens=120, overlap_tokens=20)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from cpu_worker.chunking import Chunk, chunk_text
+from rehearse.workers.cpu.chunking import Chunk, chunk_text
 
 
 def words(text: str) -> int:

@@ -11,9 +11,9 @@ import httpx
 import psycopg
 import pytest
 
-from common.api_keys import create_key
-from common.document_store import insert_document, set_document_job
-from common.job_store import cancel_queued, create_job, fail_queued
+from rehearse.storage.api_keys import create_key
+from rehearse.storage.document_store import insert_document, set_document_job
+from rehearse.storage.job_store import cancel_queued, create_job, fail_queued
 from tests import stack
 from tests.conftest import wait_job
 from tests.cpu_worker import sample_files

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import cpu_worker
-from common.errors import JobError
-from cpu_worker import extract
+import rehearse
+from rehearse.base.errors import JobError
+from rehearse.workers.cpu import extract
 
 LIMIT = 100_000
 
@@ -146,10 +146,10 @@ def test_markdown_and_nfd_hangul_are_normalized() -> None:
 def test_extraction_does_not_load_torch(tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(_pdf([("Helvetica", EN)]))
     (tmp_path / "a.docx").write_bytes(_docx())
-    root = Path(cpu_worker.__file__).resolve().parents[1]
+    root = Path(rehearse.__file__).resolve().parents[1]
     code = (
         "import sys, pathlib; sys.path.insert(0, sys.argv[1]);"
-        "from cpu_worker.extract import extract_text;"
+        "from rehearse.workers.cpu.extract import extract_text;"
         "paths = pathlib.Path(sys.argv[2]).iterdir();"
         "[extract_text(p.read_bytes(), p.name, None, 10**5) for p in paths];"
         "assert 'torch' not in sys.modules, 'torch imported'"

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from common.errors import JobError
-from cpu_worker.docx_text import MAX_XML_BYTES
-from cpu_worker.extract import extract_text
+from rehearse.base.errors import JobError
+from rehearse.workers.cpu.docx_text import MAX_XML_BYTES
+from rehearse.workers.cpu.extract import extract_text
 from tests.cpu_worker import sample_files
 
 

@@ -5,7 +5,7 @@ import time
 
 import redis
 
-from common import redis_keys
+from rehearse.base import redis_keys
 from tests.conftest import wait_job
 from tests.readiness import queue_error, wait_ready, wait_readyz
 

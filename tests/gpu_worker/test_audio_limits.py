@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from common.languages import WHISPER_LANGUAGES
-from engines.whisper import SAMPLE_RATE, decode
+from rehearse.contracts.languages import WHISPER_LANGUAGES
+from rehearse.engines.whisper import SAMPLE_RATE, decode
 from tests import audio
 from tests.conftest import wait_job
 from tests.messages import assert_plain

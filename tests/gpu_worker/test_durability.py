@@ -40,8 +40,8 @@ def test_sigkill_during_a_job_reruns_it_once(client, gpu_worker, db):
 
 def test_a_finished_jobs_redelivery_changes_nothing(client, gpu_worker, db):
     """A redelivered message of a finished job (as after a visibility timeout) is a no-op."""
-    from common.celery_app import create_celery
-    from common.job_kinds import TRANSCRIBE
+    from rehearse.contracts.job_kinds import TRANSCRIBE
+    from rehearse.runtime.celery_app import create_celery
 
     job = client.post(
         "/v1/jobs/transcribe", files={"file": ("a.wav", audio.tone_wav(), "audio/wav")}

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from gpu_worker.json_field_scanner import JsonFieldScanner
+from rehearse.workers.gpu.json_field_scanner import JsonFieldScanner
 
 QUESTION = 'Why "that" path\\ — 왜 그 방법을 골랐나요? 😀\u00e9'
 

@@ -12,11 +12,11 @@ import pytest
 
 pytest.importorskip("llama_cpp")
 
-from common.errors import JobCanceled, JobError
-from common.jobs import ChatParams
-from common.run_context import RunContext
-from engines.llama import LlamaEngine
-from rehearse_cli.synthetic import llama as synthetic_llama
+from rehearse.base.errors import JobCanceled, JobError
+from rehearse.cli.synthetic import llama as synthetic_llama
+from rehearse.contracts.jobs import ChatParams
+from rehearse.engines.llama import LlamaEngine
+from rehearse.runtime.run_context import RunContext
 
 KOREAN = [
     {"role": "system", "content": "당신은 백엔드 개발자 면접관입니다. 한국어로 답하세요."},

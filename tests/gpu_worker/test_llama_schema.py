@@ -4,8 +4,8 @@ import pytest
 
 pytest.importorskip("llama_cpp")
 
-from common.errors import JobError
-from engines.llama_schema import json_budget, parse_output
+from rehearse.base.errors import JobError
+from rehearse.engines.llama_schema import json_budget, parse_output
 
 TEXT = {"type": "string", "maxLength": 40}
 

@@ -4,12 +4,12 @@ import json
 
 import pytest
 
-from common.errors import JobError
-from common.interview_contract import FEEDBACK_SCHEMA, OPENING_SCHEMA, REPORT_SCHEMA
-from common.jobs import ChatParams
-from common.run_context import RunContext
-from gpu_worker.gated_llm import gate_check, generate
-from gpu_worker.output_gates import QUESTION, SUMMARY, bound, problem, uncut
+from rehearse.base.errors import JobError
+from rehearse.contracts.interview_contract import FEEDBACK_SCHEMA, OPENING_SCHEMA, REPORT_SCHEMA
+from rehearse.contracts.jobs import ChatParams
+from rehearse.runtime.run_context import RunContext
+from rehearse.workers.gpu.gated_llm import gate_check, generate
+from rehearse.workers.gpu.output_gates import QUESTION, SUMMARY, bound, problem, uncut
 
 PROMPT = "Current question: Tell me about the payment service you built at Acme last year."
 

@@ -6,10 +6,10 @@ import time
 import psutil
 import pytest
 
-from common.errors import JobError
-from engines.llama import LlamaEngine
-from engines.residency import ModelSpec, Residency, is_oom
-from engines.whisper import WhisperEngine
+from rehearse.base.errors import JobError
+from rehearse.engines.llama import LlamaEngine
+from rehearse.engines.residency import ModelSpec, Residency, is_oom
+from rehearse.engines.whisper import WhisperEngine
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +145,7 @@ def test_each_device_has_its_own_budget(paths):
 
 
 def test_a_measured_size_replaces_the_estimate_and_is_remembered(paths, tmp_path):
-    from engines.model_sizes import SizeBook, model_key
+    from rehearse.engines.model_sizes import SizeBook, model_key
 
     book = SizeBook(tmp_path / "sizes.json")
     key = model_key("cpu", paths["llm"], "ctx=512")

@@ -12,11 +12,11 @@ import av
 import numpy as np
 import pytest
 
-from common.errors import JobCanceled, JobError
-from common.jobs import SpeakParams
-from engines import audio_encode, edge, espeak
-from engines.base import RunContext
-from engines.speech import SpeechEngine, split_text
+from rehearse.base.errors import JobCanceled, JobError
+from rehearse.contracts.jobs import SpeakParams
+from rehearse.engines import audio_encode, edge, espeak
+from rehearse.engines.base import RunContext
+from rehearse.engines.speech import SpeechEngine, split_text
 
 KO = "안녕하세요. 자기소개를 부탁드립니다."
 EN = "Hello. Could you please introduce yourself?"
@@ -207,7 +207,7 @@ def test_an_edge_outage_is_said_once_with_the_voice_that_speaks(
         pytest.skip("edge-tts answers here: no outage to report")
     engine = SpeechEngine(edge_timeout_s=5.0)
     engine.load()
-    with caplog.at_level("DEBUG", logger="engines.speech"):
+    with caplog.at_level("DEBUG", logger="rehearse.engines.speech"):
         for text in (EN, EN, KO):
             assert engine.run(SpeakParams(text=text), RunContext())["engine"] == "espeak-ng"
     warnings = [r for r in caplog.records if r.levelname == "WARNING"]

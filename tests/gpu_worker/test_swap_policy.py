@@ -1,6 +1,6 @@
 """The swap rule alone: stay on runnable models, swap when idle there or past the bound."""
 
-from gpu_worker.swap_policy import Waiting, choose
+from rehearse.workers.gpu.swap_policy import Waiting, choose
 
 W, L, S = "gpu.whisper", "gpu.llm", "gpu.speech"
 ALL = sorted([W, L, S])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gpu_worker.transcript_check import unclear_reason
+from rehearse.workers.gpu.transcript_check import unclear_reason
 
 ANSWERS = {
     "english": "I built the payment service in Python with a small team and we used a cache "

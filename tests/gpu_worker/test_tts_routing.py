@@ -1,9 +1,9 @@
 """TTS_QUEUE=cpu: speech jobs run on a cpu worker (TTS needs no GPU)."""
 
-from common.celery_app import create_celery
-from common.dispatch import dispatch
-from common.job_kinds import CPU_QUEUE, SPEAK, queue_for
-from common.settings import Settings
+from rehearse.base.settings import Settings
+from rehearse.contracts.job_kinds import CPU_QUEUE, SPEAK, queue_for
+from rehearse.runtime.celery_app import create_celery
+from rehearse.runtime.dispatch import dispatch
 from tests.conftest import wait_job
 
 

@@ -1,7 +1,7 @@
 """The report assembled from the turns' own feedback: what a candidate reads when no
 generation passed the gates."""
 
-from gpu_worker.turn_report import from_turns, no_answers
+from rehearse.workers.gpu.turn_report import from_turns, no_answers
 
 
 def turn(score: int, strengths: list[str], improvements: list[str]) -> dict:

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import wait_job
 
-ASSETS = Path(__file__).resolve().parents[2] / "services" / "rehearse_cli" / "assets"
+ASSETS = Path(__file__).resolve().parents[2] / "src" / "rehearse" / "cli" / "assets"
 RESUME = (ASSETS / "sample_resume_ko.txt").read_text(encoding="utf-8")
 POSTING = (ASSETS / "sample_posting_ko.txt").read_text(encoding="utf-8")
 

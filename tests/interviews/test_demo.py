@@ -12,7 +12,7 @@ from tests.stack import free_port
 
 def demo(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "rehearse_cli.cli", "demo", *args],
+        [sys.executable, "-m", "rehearse.cli.cli", "demo", *args],
         env=env,
         capture_output=True,
         text=True,

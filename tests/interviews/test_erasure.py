@@ -5,7 +5,7 @@ import uuid
 
 import redis
 
-from common import redis_keys
+from rehearse.base import redis_keys
 from tests import audio
 from tests.conftest import wait_job
 from tests.interviews.conftest import RESUME, start

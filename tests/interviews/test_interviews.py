@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 from docx import Document
 
-from common.interview_contract import FEEDBACK_SCHEMA
+from rehearse.contracts.interview_contract import FEEDBACK_SCHEMA
 from tests import audio
 from tests.api.test_events import read_sse
 from tests.conftest import wait_job

@@ -2,8 +2,8 @@
 
 import time
 
-from common import housekeeping
-from common.settings import get_settings
+from rehearse.base.settings import get_settings
+from rehearse.fleet import housekeeping
 from tests.conftest import wait_job
 from tests.interviews.test_interviews import answer
 

@@ -8,7 +8,7 @@ import jsonschema
 import openai
 import pytest
 
-from common.settings import get_settings
+from rehearse.base.settings import get_settings
 from tests.conftest import wait_job
 
 USER = [{"role": "user", "content": "Introduce yourself."}]

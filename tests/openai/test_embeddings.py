@@ -6,7 +6,7 @@ import numpy as np
 import openai
 import pytest
 
-from common.settings import get_settings
+from rehearse.base.settings import get_settings
 from tests.conftest import wait_job
 
 TEXTS = [f"이력서 {i}: Python and PostgreSQL for {i} years" for i in range(20)]

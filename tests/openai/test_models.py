@@ -3,8 +3,8 @@
 import openai
 import pytest
 
-from common.languages import DEFAULT_VOICES
-from common.settings import get_settings
+from rehearse.base.settings import get_settings
+from rehearse.contracts.languages import DEFAULT_VOICES
 
 
 def test_models_list_names_every_configured_model(oai, stack_env):

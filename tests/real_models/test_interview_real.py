@@ -5,7 +5,7 @@ import io
 import av
 import pytest
 
-from gpu_worker.output_gates import ITEM, QUESTION, SUMMARY, problem
+from rehearse.workers.gpu.output_gates import ITEM, QUESTION, SUMMARY, problem
 from tests.conftest import wait_job
 from tests.interviews.conftest import ASSETS, start
 from tests.real_models.conftest import english_speech, wer

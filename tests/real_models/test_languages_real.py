@@ -5,10 +5,10 @@ from uuid import uuid4
 
 import pytest
 
-from common.errors import JobError
-from common.jobs import TranscribeParams
-from common.run_context import RunContext
-from engines.whisper import TranscribeRequest, WhisperEngine
+from rehearse.base.errors import JobError
+from rehearse.contracts.jobs import TranscribeParams
+from rehearse.engines.whisper import TranscribeRequest, WhisperEngine
+from rehearse.runtime.run_context import RunContext
 from tests import stack
 from tests.conftest import wait_job
 from tests.real_models.conftest import english_speech

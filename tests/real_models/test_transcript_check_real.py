@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gpu_worker.transcript_check import unclear_reason
+from rehearse.workers.gpu.transcript_check import unclear_reason
 from tests.conftest import wait_job
 from tests.interviews.conftest import ASSETS, start
 from tests.real_models.conftest import english_speech

@@ -1,1 +1,0 @@
-"""Shared code for every rehearse service: settings, job contract, queues, storage, events."""

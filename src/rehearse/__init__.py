@@ -1,0 +1,1 @@
+"""rehearse: a self-hosted backend and web client for voice mock interviews."""

@@ -1,0 +1,98 @@
+"""Record a job, then hand it to Celery by task name: the order that loses nothing."""
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+import psycopg
+import redis
+from celery import Celery
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from kombu.exceptions import BatchPublishError, OperationalError
+from pydantic import BaseModel
+
+from rehearse.api.errors import ApiError
+from rehearse.base import metrics
+from rehearse.base.settings import Settings
+from rehearse.runtime.dispatch import dispatch
+from rehearse.storage.artifact_store import put_artifact
+from rehearse.storage.db import transaction
+from rehearse.storage.job_store import create_job, fail_queued
+
+
+def send_job(celery: Celery, kind: str, job_id: UUID) -> None:
+    """Send a committed job; a broker outage fails it and answers 503. (Its `queued` event
+    needs no write: see `events.QUEUED`.)"""
+    refusal = send_jobs(celery, [(kind, job_id)])[0]
+    if refusal is not None:
+        raise refusal
+
+
+def send_jobs(celery: Celery, jobs: list[tuple[str, UUID]]) -> list[ApiError | None]:
+    """`send_job` for many committed jobs in one round trip (their messages in one publish
+    batch); per job None, or its 503 when the broker is down."""
+    ids = [job_id for _, job_id in jobs]
+    try:
+        with celery.producer_or_acquire() as producer, producer.batch():
+            for kind, job_id in jobs:
+                dispatch(celery, kind, job_id, producer)
+    except _BROKER_DOWN as exc:
+        message = f"the broker is unreachable: {exc}"
+        with transaction() as conn:
+            ended = [fail_queued(conn, job_id, "queue_unavailable", message) for job_id in ids]
+        for row in filter(None, ended):
+            metrics.job_finished(row)  # no worker will count it
+        return [_queue_unavailable() for _ in jobs]
+    return [None] * len(jobs)
+
+
+# A failed publish batch may have delivered some messages: their jobs, failed, are skipped.
+_BROKER_DOWN = (OperationalError, BatchPublishError, OSError, redis.RedisError)
+
+
+def _queue_unavailable() -> ApiError:
+    message = "the job queue is unreachable; try again"
+    return ApiError(503, "queue_unavailable", message, {"Retry-After": "5"})
+
+
+def enqueue_job(
+    celery: Celery,
+    kind: str,
+    owner_id: UUID,
+    params: dict[str, Any],
+    conn: psycopg.Connection | None = None,
+    interview_id: UUID | None = None,
+) -> dict[str, Any]:
+    """Commit the job row, then send it (a worker never receives a job it cannot find).
+
+    `conn` lets a caller write related rows (an uploaded artifact) in the same transaction.
+    """
+    if conn is None:
+        with transaction() as own:
+            row = create_job(own, kind, owner_id, params, interview_id)
+    else:
+        row = create_job(conn, kind, owner_id, params, interview_id)
+        conn.commit()
+    send_job(celery, kind, row["id"])
+    return row
+
+
+async def enqueue_upload(
+    request: Request,
+    settings: Settings,
+    kind: str,
+    owner_id: UUID,
+    upload: tuple[bytes, str],
+    params_for: Callable[[UUID], BaseModel],
+) -> dict[str, Any]:
+    """Store an upload (bytes, content type) and record the job whose params name it, in one
+    transaction; then send the job. `params_for` builds the params from the artifact's id."""
+
+    def record() -> dict[str, Any]:
+        with transaction() as conn:
+            artifact_id = put_artifact(conn, owner_id, *upload)
+            params = params_for(artifact_id).model_dump(mode="json")
+            return enqueue_job(request.app.state.celery, kind, owner_id, params, conn=conn)
+
+    return await run_in_threadpool(record)

@@ -1,0 +1,101 @@
+"""`/metrics` in Prometheus text: the api's own counters, and queues and workers as of now;
+`/metrics/targets`: every worker process's metrics, for Prometheus's HTTP service discovery."""
+
+import asyncio
+import logging
+from typing import Any
+
+import redis
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+
+from rehearse.api.errors import ApiError
+from rehearse.base import metrics
+from rehearse.base.settings import get_settings
+from rehearse.contracts.job_kinds import QUEUES, first_queue
+from rehearse.fleet.presence import pool_of_worker, presences, queue_readiness
+from rehearse.storage.db import async_connection
+
+router = APIRouter(tags=["health"])
+log = logging.getLogger(__name__)
+SCRAPE_TIMEOUT_S = 3
+
+
+async def _queues() -> None:
+    """Depth and oldest age per queue from PostgreSQL (partial index on queued jobs)."""
+    tts_queue = get_settings().tts_queue
+    async with async_connection() as conn:
+        cursor = await conn.execute(
+            "SELECT kind, count(*) AS n, extract(epoch FROM now() - min(created_at)) AS age"
+            " FROM jobs WHERE status = 'queued' GROUP BY kind"
+        )
+        rows = await cursor.fetchall()
+    depth = dict.fromkeys(QUEUES, 0)
+    oldest = dict.fromkeys(QUEUES, 0.0)
+    for row in rows:
+        queue = first_queue(row["kind"], tts_queue)
+        depth[queue] = depth.get(queue, 0) + row["n"]
+        oldest[queue] = max(oldest.get(queue, 0.0), float(row["age"]))
+    for queue in depth:
+        metrics.QUEUE_DEPTH.labels(queue).set(depth[queue])
+        metrics.QUEUE_OLDEST.labels(queue).set(oldest[queue])
+
+
+async def _broker_and_workers(client) -> None:
+    """Messages waiting per broker queue and live workers per queue and state (Redis)."""
+    async with client.pipeline(transaction=False) as pipe:
+        for queue in QUEUES:
+            pipe.llen(queue)
+        lengths = await pipe.execute()
+    for queue, length in zip(QUEUES, lengths, strict=True):
+        metrics.BROKER_MESSAGES.labels(queue).set(length)
+    workers = await presences(client)
+    states = queue_readiness(workers, {queue: (queue,) for queue in QUEUES})
+    metrics.WORKERS.clear()
+    for queue, state in states.items():
+        metrics.WORKERS.labels(queue, "ready").set(len(state["workers"]))
+        metrics.WORKERS.labels(queue, "starting").set(len(state["starting"]))
+        metrics.WORKERS.labels(queue, "failed").set(len(state["errors"]))
+
+
+@router.get("/metrics", include_in_schema=False)
+async def scrape(request: Request) -> Response:
+    """Prometheus text; a dependency that does not answer leaves its gauges out, not the rest."""
+    checks = (
+        (_queues(), (metrics.QUEUE_DEPTH, metrics.QUEUE_OLDEST)),
+        (_broker_and_workers(request.app.state.redis), (metrics.BROKER_MESSAGES, metrics.WORKERS)),
+    )
+    results = await asyncio.gather(
+        *(asyncio.wait_for(check, SCRAPE_TIMEOUT_S) for check, _ in checks), return_exceptions=True
+    )
+    for result, (_, gauges) in zip(results, checks, strict=True):
+        if isinstance(result, Exception):
+            log.warning("metrics scrape: %s", result)
+            for gauge in gauges:
+                gauge.clear()
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+def discovery_groups(workers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One target group per live worker serving metrics, labelled with its name and pool."""
+    return [
+        {
+            "targets": worker["metrics"],
+            "labels": {"worker": worker["name"], "pool": pool_of_worker(worker)},
+        }
+        for worker in sorted(workers, key=lambda w: w["name"])
+        if worker.get("metrics")  # METRICS_PORT 0, or a worker from before targets were announced
+    ]
+
+
+@router.get("/metrics/targets", include_in_schema=False)
+async def targets(request: Request) -> JSONResponse:
+    """Prometheus HTTP SD (JSON), from the workers' presence keys. On a Redis outage 503:
+    Prometheus keeps the targets it has rather than dropping every worker."""
+    try:
+        workers = await asyncio.wait_for(presences(request.app.state.redis), SCRAPE_TIMEOUT_S)
+    except (redis.RedisError, OSError, TimeoutError) as exc:
+        log.warning("metrics targets: %s", exc)
+        raise ApiError(503, "redis_unavailable", "Redis is unreachable: no worker list") from exc
+    return JSONResponse(discovery_groups(workers))

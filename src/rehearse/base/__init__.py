@@ -1,0 +1,1 @@
+"""Settings, logging, errors, metrics, Redis keys and clients: imports nothing of ours."""

@@ -1,0 +1,116 @@
+"""Each job kind's result, as models: what `GET /v1/jobs/{id}` carries in `result`.
+
+Handlers return plain JSON (stored as JSONB); these models name its shape for clients and the
+OpenAPI schema, and tests check real results against them. Fields may be added, never renamed.
+"""
+
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Segment(_Result):
+    start: float
+    end: float
+    text: str
+
+
+class TranscribeResult(_Result):
+    text: str
+    language: str
+    duration: float
+    segments: list[Segment]
+
+
+class TokenUsage(_Result):
+    prompt_tokens: int
+    completion_tokens: int
+    prefill_tokens: int | None = Field(
+        None, description="Prompt tokens evaluated: fewer when a prefix was cached."
+    )
+
+
+class ChatResult(_Result):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    text: str
+    json_value: dict[str, Any] | None = Field(None, alias="json")  # `json` is BaseModel's
+    finish_reason: str
+    usage: TokenUsage
+
+
+class Embedding(_Result):
+    dense: list[float]
+    sparse: dict[str, float]
+
+
+class EmbedUsage(_Result):
+    prompt_tokens: int
+
+
+class EmbedResult(_Result):
+    embeddings: list[Embedding]
+    usage: EmbedUsage | None = None  # tokens the model read (absent in older results)
+
+
+class SpeakResult(_Result):
+    artifact_id: UUID
+    engine: str
+    format: str
+    duration: float
+
+
+class IngestResult(_Result):
+    document_id: UUID
+    chunks: int
+    tokens: int
+
+
+class InterviewStartResult(_Result):
+    interview_id: UUID
+    question: str
+    audio_artifact_id: str | None
+
+
+class TurnResult(_Result):
+    turn_id: UUID
+    number: int
+    transcript: str
+    feedback: dict[str, Any]
+    next_question: str | None
+    audio_artifact_id: str | None
+    retrieved: list[dict[str, Any]]
+
+
+class ReportResult(_Result):
+    """The report schema's fields (interview_contract.REPORT_SCHEMA), `turns`, `source`."""
+
+    overall_score: int | None = Field(
+        None, description="1 to 5; null when no question was answered."
+    )
+    summary: str
+    top_improvements: list[str]
+    turns: int = Field(..., description="Answered questions the report covers.")
+    source: Literal["model", "turns"] = Field(
+        "model",
+        description="`model`: written by the LLM. `turns`: assembled from the turns' own "
+        "feedback (mean score, their strengths and improvements) because no generation passed "
+        "the output gates, or no question was answered.",
+    )
+
+
+RESULTS: dict[str, type[BaseModel]] = {
+    "transcribe": TranscribeResult,
+    "chat": ChatResult,
+    "embed": EmbedResult,
+    "speak": SpeakResult,
+    "ingest": IngestResult,
+    "interview_start": InterviewStartResult,
+    "interview_turn": TurnResult,
+    "interview_report": ReportResult,
+}

@@ -1,0 +1,140 @@
+"""The job contract shared by api and workers: kinds, statuses, parameters and public shapes."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rehearse.contracts.languages import WhisperLanguage
+from rehearse.contracts.storable import Contract
+
+
+class JobStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+    canceled = "canceled"
+
+    @property
+    def finished(self) -> bool:
+        return self in FINISHED
+
+
+FINISHED = frozenset({JobStatus.succeeded, JobStatus.failed, JobStatus.canceled})
+
+
+class JobKind(StrEnum):
+    transcribe = "transcribe"
+    chat = "chat"
+    embed = "embed"
+    speak = "speak"
+    ingest = "ingest"
+    interview_start = "interview_start"
+    interview_turn = "interview_turn"
+    interview_report = "interview_report"
+
+
+class TranscribeParams(Contract):
+    """Parameters of a transcription; the audio itself is an artifact."""
+
+    audio_artifact_id: UUID
+    language: WhisperLanguage | None = Field(
+        None, description="Whisper's language code such as `ko`; detected if absent."
+    )
+    vad: bool | None = Field(
+        None, description="Skip silence with the VAD; server default if absent."
+    )
+    beam_size: int | None = Field(None, ge=1, le=10)
+    temperature: float = Field(0.0, ge=0.0, le=1.0)
+    prompt: str | None = Field(
+        None, max_length=2000, description="Text that primes Whisper (its initial prompt)."
+    )
+
+
+class ChatMessage(Contract):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class ChatParams(Contract):
+    """An LLM chat completion, optionally constrained to a JSON schema."""
+
+    messages: list[ChatMessage] = Field(..., min_length=1)
+    max_tokens: int = Field(256, ge=1, le=8192)
+    temperature: float = Field(0.7, ge=0.0, le=2.0)
+    top_p: float = Field(0.95, gt=0.0, le=1.0)
+    stop: list[str] = Field(default_factory=list, max_length=8)
+    seed: int | None = None
+    json_schema: dict[str, Any] | None = Field(
+        None, description="A JSON schema the output must validate against."
+    )
+    json_object: bool = Field(
+        False, description="Constrain the output to any JSON object (without a schema)."
+    )
+
+
+class EmbedParams(Contract):
+    """Texts to embed with BGE-M3: dense 1024-d plus sparse lexical weights."""
+
+    texts: list[str] = Field(..., min_length=1, max_length=256)
+
+
+class SpeakParams(Contract):
+    """Text to speech; `voice` is an edge-tts voice name such as `ko-KR-SunHiNeural`."""
+
+    text: str = Field(..., min_length=1, max_length=5000)
+    voice: str | None = None
+    format: Literal["mp3", "wav", "opus", "aac", "flac", "pcm"] = Field(
+        "mp3", description="`pcm`: raw 16-bit little-endian mono at 24 kHz, no header."
+    )
+    speed: float = Field(1.0, ge=0.25, le=4.0, description="Tempo; the pitch is kept.")
+
+
+class IngestParams(Contract):
+    """Extract (an uploaded file), chunk, embed and store a document the api recorded."""
+
+    document_id: UUID
+
+
+class EmbedQueryParams(Contract):
+    """One search query to embed synchronously (no job row: the caller waits on the result)."""
+
+    text: str = Field(..., min_length=1, max_length=4000)
+
+
+class ErrorBody(BaseModel):
+    """`{"code", "message"}`; a pipeline job adds the `stage` that failed."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    message: str
+
+
+class JobSummary(BaseModel):
+    """A job in a listing: everything but its result (`GET /v1/jobs/{id}` has it)."""
+
+    id: UUID
+    kind: str
+    status: JobStatus
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    attempts: int = 0
+    error: ErrorBody | None = None
+    timings: dict[str, Any] = Field(default_factory=dict)
+
+
+class JobPublic(JobSummary):
+    """A job as clients see it."""
+
+    result: dict[str, Any] | None = None
+
+
+class TaskPayload(Contract):
+    """The whole body of a Celery message: ids, never blobs."""
+
+    job_id: UUID

@@ -1,0 +1,1 @@
+"""Job event streams on Redis: the contract's events appended and read."""

@@ -1,0 +1,1 @@
+"""The Celery app, broker, dispatch, step tasks, the job runner and leases."""

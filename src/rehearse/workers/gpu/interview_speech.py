@@ -1,0 +1,142 @@
+"""The speech steps of interviews: transcribe the answer, speak the question, record the turn."""
+
+import logging
+from dataclasses import replace
+from typing import Any
+from uuid import UUID
+
+import psycopg
+
+from rehearse.base.errors import JobError
+from rehearse.contracts.interview_contract import StartState, TurnParams, TurnState
+from rehearse.contracts.jobs import SpeakParams, TranscribeParams
+from rehearse.engines.base import SpeechToText, TextToSpeech
+from rehearse.engines.voices import voice_for
+from rehearse.engines.whisper import TranscribeRequest
+from rehearse.runtime.job_runner import Finalize
+from rehearse.runtime.worker_context import StepRun
+from rehearse.storage import interview_store
+from rehearse.storage.artifact_store import get_artifact, put_artifact
+from rehearse.storage.db import transaction
+from rehearse.workers.gpu.early_question import publish_audio
+from rehearse.workers.gpu.interview_llm import Job, load_interview
+from rehearse.workers.gpu.transcript_check import unclear_reason
+
+log = logging.getLogger(__name__)
+UNCLEAR_MESSAGE = (
+    "We could not make out your answer. Please answer the question again, close to the "
+    "microphone and in a quiet place."
+)
+
+
+def transcribe_answer(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
+    """Turn step 1: the answer's audio to text, in the interview's language."""
+    params = TurnParams.model_validate(run.job["params"])
+    interview = load_interview(params.interview_id)
+    with transaction() as conn:
+        audio = get_artifact(conn, params.answer_artifact_id)
+    if audio is None:
+        raise JobError("artifact_missing", "the answer's audio is gone")
+    request = TranscribeRequest(
+        audio.data,
+        TranscribeParams(audio_artifact_id=audio.id, language=interview["language"]),
+    )
+    checked = run.settings.transcript_check
+    # Checked, the segments are held until the whole transcript passed: a candidate never sees
+    # words the check refuses streamed as if heard.
+    held: list[tuple[str, dict[str, Any]]] = []
+    ctx = replace(run.ctx, emit=lambda type_, **f: held.append((type_, f))) if checked else run.ctx
+    result = engine.run(request, ctx)
+    if not result["text"].strip():
+        raise JobError("no_speech", "no speech was found in the answer")
+    reason = checked and unclear_reason(result["text"], result["segments"])
+    if reason:
+        # Neither fed to the LLM nor recorded: the candidate answers the same question again.
+        log.info("job %s: transcript not taken as speech (%s)", run.job["id"], reason)
+        run.timings["unclear_audio"] = reason
+        raise JobError("unclear_audio", UNCLEAR_MESSAGE)
+    for type_, fields in held:
+        run.ctx.emit(type_, **fields)
+    return {
+        "transcript": result["text"],
+        "language": result["language"],
+        "duration": result["duration"],
+    }
+
+
+def speak_question(engine: TextToSpeech, run: StepRun) -> Finalize:
+    """Last step of both pipelines: speak the question, then record everything at once."""
+    job = run.job
+    interview = load_interview(job["interview_id"])
+    turn = TurnState.model_validate(run.state) if job["kind"] == "interview_turn" else None
+    question = turn.next_question if turn else StartState.model_validate(run.state).question
+    early = turn.early_audio if turn else None
+    spoken, audio_id = None, None
+    if early and early["text"] == question:
+        # Spoken while the feedback generated, and the question stayed: confirm, don't redo.
+        audio_id = UUID(early["artifact_id"])
+        run.timings.update(tts_engine=early["engine"], early_audio=True)
+    elif question:
+        params = SpeakParams(
+            text=question, voice=voice_for(run.settings.tts_voice, interview["language"])
+        )
+        spoken = engine.run(params, run.ctx)
+        run.timings["tts_engine"] = spoken["engine"]
+        if turn is not None:
+            # The final question differs from one spoken early, or none was: announce it too.
+            announced = publish_audio(run.ctx, job, spoken, question)
+            audio_id = UUID(announced["artifact_id"])
+            run.timings["early_audio"] = False
+            if early is None:
+                run.timings["first_audio_ms"] = announced["ms"]
+
+    def finalize(conn: psycopg.Connection) -> dict[str, Any]:
+        nonlocal audio_id
+        if spoken is not None and audio_id is None:
+            audio_id = put_artifact(conn, job["owner_id"], spoken["audio"], spoken["content_type"])
+        if turn is None:  # interview_start
+            interview_store.open_interview(conn, interview["id"], question, audio_id)
+            return {
+                "interview_id": str(interview["id"]),
+                "question": question,
+                "audio_artifact_id": str(audio_id),
+            }
+        return _record_turn(conn, job, turn, audio_id)
+
+    return finalize
+
+
+def _record_turn(
+    conn: psycopg.Connection, job: Job, state: TurnState, audio_id: UUID | None
+) -> dict[str, Any]:
+    params = TurnParams.model_validate(job["params"])
+    interview_store.get_interview(conn, params.interview_id, lock=True)
+    turn = {
+        "id": params.turn_id,
+        "interview_id": params.interview_id,
+        "number": params.number,
+        "job_id": job["id"],
+        "question": params.question,
+        "answer_artifact_id": params.answer_artifact_id,
+        "transcript": state.transcript,
+        "language": state.language,
+        "feedback": state.feedback,
+        "next_question": state.next_question,
+        "audio_artifact_id": audio_id,
+        "retrieved": state.passages,
+    }
+    try:
+        interview_store.insert_turn(conn, turn)
+    except psycopg.errors.UniqueViolation as exc:
+        raise JobError("turn_conflict", f"turn {params.number} was already recorded") from exc
+    return {
+        "turn_id": str(params.turn_id),
+        "number": params.number,
+        "transcript": state.transcript,
+        "feedback": state.feedback,
+        "next_question": state.next_question,
+        "audio_artifact_id": str(audio_id) if audio_id else None,
+        "retrieved": [
+            {k: p.get(k) for k in ("document_id", "chunk_id", "score")} for p in state.passages
+        ],
+    }
