@@ -7,9 +7,8 @@ import httpx
 import pytest
 
 from tests import stack
-from tests.common.test_reconciler import _long_transcription
 from tests.conftest import make_key, wait_job
-from tests.gpu_worker.test_durability import wait_status
+from tests.jobs import long_transcription, wait_status
 
 LIMIT = 3
 
@@ -44,7 +43,7 @@ def _assert_refused(response: httpx.Response) -> None:
 
 
 def test_a_flood_past_the_queue_limit_gets_429(client, gpu_worker, db, strict_api, service_urls):
-    busy = _long_transcription(client)  # the gpu worker is busy: chat jobs wait in the queue
+    busy = long_transcription(client)  # the gpu worker is busy: chat jobs wait in the queue
     wait_status(db, busy["id"], "running")
     keys = [make_key(service_urls[1], f"flood-{i}") for i in range(3)]
 
@@ -61,7 +60,7 @@ def test_a_flood_past_the_queue_limit_gets_429(client, gpu_worker, db, strict_ap
 
 
 def test_one_key_cannot_fill_the_queue(client, gpu_worker, db, strict_api, service_urls):
-    busy = _long_transcription(client)
+    busy = long_transcription(client)
     wait_status(db, busy["id"], "running")
     key = make_key(service_urls[1], "greedy")
 

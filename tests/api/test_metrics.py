@@ -9,9 +9,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests import stack
-from tests.common.test_reconciler import _long_transcription
 from tests.conftest import make_key, wait_job
-from tests.gpu_worker.test_durability import wait_status
+from tests.jobs import long_transcription, wait_status
 
 CHAT = {"messages": [{"role": "user", "content": "hello"}], "max_tokens": 2}
 
@@ -58,7 +57,7 @@ def worker_metrics(gpu_worker, db) -> WorkerMetrics:
 def test_metrics_count_jobs_models_queues_and_refusals(
     client, db, own_api, worker_metrics, service_urls
 ):
-    busy = _long_transcription(client)  # the gpu worker is busy: the chats wait in the queue
+    busy = long_transcription(client)  # the gpu worker is busy: the chats wait in the queue
     wait_status(db, busy["id"], "running")
     key = make_key(service_urls[1], "metrics")
     headers = {"Authorization": f"Bearer {key}"}

@@ -2,7 +2,7 @@
 
 from typing import Literal, get_args
 
-# faster_whisper.tokenizer._LANGUAGE_CODES (1.2.1); tests/gpu_worker compare the two.
+# faster_whisper.tokenizer._LANGUAGE_CODES (1.2.1); tests/workers/gpu compare the two.
 # fmt: off
 WhisperLanguage = Literal[
     "af", "am", "ar", "as", "az", "ba", "be", "bg", "bn", "bo", "br", "bs", "ca", "cs",

@@ -16,9 +16,9 @@ from rehearse.storage.document_store import insert_document, set_document_job
 from rehearse.storage.job_store import cancel_queued, create_job, fail_queued
 from tests import stack
 from tests.conftest import wait_job
-from tests.cpu_worker import sample_files
 from tests.interviews.conftest import POSTING
 from tests.messages import assert_plain
+from tests.workers.cpu import sample_files
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 API_GROWTH_BOUND_MB = 64  # three uploads of ~0.4 MB each; extraction used to take 2.5-4.8 GB

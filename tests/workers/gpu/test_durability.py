@@ -1,19 +1,8 @@
 """A gpu worker killed mid-job: the job is run again and its result committed once."""
 
-import time
-
 from tests import audio
 from tests.conftest import wait_job
-
-
-def wait_status(db, job_id: str, status: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        row = db.execute("SELECT status FROM jobs WHERE id = %s", (job_id,)).fetchone()
-        if row["status"] == status:
-            return
-        time.sleep(0.005)
-    raise TimeoutError(f"job {job_id} never became {status}")
+from tests.jobs import wait_status
 
 
 def test_sigkill_during_a_job_reruns_it_once(client, gpu_worker, db):

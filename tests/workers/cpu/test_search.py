@@ -7,8 +7,8 @@ import psycopg
 import pytest
 
 from tests import stack
-from tests.cpu_worker import sample_files
-from tests.cpu_worker.conftest import AddDocument
+from tests.workers.cpu import sample_files
+from tests.workers.cpu.conftest import AddDocument
 
 MODES = ["dense", "hybrid"]
 

@@ -6,8 +6,8 @@ import httpx
 import psycopg
 import pytest
 
-from tests.cpu_worker import sample_files
-from tests.cpu_worker.conftest import AddDocument
+from tests.workers.cpu import sample_files
+from tests.workers.cpu.conftest import AddDocument
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(200)
 

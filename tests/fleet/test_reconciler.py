@@ -4,9 +4,8 @@ import time
 
 import pytest
 
-from tests import audio
 from tests.conftest import wait_job
-from tests.gpu_worker.test_durability import wait_status
+from tests.jobs import long_transcription, wait_status
 
 # Reconciler settings of the test stack (tests/conftest.py): interval 2 s, confirm 8 s; leases
 # expire 15 s after their worker dies. The bounds below leave room for a slow CI machine.
@@ -20,15 +19,8 @@ def _chat(client, text: str) -> dict:
     return response.json()
 
 
-def _long_transcription(client) -> dict:
-    long_answer = audio.tone_mp3(seconds=300.0)  # seconds of work on the synthetic Whisper
-    return client.post(
-        "/v1/jobs/transcribe", files={"file": ("long.mp3", long_answer, "audio/mpeg")}
-    ).json()
-
-
 def test_redis_restarted_empty_loses_no_job(client, gpu_worker, cpu_worker, embedded, db):
-    running = _long_transcription(client)
+    running = long_transcription(client)
     wait_status(db, running["id"], "running")
     queued = [_chat(client, f"question {i}") for i in range(8)]
     redis = embedded["redis"]
@@ -49,7 +41,7 @@ def test_redis_restarted_empty_loses_no_job(client, gpu_worker, cpu_worker, embe
 
 
 def test_a_job_whose_worker_died_runs_on_another_node(client, gpu_worker, db):
-    job = _long_transcription(client)
+    job = long_transcription(client)
     wait_status(db, job["id"], "running")
     gpu_worker.kill()
     died_at = time.monotonic()

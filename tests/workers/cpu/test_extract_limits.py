@@ -7,7 +7,7 @@ import pytest
 from rehearse.base.errors import JobError
 from rehearse.workers.cpu.docx_text import MAX_XML_BYTES
 from rehearse.workers.cpu.extract import extract_text
-from tests.cpu_worker import sample_files
+from tests.workers.cpu import sample_files
 
 
 def refused(data: bytes, name: str, max_chars: int) -> tuple[str, float]:
