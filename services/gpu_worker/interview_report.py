@@ -56,9 +56,25 @@ def _assess(engine: Chat, run: StepRun, interview: dict[str, Any]) -> dict[str, 
     def render(kept, omitted, passages, text) -> list[ChatMessage]:
         return template.render(**values, history=prompts.report_record(kept, language, omitted))
 
+    # The turns' feedback passed the gates: a report may repeat it, as a copy of the prompt may not.
+    feedback = tuple(
+        item
+        for turn in history
+        for key in ("strengths", "improvements")
+        for item in (turn.get("feedback") or {}).get(key, [])
+    )
     try:
         result = ask_json(
-            engine, run, REPORT_SCHEMA, render, history, [], "", language, temperature=TEMPERATURE
+            engine,
+            run,
+            REPORT_SCHEMA,
+            render,
+            history,
+            [],
+            "",
+            language,
+            temperature=TEMPERATURE,
+            quotable=feedback,
         )
     except JobError as exc:
         if exc.code not in _UNUSABLE:

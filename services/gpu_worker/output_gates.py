@@ -21,7 +21,7 @@ _LETTER_SHARE = 0.75  # of the non-space characters
 _DIGIT_SHARE = 0.1
 _ECHO_CHARS = 16  # a shorter overlap with the prompt is a shared phrase, not a copy
 # A sentence ends in a word then its mark; "...." or "…" is a placeholder, not an end.
-_SENTENCE_CLOSED = re.compile(r"[\w)'’”][.?!。？！]$")
+_SENTENCE_CLOSED = re.compile(r"[\w)'’”%][.?!。？！]$")
 _WORD = re.compile(r"\w+(?:'\w+)*")
 # Natural prose repeats words ("the", "candidate", particles) but rarely a three-word run:
 # a summary of 60-120 words keeps over 90% of its word trigrams distinct; a loop does not.
@@ -144,15 +144,17 @@ def unlooped(text: str) -> str:
 def uncut(text: str, max_length: int, whole_sentences: bool = False) -> str:
     """A text the grammar stopped at `max_length`, back to its last sentence or whole word.
 
-    With `whole_sentences`, a text the model closed itself ends with a full stop if it had
-    none, and one cut sentence stays cut (it is kept to its last word, and `problem` refuses it).
+    With `whole_sentences`, an unfinished last sentence goes whether the grammar cut it or the
+    model closed the string early; a text of one unfinished sentence stays so (`problem`
+    refuses it).
     """
+    cut = len(text) >= max_length  # before spaces are folded: they count in the limit
     text = " ".join(text.split())
-    if len(text) < max_length:
-        if whole_sentences and text and not _SENTENCE_CLOSED.search(text):
-            return text.rstrip(",;:-–— ") + "."
-        return text
     sentences = _SENTENCE_END.split(text)
+    if whole_sentences and not _SENTENCE_CLOSED.search(text):
+        return " ".join(sentences[:-1]) if len(sentences) > 1 else text
+    if not cut:
+        return text
     if len(sentences) > 1:
         return " ".join(sentences[:-1])  # the last one is the cut one
     return text.rsplit(" ", 1)[0].rstrip(",;:-–— ") if " " in text else text

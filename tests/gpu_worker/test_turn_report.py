@@ -1,6 +1,7 @@
 """The report assembled from the turns' own feedback: what a candidate reads when no
 generation passed the gates."""
 
+from gpu_worker.interview_prompts import report_record
 from gpu_worker.turn_report import from_turns, no_answers
 
 
@@ -67,3 +68,15 @@ def test_no_answers_no_score_and_it_says_so():
         assert report["overall_score"] is None and report["source"] == "turns"
         assert phrase in report["summary"] and report["top_improvements"]
     assert from_turns([], "en") == no_answers("en")
+
+
+def test_the_report_prompt_gives_scores_and_feedback_not_the_candidates_words():
+    turns = [{**TURNS[0], "number": 1, "question": "What did you build?", "transcript": "I built"}]
+    record = report_record(turns, "en", 0)
+    assert record.splitlines() == [
+        "Q1: What did you build?",
+        "score: 2/5",
+        "Strengths: You named the tools you used.",
+        "To improve: Give a number for how fast the service became. Say what your own part was.",
+    ]
+    assert "I built" not in record
