@@ -78,12 +78,19 @@ def interview(client: httpx.Client, n: int, questions: int) -> dict:
     }
 
 
-def run(models: str, interviews: int, questions: int) -> None:
+def drain(stream, log: Path | None) -> None:
+    """Keep reading the stack's output (or its pipe fills and the stack blocks on a write)."""
+    with open(log or "/dev/null", "w") as out:
+        for line in stream:
+            out.write(line)
+            out.flush()
+
+
+def run(models: str, interviews: int, questions: int, log: Path | None) -> None:
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="rehearse-bench-") as data_dir:
         proc, base, key = dev_stack(models, Path(data_dir))
-        # Keep reading the stack's output, or its pipe fills and the stack blocks on a write.
-        threading.Thread(target=proc.stdout.read, daemon=True).start()  # type: ignore[union-attr]
+        threading.Thread(target=drain, args=(proc.stdout, log), daemon=True).start()
         try:
             headers = {"Authorization": f"Bearer {key}"}
             with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
@@ -123,8 +130,9 @@ def main() -> None:
     parser.add_argument("--models", default="tiny", help="`tiny` (default) or a models folder")
     parser.add_argument("--interviews", type=int, default=10)
     parser.add_argument("--questions", type=int, default=3)
+    parser.add_argument("--log", type=Path, help="write the stack's output (gate reasons) here")
     args = parser.parse_args()
-    run(args.models, args.interviews, args.questions)
+    run(args.models, args.interviews, args.questions, args.log)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,8 @@ def final_report(engine: Chat, run: StepRun) -> Finalize:
 
 
 def _assess(engine: Chat, run: StepRun, interview: dict[str, Any]) -> dict[str, Any]:
-    language, history = interview["language"], interview["history"]
+    language = interview["language"]
+    history = turn_report.in_feedback_voice(interview["history"], language)
     if not history:
         return turn_report.no_answers(language)
     template = prompts.load(interview["prompt_version"], language, "report")
@@ -61,7 +62,7 @@ def _assess(engine: Chat, run: StepRun, interview: dict[str, Any]) -> dict[str, 
         item
         for turn in history
         for key in ("strengths", "improvements")
-        for item in (turn.get("feedback") or {}).get(key, [])
+        for item in turn["feedback"][key]
     )
     try:
         result = ask_json(

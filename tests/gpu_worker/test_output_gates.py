@@ -106,7 +106,7 @@ def test_a_summary_in_the_candidates_voice_fails(text, language):
 
 def test_a_summary_is_whole_sentences():
     cut = "The candidate explained how the team built the payment service and then"
-    assert problem(uncut(cut, len(cut), whole_sentences=True), "en", SUMMARY) == "cut mid-sentence"
+    assert problem(uncut(cut, len(cut), drop_unfinished=True), "en", SUMMARY) == "cut mid-sentence"
     two = "The candidate explained the design of the service well. The candidate then gave"
     assert uncut(two, len(two), True) == "The candidate explained the design of the service well."
     # Closed by the model itself mid-sentence, with room left: still not a sentence.
@@ -131,6 +131,9 @@ def test_report_improvements_in_the_candidates_voice_are_dropped():
     cleaned, problems = check(value)
     assert problems == []
     assert cleaned["top_improvements"] == ["Give a number for each result."]
+    # An improvement may be a phrase; an unfinished sentence after a whole one goes.
+    cut = {**value, "top_improvements": ["Measure the latency. Then you", "Measure it first"]}
+    assert check(cut)[0]["top_improvements"] == ["Measure the latency.", "Measure it first"]
 
 
 def test_a_text_cut_by_max_length_ends_at_a_sentence_or_whole_word():
