@@ -75,6 +75,7 @@ def interview(client: httpx.Client, n: int, questions: int) -> dict:
         "job_ms": job_ms(job),
         "client_ms": round((time.monotonic() - sent_at) * 1000),
         "error": (job["error"] or {}).get("code"),
+        "summary": result.get("summary"),
     }
 
 
@@ -86,7 +87,7 @@ def drain(stream, log: Path | None) -> None:
             out.flush()
 
 
-def run(models: str, interviews: int, questions: int, log: Path | None) -> None:
+def run(models: str, interviews: int, questions: int, log: Path | None, show: bool) -> None:
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="rehearse-bench-") as data_dir:
         proc, base, key = dev_stack(models, Path(data_dir))
@@ -97,7 +98,8 @@ def run(models: str, interviews: int, questions: int, log: Path | None) -> None:
                 rows = []
                 for n in range(interviews):
                     rows.append(interview(client, n, questions))
-                    print(rows[-1], flush=True)
+                    row = {k: v for k, v in rows[-1].items() if show or k != "summary"}
+                    print(row, flush=True)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -131,8 +133,9 @@ def main() -> None:
     parser.add_argument("--interviews", type=int, default=10)
     parser.add_argument("--questions", type=int, default=3)
     parser.add_argument("--log", type=Path, help="write the stack's output (gate reasons) here")
+    parser.add_argument("--show", action="store_true", help="print each report's summary")
     args = parser.parse_args()
-    run(args.models, args.interviews, args.questions, args.log)
+    run(args.models, args.interviews, args.questions, args.log, args.show)
 
 
 if __name__ == "__main__":
