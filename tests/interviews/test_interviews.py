@@ -189,7 +189,8 @@ def test_one_answer_at_a_time(client, interview):
 
 
 def test_the_interview_names_the_turn_still_running(client, interview):
-    accepted = answer(client, interview["id"], audio.tone_mp3(seconds=120.0)).json()
+    # Long enough to be read while it runs; under 90 s, which the synthetic Whisper loops on.
+    accepted = answer(client, interview["id"], audio.tone_mp3(seconds=80.0)).json()
     active = client.get(f"/v1/interviews/{interview['id']}").json()["active_job"]
     assert active["status"] in ("queued", "running")
     assert active == {**active, "id": accepted["job_id"], "kind": "interview_turn", "number": 1}

@@ -59,7 +59,11 @@ def test_an_english_interview_on_real_models(client, real_gpu, cpu_worker):
     assert finished.status_code == 202, finished.text
     report = wait_job(client, finished.json()["job_id"], timeout=300)
     assert report["status"] == "succeeded", report["error"]
-    assert report["result"]["overall_score"] in range(1, 6)
-    assert problem(report["result"]["summary"], "en", SUMMARY) is None
+    result = report["result"]
+    assert result["overall_score"] in range(1, 6)
+    # The model's report passed the gates; one from the turns is made of gated feedback.
+    assert result["source"] in ("model", "turns")
+    if result["source"] == "model":
+        assert problem(result["summary"], "en", SUMMARY) is None
     regenerations.append(report["timings"]["regenerations"])
-    print("regenerations per step (opening, turns, report):", regenerations)
+    print("regenerations per step (opening, turns, report):", regenerations, result["source"])

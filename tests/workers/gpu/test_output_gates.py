@@ -106,11 +106,14 @@ def test_a_summary_in_the_candidates_voice_fails(text, language):
 
 def test_a_summary_is_whole_sentences():
     cut = "The candidate explained how the team built the payment service and then"
-    assert problem(uncut(cut, len(cut), whole_sentences=True), "en", SUMMARY) == "cut mid-sentence"
+    assert problem(uncut(cut, len(cut), drop_unfinished=True), "en", SUMMARY) == "cut mid-sentence"
     two = "The candidate explained the design of the service well. The candidate then gave"
     assert uncut(two, len(two), True) == "The candidate explained the design of the service well."
-    closed = uncut("The candidate explained the design of the service well", 400, True)
-    assert closed.endswith("well.") and problem(closed, "en", SUMMARY) is None
+    # Closed by the model itself mid-sentence, with room left: still not a sentence.
+    assert uncut(two, 400, True) == "The candidate explained the design of the service well."
+    spaced = "The candidate explained the design well.  The team was able to work as "
+    assert uncut(spaced, len(spaced), True) == "The candidate explained the design well."
+    assert problem("The candidate cut the latency by 20%.", "en", SUMMARY) is None
     # A form's placeholder copied is no summary: "..." is neither a word nor an ending.
     assert problem("The candidate ... . The candidate ....", "en", SUMMARY) is not None
 
@@ -128,6 +131,9 @@ def test_report_improvements_in_the_candidates_voice_are_dropped():
     cleaned, problems = check(value)
     assert problems == []
     assert cleaned["top_improvements"] == ["Give a number for each result."]
+    # An improvement may be a phrase; an unfinished sentence after a whole one goes.
+    cut = {**value, "top_improvements": ["Measure the latency. Then you", "Measure it first"]}
+    assert check(cut)[0]["top_improvements"] == ["Measure the latency.", "Measure it first"]
 
 
 def test_a_text_cut_by_max_length_ends_at_a_sentence_or_whole_word():

@@ -1,7 +1,8 @@
 """The report assembled from the turns' own feedback: what a candidate reads when no
 generation passed the gates."""
 
-from rehearse.workers.gpu.turn_report import from_turns, no_answers
+from rehearse.workers.gpu.interview_prompts import report_record
+from rehearse.workers.gpu.turn_report import from_turns, in_feedback_voice, no_answers
 
 
 def turn(score: int, strengths: list[str], improvements: list[str]) -> dict:
@@ -67,3 +68,22 @@ def test_no_answers_no_score_and_it_says_so():
         assert report["overall_score"] is None and report["source"] == "turns"
         assert phrase in report["summary"] and report["top_improvements"]
     assert from_turns([], "en") == no_answers("en")
+
+
+def test_the_report_prompt_gives_scores_and_feedback_not_the_candidates_words():
+    turns = [{**TURNS[0], "number": 1, "question": "What did you build?", "transcript": "I built"}]
+    record = report_record(turns, "en", 0)
+    assert record.splitlines() == [
+        "Q1: What did you build?",
+        "score: 2/5",
+        "Strengths: You named the tools you used.",
+        "To improve: Give a number for how fast the service became. Say what your own part was.",
+    ]
+    assert "I built" not in record
+
+
+def test_feedback_in_the_candidates_voice_is_left_out_of_the_report():
+    turns = [turn(4, ["You named the tools.", "We have a great team."], ["We train new staff."])]
+    kept = in_feedback_voice(turns, "en")[0]["feedback"]
+    assert kept["strengths"] == ["You named the tools."] and kept["improvements"] == []
+    assert from_turns(in_feedback_voice(turns, "en"), "en")["top_improvements"] == []

@@ -38,7 +38,7 @@ LISTS: dict[str, Limits] = {
 
 def _clean_text(text: str, spec: dict[str, Any], limits: Limits) -> str:
     max_length = spec.get("maxLength", len(text) + 1)
-    text = unlooped(uncut(text, max_length, limits.whole_sentences))
+    text = unlooped(uncut(text, max_length, limits.drop_unfinished))
     return bound(text, limits.max_words)
 
 

@@ -47,7 +47,8 @@ def final_report(engine: Chat, run: StepRun) -> Finalize:
 
 
 def _assess(engine: Chat, run: StepRun, interview: dict[str, Any]) -> dict[str, Any]:
-    language, history = interview["language"], interview["history"]
+    language = interview["language"]
+    history = turn_report.in_feedback_voice(interview["history"], language)
     if not history:
         return turn_report.no_answers(language)
     template = prompts.load(interview["prompt_version"], language, "report")
@@ -56,9 +57,25 @@ def _assess(engine: Chat, run: StepRun, interview: dict[str, Any]) -> dict[str, 
     def render(kept, omitted, passages, text) -> list[ChatMessage]:
         return template.render(**values, history=prompts.report_record(kept, language, omitted))
 
+    # The turns' feedback passed the gates: a report may repeat it, as a copy of the prompt may not.
+    feedback = tuple(
+        item
+        for turn in history
+        for key in ("strengths", "improvements")
+        for item in turn["feedback"][key]
+    )
     try:
         result = ask_json(
-            engine, run, REPORT_SCHEMA, render, history, [], "", language, temperature=TEMPERATURE
+            engine,
+            run,
+            REPORT_SCHEMA,
+            render,
+            history,
+            [],
+            "",
+            language,
+            temperature=TEMPERATURE,
+            quotable=feedback,
         )
     except JobError as exc:
         if exc.code not in _UNUSABLE:

@@ -9,6 +9,8 @@ language naming the strengths, and the improvements that matter most. It says so
 import re
 from typing import Any
 
+from rehearse.workers.gpu.output_gates import first_person
+
 MAX_ITEMS = 3
 _SIMILAR = 0.5  # word overlap (Jaccard) from which two improvements say the same thing
 
@@ -33,6 +35,18 @@ TEMPLATES = {
         "보고서에 반영됩니다.",
     },
 }
+
+
+def in_feedback_voice(turns: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+    """The turns with feedback items in the candidate's voice ("We train new engineers") left
+    out: the turns' gates allow them, but a report must not repeat or imitate them."""
+    out = []
+    for turn in turns:
+        feedback = dict(turn.get("feedback") or {})
+        for key in ("strengths", "improvements"):
+            feedback[key] = [i for i in feedback.get(key, []) if not first_person(i, language)]
+        out.append({**turn, "feedback": feedback})
+    return out
 
 
 def no_answers(language: str) -> dict[str, Any]:
