@@ -41,11 +41,12 @@ test: install browser
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The web client's tests drive a real headless Chromium: Debian's, installed when missing and
-# we may (root with apt); otherwise those tests skip and say what to install.
+# we may (root with apt), with a Korean font for the screenshots; otherwise those tests skip and
+# say what to install.
 browser:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-nanum; \
 	  else echo "browser tests will skip: install chromium and chromium-driver" >&2; fi; \
 	fi
 
