@@ -126,32 +126,31 @@ def _stop(procs: list[subprocess.Popen]) -> None:
         proc.wait()
 
 
-def _wait_listening(port: int, procs: list[subprocess.Popen], timeout: float = 60) -> None:
+def _answered(url: str, procs: list[subprocess.Popen], timeout: float, each_s: float) -> bool:
+    """Whether `url` answers 2xx within `timeout` (each try bounded by `each_s`); a service that
+    exits meanwhile ends the start-up."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in procs):
             raise SystemExit("a service exited during start-up")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-            return
-        except OSError:
+            urllib.request.urlopen(url, timeout=each_s).read()
+            return True
+        except OSError:  # refused, or an error status (HTTPError is an OSError): not yet
             time.sleep(0.2)
-    raise SystemExit(f"the api did not answer on port {port} within {timeout:.0f} s")
+    return False
+
+
+def _wait_listening(port: int, procs: list[subprocess.Popen], timeout: float = 60) -> None:
+    if not _answered(f"http://127.0.0.1:{port}/healthz", procs, timeout, each_s=1):
+        raise SystemExit(f"the api did not answer on port {port} within {timeout:.0f} s")
 
 
 def _wait_ready(port: int, procs: list[subprocess.Popen], timeout: float) -> None:
     """Until /readyz says every pool has a worker with its models loaded (or the time is up)."""
     url = f"http://127.0.0.1:{port}/readyz"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(p.poll() is not None for p in procs):
-            raise SystemExit("a service exited during start-up")
-        try:
-            urllib.request.urlopen(url, timeout=5).read()
-            return
-        except OSError:  # 503 (HTTPError is an OSError) until the workers have loaded
-            time.sleep(0.3)
-    print(f"workers still loading after {timeout:.0f} s (see {url}); jobs wait for them")
+    if not _answered(url, procs, timeout, each_s=5):  # 503 until the workers have loaded
+        print(f"workers still loading after {timeout:.0f} s (see {url}); jobs wait for them")
 
 
 def _what_runs(env: dict[str, str]) -> str:

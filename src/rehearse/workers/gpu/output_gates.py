@@ -63,15 +63,21 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 
 
+def said_in_a_row(words: list[str], start: int, size: int) -> int:
+    """How many times the phrase `words[start:start + size]` is said back to back from `start`."""
+    phrase, count = words[start : start + size], 1
+    while words[start + count * size : start + (count + 1) * size] == phrase:
+        count += 1
+    return count
+
+
 def _loops(words: list[str]) -> bool:
     """A run of words said again at once: one word three times, two words three times over,
     three or more words twice ("the candidate the candidate the candidate")."""
     for n in range(1, _LOOP_SPAN + 1):
         copies = 3 if n <= 2 else 2
-        for i in range(len(words) - copies * n + 1):
-            run = words[i : i + n]
-            if all(words[i + k * n : i + (k + 1) * n] == run for k in range(1, copies)):
-                return True
+        if any(said_in_a_row(words, i, n) >= copies for i in range(len(words) - copies * n + 1)):
+            return True
     return False
 
 

@@ -22,6 +22,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from rehearse.workers.gpu.output_gates import said_in_a_row
+
 NUMBER_RUN = 6
 NUMBER_SHARE = 0.5
 NUMBER_SHARE_MIN_WORDS = 8
@@ -84,7 +86,7 @@ def _repeats_a_phrase(words: list[str]) -> bool:
     for size in range(1, LONGEST_PHRASE + 1):
         needed = WORD_REPEATS if size == 1 else PHRASE_REPEATS
         for start in range(len(words) - size * needed + 1):
-            if _repeats_at(words, start, size) >= needed:
+            if said_in_a_row(words, start, size) >= needed:
                 return True
     return any(_looped(word) for word in words if len(word) >= LOOPED_SPAN)
 
@@ -95,11 +97,3 @@ def _looped(word: str) -> bool:
         if match.end() - match.start() >= LOOPED_SPAN and not match.group(1).isdecimal():
             return True
     return False
-
-
-def _repeats_at(words: list[str], start: int, size: int) -> int:
-    """How many times the phrase `words[start:start + size]` is said in a row from `start`."""
-    phrase, count = words[start : start + size], 1
-    while words[start + count * size : start + (count + 1) * size] == phrase:
-        count += 1
-    return count

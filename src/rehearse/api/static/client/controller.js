@@ -5,11 +5,10 @@ import { pageError } from "./errors.js";
 import { followJob } from "./events.js";
 import { setLanguage } from "./i18n.js";
 import { apply, liveJob, restart } from "./live.js";
-import { currentQuestion, phaseOf, runningJob } from "./phases.js";
+import { currentQuestion, KIND_NAMES, phaseOf, runningJob } from "./phases.js";
 import { extensionOf, Recorder } from "./recorder.js";
 
 const SAVED = "rehearse.interview";
-const CONTEXTS = { interview_start: "start", interview_turn: "turn", interview_report: "report" };
 // Refusals of the answer's file itself: sending it again cannot help.
 const BAD_FILE = new Set(["unsupported_media_type", "payload_too_large", "audio_too_long"]);
 // Refusals that mean the page is behind the server: show them, then ask where things stand.
@@ -154,7 +153,7 @@ export class Controller {
       },
     });
     if (done.status !== "succeeded") {
-      this.model.error = pageError(done.error ?? done.status, CONTEXTS[job.kind]);
+      this.model.error = pageError(done.error ?? done.status, KIND_NAMES[job.kind]);
     }
   }
 
