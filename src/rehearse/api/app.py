@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from rehearse.api import errors
 from rehearse.api.idempotency import Idempotency
 from rehearse.api.invite_scope import InviteScope
+from rehearse.api.live import router as live
 from rehearse.api.openai import errors as openai_errors
 from rehearse.api.openai.routers import ROUTERS as OPENAI_ROUTERS
 from rehearse.api.request_metrics import RequestMetrics
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         events.router,
         artifacts.router,
         interviews.router,
+        live.router,
         documents.router,
         search.router,
         invites.router,

@@ -28,6 +28,7 @@ _ROUTES: list[tuple[set[str], re.Pattern[str], Check]] = [
     ({"POST"}, re.compile(r"/v1/interviews"), None),
     ({"GET", "DELETE"}, re.compile(rf"/v1/interviews/{_UUID}"), store.holds_interview),
     ({"POST"}, re.compile(rf"/v1/interviews/{_UUID}/(?:answers|finish)"), store.holds_interview),
+    ({"WEBSOCKET"}, re.compile(rf"/v1/interviews/{_UUID}/live"), store.holds_interview),
     ({"GET", "WEBSOCKET"}, re.compile(rf"/v1/jobs/{_UUID}/events"), store.holds_job),
     ({"GET", "HEAD"}, re.compile(rf"/v1/artifacts/{_UUID}"), store.holds_artifact),
     ({"GET"}, re.compile(r"/v1/invites/current"), None),

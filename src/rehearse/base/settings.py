@@ -84,6 +84,30 @@ class Settings(BaseSettings):
         description="Most seconds a job's event stream stays silent: then the api sends a "
         "keep-alive (an SSE comment, a WebSocket ping frame) so proxies and clients keep it open.",
     )
+    live_sessions: int = Field(
+        32,
+        ge=1,
+        description="Conversation-mode sockets one api process holds at most (each judges its "
+        "candidate's audio on this process's CPU); past it a socket closes with 1013.",
+    )
+    live_burst_s: float = Field(
+        3.0,
+        ge=0,
+        description="How far a live socket's audio may run ahead of the clock (a client sending "
+        "faster than real time gets `too_fast` and its frames are dropped).",
+    )
+    live_segment_timeout_s: float = Field(
+        15.0,
+        gt=0,
+        description="How long a stretch of a live answer may wait for Whisper; later, the turn's "
+        "own transcription covers it.",
+    )
+    live_segment_wait_s: float = Field(
+        2.0,
+        ge=0,
+        description="At the end of a live answer, how long to wait for stretches still being "
+        "transcribed before handing the rest to the turn job.",
+    )
 
     # jobs and queues
     job_time_limit_s: int = Field(

@@ -41,7 +41,7 @@ def cmd_api(args: argparse.Namespace) -> int:
 
 
 WORKER_INCLUDES = {
-    "gpu": "rehearse.workers.gpu.startup",
+    "gpu": "rehearse.workers.gpu.startup,rehearse.workers.gpu.live_segments",
     "cpu": "rehearse.workers.cpu.startup,rehearse.workers.cpu.tasks",
 }
 """What each worker kind adds to the app's includes (the step tasks come from the table)."""

@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from rehearse.contracts.job_results import ReportResult
+from rehearse.contracts.live_contract import Heard
 from rehearse.contracts.storable import Contract
 
 PROMPT_VERSION = "v2"
@@ -108,6 +109,9 @@ class TurnParams(Contract):
     number: int
     question: str
     answer_artifact_id: UUID
+    heard: Heard | None = Field(
+        None, description="Conversation mode: the answer's start, transcribed while spoken."
+    )
 
 
 class ReportParams(Contract):

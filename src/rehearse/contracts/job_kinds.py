@@ -111,6 +111,8 @@ TABLE: dict[str, JobKindSpec] = _table(STEPS)
 
 EMBED_QUERY = "rehearse.search.embed_query"
 """A search query's embedding: no job row, the api waits on its result (cpu queue, BGE-M3)."""
+LIVE_TRANSCRIBE = "rehearse.live.transcribe"
+"""A stretch of a live answer: no job row, the api waits on its result (Whisper's queue)."""
 
 
 def task_name(kind: str, step: Step) -> str:
@@ -153,6 +155,8 @@ def pool_of(queue: str) -> str:
 
 def queue_for(name: str, tts_queue: str = GPU_QUEUE) -> str:
     """The queue a task name is routed to; TTS steps follow the `TTS_QUEUE` setting."""
+    if name == LIVE_TRANSCRIBE:
+        return gpu_queue(WHISPER)
     step = step_of(name)
     return resolve_queue(step, tts_queue) if step else CPU_QUEUE
 

@@ -37,10 +37,9 @@ class JobKind(StrEnum):
     interview_report = "interview_report"
 
 
-class TranscribeParams(Contract):
-    """Parameters of a transcription; the audio itself is an artifact."""
+class WhisperOptions(Contract):
+    """How Whisper transcribes: language, VAD, beam, temperature, prompt."""
 
-    audio_artifact_id: UUID
     language: WhisperLanguage | None = Field(
         None, description="Whisper's language code such as `ko`; detected if absent."
     )
@@ -52,6 +51,12 @@ class TranscribeParams(Contract):
     prompt: str | None = Field(
         None, max_length=2000, description="Text that primes Whisper (its initial prompt)."
     )
+
+
+class TranscribeParams(WhisperOptions):
+    """Parameters of a transcription; the audio itself is an artifact."""
+
+    audio_artifact_id: UUID
 
 
 class ChatMessage(Contract):

@@ -12,7 +12,7 @@ import av
 import numpy as np
 
 from rehearse.base.errors import AUDIO_FORMATS, JobError
-from rehearse.contracts.jobs import TranscribeParams
+from rehearse.contracts.jobs import WhisperOptions
 from rehearse.engines.memory_meter import release_heap
 from rehearse.runtime.run_context import RunContext
 
@@ -24,8 +24,9 @@ UNDECODABLE = f"the audio could not be decoded; the file may be damaged (send {A
 
 @dataclass
 class TranscribeRequest:
-    audio: bytes
-    params: TranscribeParams
+    audio: bytes | np.ndarray
+    """Encoded audio (any format PyAV reads), or samples already decoded: 16 kHz mono float32."""
+    params: WhisperOptions
 
 
 def decode(audio: bytes, max_seconds: float) -> np.ndarray:
@@ -125,7 +126,9 @@ class WhisperEngine:
                 "unsupported_language",
                 f"this Whisper model is English-only and cannot transcribe {params.language!r}",
             )
-        samples = decode(request.audio, self.max_audio_seconds)
+        samples = request.audio
+        if not isinstance(samples, np.ndarray):
+            samples = decode(samples, self.max_audio_seconds)
         ctx.check_canceled()
         segments_iter, info = self.model.transcribe(
             samples,

@@ -2,7 +2,7 @@
 
 import time
 from typing import Annotated, Any, Literal
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -19,6 +19,7 @@ from rehearse.api.errors import ApiError, responses
 from rehearse.api.invite_scope import claim_for_invite
 from rehearse.api.language_check import check_language
 from rehearse.api.pagination import Cursor, Limit, Page, decode, page
+from rehearse.api.turn_submit import answerable, locked, submit_turn
 from rehearse.api.uploads import read_document_upload
 from rehearse.base import redis_keys
 from rehearse.contracts.interview_contract import (
@@ -29,7 +30,6 @@ from rehearse.contracts.interview_contract import (
     InterviewSummary,
     ReportParams,
     StartParams,
-    TurnParams,
 )
 from rehearse.contracts.jobs import JobStatus
 from rehearse.storage import erasure
@@ -122,26 +122,6 @@ async def start_interview(
     return InterviewStarted(**await run_in_threadpool(record))
 
 
-def _locked(conn: Any, interview_id: UUID, owner: UUID) -> dict:
-    """The interview, locked for update until the transaction ends, or 404."""
-    interview = store.get_interview(conn, interview_id, owner, lock=True)
-    if interview is None:
-        raise ApiError(404, "not_found", f"no interview {interview_id}")
-    return interview
-
-
-def _answerable(conn: Any, interview: dict) -> list[dict]:
-    """The interview's turns, or the 409 that says why it takes no answer now."""
-    interview_id = interview["id"]
-    if interview["status"] == "finished":
-        raise ApiError(409, "interview_finished", "the interview is finished")
-    if interview["status"] != "active":
-        raise ApiError(409, "interview_not_ready", "the opening question is not ready yet")
-    if store.active_job(conn, interview_id):
-        raise ApiError(409, "turn_in_progress", "the previous answer is still being processed")
-    return store.turns(conn, interview_id)
-
-
 @router.post(
     "/{interview_id:uuid}/answers",
     status_code=202,
@@ -161,31 +141,7 @@ async def answer(
         file, settings.max_upload_bytes, settings.max_audio_seconds
     )
 
-    def record() -> AnswerAccepted:
-        with transaction() as conn:
-            interview = _locked(conn, interview_id, owner)
-            history = _answerable(conn, interview)
-            if len(history) >= interview["max_questions"]:
-                raise ApiError(
-                    409,
-                    "max_questions_reached",
-                    f"all {interview['max_questions']} questions are answered",
-                )
-            artifact_id = put_artifact(conn, owner, data, content_type)
-            params = TurnParams(
-                interview_id=interview_id,
-                turn_id=uuid4(),
-                number=len(history) + 1,
-                question=store.current_question(interview, history),
-                answer_artifact_id=artifact_id,
-            )
-            job = create_job(
-                conn, "interview_turn", owner, params.model_dump(mode="json"), interview_id
-            )
-        send_job(celery, "interview_turn", job["id"])
-        return AnswerAccepted(turn_id=params.turn_id, job_id=job["id"], number=params.number)
-
-    return await run_in_threadpool(record)
+    return await run_in_threadpool(submit_turn, celery, owner, interview_id, data, content_type)
 
 
 @router.get("", response_model=Page[InterviewSummary], responses=responses(401, 422))
@@ -287,7 +243,7 @@ def finish(
     """Finish the interview (or ask again for its report); the job writes the final report."""
     with transaction() as conn:
         # The row lock makes concurrent finishes of one interview queue here: one job.
-        interview = _locked(conn, interview_id, owner)
+        interview = locked(conn, interview_id, owner)
         if interview["status"] == "finished":
             report_job = interview["report_job_id"]
             if interview["report"] is not None:
@@ -297,7 +253,7 @@ def finish(
                 return InterviewStarted(id=interview_id, job_id=report_job)
             # Its report job failed or was canceled: the report is asked for again.
         else:
-            _answerable(conn, interview)
+            answerable(conn, interview)
         params = ReportParams(interview_id=interview_id).model_dump(mode="json")
         job = create_job(conn, "interview_report", owner, params, interview_id)
         store.finish_interview(conn, interview_id, job["id"])

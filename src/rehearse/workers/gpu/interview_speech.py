@@ -20,6 +20,7 @@ from rehearse.storage.artifact_store import get_artifact, put_artifact
 from rehearse.storage.db import transaction
 from rehearse.workers.gpu.early_question import publish_audio
 from rehearse.workers.gpu.interview_llm import Job, load_interview
+from rehearse.workers.gpu.live_segments import rest_of
 from rehearse.workers.gpu.transcript_check import unclear_reason
 
 log = logging.getLogger(__name__)
@@ -37,16 +38,16 @@ def transcribe_answer(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
         audio = get_artifact(conn, params.answer_artifact_id)
     if audio is None:
         raise JobError("artifact_missing", "the answer's audio is gone")
-    request = TranscribeRequest(
-        audio.data,
-        TranscribeParams(audio_artifact_id=audio.id, language=interview["language"]),
-    )
+    options = TranscribeParams(audio_artifact_id=audio.id, language=interview["language"])
     checked = run.settings.transcript_check
     # Checked, the segments are held until the whole transcript passed: a candidate never sees
     # words the check refuses streamed as if heard.
     held: list[tuple[str, dict[str, Any]]] = []
     ctx = replace(run.ctx, emit=lambda type_, **f: held.append((type_, f))) if checked else run.ctx
-    result = engine.run(request, ctx)
+    if params.heard is None:
+        result = engine.run(TranscribeRequest(audio.data, options), ctx)
+    else:
+        result = rest_of(engine, audio.data, options, params.heard, ctx, run.settings)
     if not result["text"].strip():
         raise JobError("no_speech", "no speech was found in the answer")
     reason = checked and unclear_reason(result["text"], result["segments"])

@@ -1,0 +1,1 @@
+"""Conversation mode: `WS /v1/interviews/{id}/live` (docs/conversation.md)."""

@@ -1,0 +1,281 @@
+"""One live socket: the candidate's audio in, the interview's turns out, one answer at a time.
+
+A session listens (frames are kept in Redis and judged by the listener), ends the answer when
+the listener says so or the candidate says "done", hands it to a turn job with what was already
+transcribed, relays that job's events, and listens again once the next question is out.
+"""
+
+import asyncio
+import contextlib
+import io
+import json
+import logging
+import time
+import wave
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+import redis.asyncio as aioredis
+from celery import Celery
+from fastapi import WebSocket
+from fastapi.concurrency import run_in_threadpool
+from pydantic import ValidationError
+
+from rehearse.api.errors import ApiError
+from rehearse.api.event_feed import UNAVAILABLE, job_events, load_job
+from rehearse.api.live.segments import Segments
+from rehearse.api.turn_submit import submit_turn
+from rehearse.base.settings import Settings
+from rehearse.contracts.live_contract import (
+    BYTES_PER_SECOND,
+    MAX_FRAME_BYTES,
+    SAMPLE_RATE,
+    LiveControl,
+)
+from rehearse.storage import live_audio
+from rehearse.voice.endpoint import TurnRules
+from rehearse.voice.events import VoiceEvent
+from rehearse.voice.listener import TurnListener
+
+log = logging.getLogger(__name__)
+
+RELAYED = ("stage", "audio")
+"""The turn job's events a live client gets as they come (besides its end)."""
+
+
+def as_wav(pcm: bytes) -> bytes:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(SAMPLE_RATE)
+        wav.writeframes(pcm[: len(pcm) - len(pcm) % 2])
+    return out.getvalue()
+
+
+class LiveSession:
+    def __init__(
+        self,
+        websocket: WebSocket,
+        owner: UUID,
+        interview: dict[str, Any],
+        settings: Settings,
+        redis: aioredis.Redis,
+        celery: Celery,
+        thinking_ms: int,
+        holds: Callable[[], Awaitable[bool]],
+    ) -> None:
+        self.ws, self.owner, self.settings = websocket, owner, settings
+        self.interview_id: UUID = interview["id"]
+        self.language: str | None = interview["language"]
+        self.redis, self.celery, self.thinking_ms = redis, celery, thinking_ms
+        self.holds = holds
+        rules = TurnRules.from_settings(
+            settings, thinking_ms=thinking_ms, max_ms=settings.max_audio_seconds * 1000
+        )
+        self.listener = TurnListener(rules)
+        self.key = live_audio.audio_key(self.interview_id)
+        self.state = "processing"  # until the opening or a running turn is out
+        self.paused = self.playing = self.closed = False
+        self.relay: asyncio.Task[None] | None = None
+        self._new_answer(0)
+
+    def _new_answer(self, kept: int) -> None:
+        """A new turn for the listener and no stretches sent; `kept` bytes of this answer
+        already held (a reconnect goes on with them)."""
+        if hasattr(self, "listener"):
+            self.listener.next_turn()
+        self.answer_ms = self.listener.audio_ms - kept // 32  # where this answer began
+        self.segments = Segments(
+            self.celery, self.key, self.language, self.settings.live_segment_timeout_s, self._heard
+        )
+        self.segments.cut = kept
+        self.bytes = kept
+        self.began: float | None = None
+        self.paced = 0
+        self.ending = False
+
+    async def send(self, type_: str, **fields: Any) -> None:
+        if self.closed:
+            return
+        try:
+            await self.ws.send_json({"type": type_, **fields})
+        except Exception:  # the client left: the receive loop sees it
+            self.closed = True
+
+    async def error(self, code: str, message: str) -> None:
+        await self.send("error", code=code, message=message)
+
+    async def _heard(self, text: str, until: int) -> None:
+        """A stretch came back: show the words so far, and let them judge the end."""
+        await self.send("transcript", text=text, final=False)
+        if self.state == "listening" and not self.ending:
+            for event in self.listener.transcript(text, self.answer_ms + until // 32):
+                await self._voice(event)
+
+    # -- the socket ------------------------------------------------------------------------
+
+    async def run(self, active_job: UUID | None) -> None:
+        """Serve the socket until the client leaves."""
+        kept = await self.redis.strlen(self.key)
+        if active_job is not None:
+            self.relay = asyncio.create_task(self._follow(active_job))
+        else:
+            await self._listen(kept)
+        try:
+            while True:
+                message = await self.ws.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                if message.get("bytes") is not None:
+                    await self._audio(message["bytes"])
+                elif message.get("text") is not None:
+                    await self._control(message["text"])
+        finally:
+            self.closed = True
+            if self.relay is not None:
+                self.relay.cancel()
+            # The answer so far is kept: it becomes the turn (a reconnect relays it), unless
+            # a newer socket took the interview over and goes on with it.
+            answering = self.state == "listening" and self.listener.turn.spoke and not self.ending
+            if answering and await self.holds():
+                await asyncio.shield(self._end("disconnected"))
+            self.segments.cancel()
+
+    async def _listen(self, kept: int = 0) -> None:
+        self._new_answer(kept)
+        self.state = "listening"
+        await self.send("ready")
+
+    async def _control(self, text: str) -> None:
+        try:
+            control = LiveControl.model_validate(json.loads(text))
+        except (ValueError, ValidationError):
+            await self.error(
+                "invalid_message",
+                'a text frame must be JSON: {"type": "done" | "playback" | "pause" | "resume"}',
+            )
+            return
+        if control.type == "done":
+            if self.state == "listening" and self.listener.done() is not None:
+                await self._end("done")
+        elif control.type == "playback":
+            self.playing = control.state == "started"
+        elif control.type == "pause":
+            self.paused = True
+        elif control.type == "resume":
+            self.paused = False
+            self.began = None  # the pace check starts over
+
+    async def _audio(self, pcm: bytes) -> None:
+        if len(pcm) > MAX_FRAME_BYTES:
+            await self.error("invalid_frame", "an audio frame holds at most 1 s (32000 bytes)")
+            return
+        if self.state != "listening" or self.paused or self.ending:
+            return  # audio while the interviewer thinks or while paused is not an answer
+        now = time.monotonic()
+        if self.began is None:
+            self.began, self.paced = now, 0
+        # Audio ahead of the clock by more than a burst is a client replaying, not speaking.
+        if (self.paced + len(pcm)) / BYTES_PER_SECOND - (
+            now - self.began
+        ) > self.settings.live_burst_s:
+            await self.error("too_fast", "audio must come in real time (16 kHz, 16-bit mono)")
+            return
+        self.paced += len(pcm)
+        self.bytes = await live_audio.append(self.redis, self.key, pcm)
+        for event in self.listener.feed(pcm):
+            await self._voice(event)
+            if self.ending:
+                return
+        if self.bytes >= self.settings.max_audio_seconds * BYTES_PER_SECOND:
+            await self._end("max_duration")
+
+    async def _voice(self, event: VoiceEvent) -> None:
+        if event.type == "turn_ended":
+            await self._end(event.reason or "silence")
+            return
+        await self.send(event.type, at_ms=event.at_ms)
+        if event.type == "speech_started" and self.playing:
+            self.playing = False
+            await self.send("barge_in")
+        elif event.type == "speech_stopped":
+            self.segments.close(self.bytes)
+
+    # -- the turn --------------------------------------------------------------------------
+
+    async def _end(self, reason: str) -> None:
+        """Hand the answer to a turn job, once; then follow it."""
+        if self.ending:
+            return
+        self.ending = True
+        heard = await self.segments.heard(self.settings.live_segment_wait_s)
+        if self.relay is not None:  # the previous turn's feedback may still be generating
+            with contextlib.suppress(asyncio.CancelledError, *UNAVAILABLE):
+                await self.relay
+        pcm = await live_audio.take(self.redis, self.key)
+        if not self.listener.turn.spoke or not pcm:
+            await self.error("no_speech", "no speech was heard in the answer")
+            await self._listen()
+            return
+        try:
+            accepted = await run_in_threadpool(
+                submit_turn,
+                self.celery,
+                self.owner,
+                self.interview_id,
+                as_wav(pcm),
+                "audio/wav",
+                heard,
+            )
+        except ApiError as exc:
+            await self.error(exc.code, exc.message)
+            if exc.code not in ("interview_finished", "max_questions_reached"):
+                await self._listen()
+            return
+        await self.send("turn_ended", reason=reason, job_id=str(accepted.job_id))
+        self.state = "processing"
+        if not self.closed:
+            self.relay = asyncio.create_task(self._follow(accepted.job_id))
+
+    async def _follow(self, job_id: UUID) -> None:
+        """Relay a turn (or opening) job's events; listen again once its question is out."""
+        row = await load_job(job_id, self.owner)
+        if row is None:
+            await self._listen()
+            return
+        try:
+            async for event in job_events(self.redis, job_id, self.owner, row, 0):
+                if event is None:
+                    continue
+                if event["type"] in RELAYED:
+                    await self.send(event["type"], **_fields(event))
+                    if event["type"] == "audio" and self.state == "processing":
+                        await self._listen()  # the next answer may start while it plays
+            row = await load_job(job_id, self.owner)
+        except UNAVAILABLE as exc:
+            await self.error("events_unavailable", f"the turn's events are unreachable ({exc})")
+            return
+        await self._finished(row)
+
+    async def _finished(self, row: dict[str, Any] | None) -> None:
+        if row is None:
+            return
+        if row["status"] == "succeeded" and row.get("result"):
+            transcript = row["result"].get("transcript")
+            if transcript is not None:
+                await self.send("transcript", text=transcript, final=True)
+            if row["result"].get("next_question") is None and row["kind"] == "interview_turn":
+                await self.send("finished")
+                self.state = "finished"
+                return
+        elif row["status"] != "succeeded":
+            error = row.get("error") or {}
+            await self.error(error.get("code", "turn_failed"), error.get("message", "failed"))
+        if self.state == "processing":
+            await self._listen()
+
+
+def _fields(event: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in event.items() if k not in ("type", "seq", "attempt")}

@@ -1,0 +1,121 @@
+"""Conversation mode on the real stack (tiny models): a spoken answer becomes a turn with no
+click, bad frames get errors and the socket stays, a dropped socket keeps the answer once."""
+
+import time
+
+import pytest
+
+from tests import live
+from tests.conftest import wait_job
+
+ANSWER = "I built the payment service in Go. It handled two thousand requests a second."
+
+
+@pytest.fixture
+def answer_pcm() -> bytes:
+    return live.speech(ANSWER)
+
+
+def turns(client, interview_id: str) -> list[dict]:
+    return client.get(f"/v1/interviews/{interview_id}").json()["turns"]
+
+
+def test_a_spoken_answer_ends_by_itself_and_the_next_question_comes(
+    client, interview, answer_pcm, db
+):
+    socket = live.connect(client, interview["id"], thinking_ms=1500)
+    socket.wait_for("ready", timeout=10)
+    socket.send_audio(answer_pcm + live.silence(4.0))
+    started = socket.wait_for("speech_started", timeout=1)
+    stopped = socket.wait_for("speech_stopped", timeout=1)
+    assert 0 <= started["at_ms"] < stopped["at_ms"] <= len(answer_pcm) / 32 + 1000
+    ended = socket.wait_for("turn_ended", timeout=5)
+    assert ended["reason"] in ("silence", "thinking_time")
+    audio = socket.wait_for("audio", timeout=90)
+    assert audio["role"] == "next_question" and audio["artifact_id"]
+    socket.wait_for("ready", timeout=90)  # listening for the next answer
+    job = wait_job(client, ended["job_id"], timeout=90)
+    assert job["status"] == "succeeded", job["error"]
+    (turn,) = turns(client, interview["id"])
+    assert turn["job_id"] == ended["job_id"]
+    # Transcribed while spoken: the turn job took the heard stretches and did only the rest.
+    params = db.execute("SELECT params FROM jobs WHERE id = %s", (ended["job_id"],)).fetchone()
+    heard = params["params"]["heard"]
+    assert heard and heard["until_s"] >= len(answer_pcm) / 32000 - 1.0
+    stored = client.get(f"/v1/artifacts/{turn['answer_artifact_id']}")
+    assert stored.headers["content-type"].startswith("audio/wav")
+    # The whole answer is kept, up to where the turn ended (no more than what was sent).
+    seconds = (len(stored.content) - 44) / 32000
+    assert len(answer_pcm) / 32000 < seconds <= len(answer_pcm) / 32000 + 4.0
+    socket.socket.close()
+
+
+def test_done_ends_the_answer_at_once(client, interview, answer_pcm):
+    socket = live.connect(client, interview["id"])
+    socket.wait_for("ready", timeout=10)
+    socket.send_audio(answer_pcm[: len(answer_pcm) // 2])
+    socket.control(type="done")
+    ended = socket.wait_for("turn_ended", timeout=5)
+    assert ended["reason"] == "done"
+    assert wait_job(client, ended["job_id"], timeout=90)["status"] == "succeeded"
+    socket.socket.close()
+
+
+def test_bad_frames_get_errors_and_the_socket_stays(client, interview, answer_pcm):
+    socket = live.connect(client, interview["id"])
+    socket.wait_for("ready", timeout=10)
+    socket.socket.send("not json")
+    assert socket.wait_for("error", timeout=5)["code"] == "invalid_message"
+    socket.control(type="shout")
+    assert socket.wait_for("error", timeout=5)["code"] == "invalid_message"
+    socket.socket.send(bytes(40000))  # more than one second in one frame
+    assert socket.wait_for("error", timeout=5)["code"] == "invalid_frame"
+    socket.send_audio(live.silence(10.0), pace=50)  # a file replayed, not a microphone
+    assert socket.wait_for("error", timeout=5)["code"] == "too_fast"
+    # Still open and listening: an answer at real pace goes through.
+    time.sleep(8)  # the clock catches up with what was accepted
+    socket.send_audio(answer_pcm)
+    socket.control(type="done")
+    assert socket.wait_for("turn_ended", timeout=5)["reason"] == "done"
+    socket.socket.close()
+
+
+def test_speech_while_the_question_plays_is_a_barge_in(client, interview, answer_pcm):
+    socket = live.connect(client, interview["id"])
+    socket.wait_for("ready", timeout=10)
+    socket.control(type="playback", state="started")
+    socket.send_audio(answer_pcm[: len(answer_pcm) // 2])
+    socket.wait_for("speech_started", timeout=2)
+    socket.wait_for("barge_in", timeout=2)
+    socket.socket.close()
+
+
+def test_a_dropped_socket_keeps_the_answer_once(client, interview, answer_pcm):
+    socket = live.connect(client, interview["id"])
+    socket.wait_for("ready", timeout=10)
+    socket.send_audio(answer_pcm)
+    socket.socket.close()  # the network went away mid-answer
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        active = client.get(f"/v1/interviews/{interview['id']}").json()["active_job"]
+        if active:
+            break
+        time.sleep(0.2)
+    assert active and active["kind"] == "interview_turn" and active["number"] == 1
+    # Reconnecting relays that turn instead of starting another.
+    again = live.connect(client, interview["id"])
+    again.wait_for("audio", timeout=90)
+    assert wait_job(client, active["id"], timeout=90)["status"] == "succeeded"
+    assert len(turns(client, interview["id"])) == 1
+    again.socket.close()
+
+
+def test_an_unknown_key_and_another_owners_interview_are_refused(client, interview):
+    import websockets.exceptions
+    import websockets.sync.client as ws_client
+
+    url = live.live_url(client, interview["id"], access_token="nope")
+    with ws_client.connect(url) as socket:
+        with pytest.raises(websockets.exceptions.ConnectionClosed):
+            socket.recv(timeout=5)
+        assert socket.close_code == 4401
