@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 LAYERS = [
     {"base"},
     {"contracts"},
-    {"storage", "events"},
+    {"storage", "events", "voice"},  # voice: the api's in-process VAD and end of turn
     {"runtime"},
     {"fleet"},
     {"engines"},

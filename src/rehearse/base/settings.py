@@ -314,6 +314,18 @@ class Settings(BaseSettings):
     hnsw_ef_search: int = Field(
         100, description="pgvector `hnsw.ef_search` for searches (recall against speed)."
     )
+    turn_silence_ms: int = Field(
+        900,
+        gt=0,
+        description="Conversation mode: ms of silence after speech that end a turn whose words "
+        "read as finished (docs/conversation.md).",
+    )
+    turn_thinking_ms: int = Field(
+        6000,
+        gt=0,
+        description="Conversation mode: ms of silence after speech that end a turn whose words "
+        "read as unfinished (the candidate may be thinking); a session may set its own.",
+    )
 
     @model_validator(mode="after")
     def _visibility_above_time_limit(self) -> "Settings":
