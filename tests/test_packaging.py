@@ -23,4 +23,5 @@ def test_the_wheel_installs_one_package_with_its_data(tmp_path):
     shipped = sorted(n.rsplit("/", 1)[1] for n in names if n.endswith(".sql"))
     assert shipped == migrations
     assert "rehearse/api/static/client/index.html" in names
+    assert "rehearse/voice/assets/silero_vad_v6.onnx" in names  # the api's voice activity
     assert any(n.startswith("rehearse/workers/gpu/prompts/v2/en/") for n in names)

@@ -24,21 +24,25 @@ _STATE = (1, 1, 128)
 
 
 class VadUnavailable(RuntimeError):
-    """The Silero ONNX file is not installed (it comes with the faster-whisper package)."""
+    """The Silero ONNX file is missing (it ships in this package, and in faster-whisper's)."""
+
+
+BUNDLED = Path(__file__).with_name("assets") / "silero_vad_v6.onnx"
+"""Silero VAD v6 (MIT, assets/SILERO_VAD_LICENSE.txt): the api needs no faster-whisper for it."""
 
 
 def model_path() -> Path:
-    """faster-whisper's bundled `assets/silero_vad_v6.onnx`, found without importing it.
-
-    `find_spec` on the top-level package reads no module of it: importing faster_whisper would
-    load ctranslate2 and PyAV (~0.2 s, and memory the api has no use for).
+    """The bundled `silero_vad_v6.onnx`, else faster-whisper's own copy, found without importing
+    faster_whisper (that loads ctranslate2 and PyAV: ~0.2 s, and memory the api has no use for).
     """
+    if BUNDLED.is_file():
+        return BUNDLED
     spec = importlib.util.find_spec("faster_whisper")
     for folder in (spec.submodule_search_locations or []) if spec else []:
         path = Path(folder) / "assets" / "silero_vad_v6.onnx"
         if path.is_file():
             return path
-    raise VadUnavailable("silero_vad_v6.onnx not found: install faster-whisper (>=1.1)")
+    raise VadUnavailable("silero_vad_v6.onnx not found: reinstall rehearse")
 
 
 _lock = threading.Lock()
