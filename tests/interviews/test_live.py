@@ -3,6 +3,7 @@ click, bad frames get errors and the socket stays, a dropped socket keeps the an
 
 import time
 
+import httpx
 import pytest
 
 from tests import live
@@ -119,3 +120,21 @@ def test_an_unknown_key_and_another_owners_interview_are_refused(client, intervi
         with pytest.raises(websockets.exceptions.ConnectionClosed):
             socket.recv(timeout=5)
         assert socket.close_code == 4401
+
+
+def test_an_answer_ends_at_the_longest_audio_allowed(stack_env, tmp_path, api_key, interview):
+    from tests import stack
+
+    api, base = stack.api({**stack_env, "MAX_AUDIO_SECONDS": "3"}, tmp_path)
+    try:
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {api_key}"}) as c:
+            socket = live.connect(c, interview["id"])
+            socket.wait_for("ready", timeout=10)
+            socket.send_audio(live.speech(ANSWER * 2)[: 5 * 32000])
+            ended = socket.wait_for("turn_ended", timeout=5)
+            assert ended["reason"] == "max_duration"
+            socket.socket.close()
+            job = wait_job(c, ended["job_id"], timeout=90)
+            assert job["status"] == "succeeded", job["error"]
+    finally:
+        api.stop()

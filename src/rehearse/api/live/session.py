@@ -118,7 +118,7 @@ class LiveSession:
 
     async def run(self, active_job: UUID | None) -> None:
         """Serve the socket until the client leaves."""
-        kept = await self.redis.strlen(self.key)
+        kept = await self.redis.strlen(self.key)  # an answer a lost socket left unfinished
         if active_job is not None:
             self.relay = asyncio.create_task(self._follow(active_job))
         else:
@@ -132,6 +132,14 @@ class LiveSession:
                     await self._audio(message["bytes"])
                 elif message.get("text") is not None:
                     await self._control(message["text"])
+        except UNAVAILABLE as exc:
+            # The answer's audio lives in Redis: without it nothing can be kept. Say so; the
+            # candidate reconnects or answers by push-to-talk.
+            log.warning("live session of %s ended: %s", self.interview_id, type(exc).__name__)
+            self.state = "broken"
+            await self.error("live_unavailable", "the server lost its store; reconnect or record")
+            with contextlib.suppress(Exception):
+                await self.ws.close(code=1013, reason="try again")
         finally:
             self.closed = True
             if self.relay is not None:
