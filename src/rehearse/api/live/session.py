@@ -263,7 +263,8 @@ class LiveSession:
                         await self._listen()  # the next answer may start while it plays
             row = await load_job(job_id, self.owner)
         except UNAVAILABLE as exc:
-            await self.error("events_unavailable", f"the turn's events are unreachable ({exc})")
+            log.warning("events of job %s unavailable: %s", job_id, type(exc).__name__)
+            await self.error("events_unavailable", "the turn's progress is unreachable; reconnect")
             return
         await self._finished(row)
 
