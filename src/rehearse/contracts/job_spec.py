@@ -31,7 +31,7 @@ class Handler:
         """The function itself, imported now; HandlerUnavailable, saying why, if it cannot be."""
         try:
             found = getattr(importlib.import_module(self.module), self.function)
-        except (ImportError, AttributeError) as exc:
+        except Exception as exc:  # a missing module or name, or a module that fails to import
             reason = f"{type(exc).__name__}: {exc}"
             raise HandlerUnavailable(f"step handler {self} cannot be loaded: {reason}") from exc
         if not callable(found):

@@ -60,16 +60,24 @@ def load_handlers(steps: Iterable[Step]) -> dict[Handler, StepHandler]:
     for handler in dict.fromkeys(step.handler for step in steps):
         try:
             function = handler.load()
-            inspect.signature(function).bind(None, None)
         except HandlerUnavailable as exc:
             problems.append(str(exc))
-        except TypeError:  # bind: it cannot take (engine, run)
+            continue
+        if not _takes_engine_and_run(function):
             problems.append(f"step handler {handler} does not take (engine, run)")
-        else:
-            loaded[handler] = function
+            continue
+        loaded[handler] = function
     if problems:
         raise HandlerUnavailable("; ".join(problems))
     return loaded
+
+
+def _takes_engine_and_run(function: Callable[..., Any]) -> bool:
+    try:
+        inspect.signature(function).bind(None, None)
+    except (TypeError, ValueError):  # ValueError: a callable with no signature to read
+        return False
+    return True
 
 
 @dataclass
