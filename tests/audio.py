@@ -106,3 +106,10 @@ def live_webm(seconds: float) -> bytes:
         for packet in [*stream.encode(frame), *stream.encode(None)]:
             out.mux(packet)
     return buf.getvalue()
+
+
+def artifact_seconds(client, artifact_id: str) -> float:
+    """The duration of an audio artifact as the api serves it, decoded with PyAV."""
+    data = client.get(f"/v1/artifacts/{artifact_id}").content
+    with av.open(io.BytesIO(data)) as container:
+        return sum(f.samples / f.sample_rate for f in container.decode(audio=0))

@@ -29,6 +29,8 @@ import yaml
 from pydantic import BaseModel
 from pydantic_settings import BaseSettings
 
+from tests.dockerfiles import DOCKERFILES, dockerfile
+
 ROOT = Path(__file__).resolve().parents[1]
 ENV_EXAMPLE = ROOT / ".env.example"
 VARIANTS = {
@@ -37,9 +39,6 @@ VARIANTS = {
 }
 COMPOSE_FILES = VARIANTS["cpu"]
 PROFILES = ("models", "monitoring", "observability")
-DOCKERFILES = {
-    name: ROOT / "services" / name / "Dockerfile" for name in ("api", "gpu_worker", "cpu_worker")
-}
 WORKERS = ("gpu_worker", "cpu_worker")
 
 _VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
@@ -510,23 +509,6 @@ def test_every_setting_is_documented_in_env_example():
 
 
 # -- images
-
-
-def dockerfile(path: Path) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
-    logical, current = [], ""
-    for line in path.read_text().splitlines():
-        if line.lstrip().startswith("#"):
-            continue
-        current += line.rstrip()
-        if current.endswith("\\"):
-            current = current[:-1] + " "
-            continue
-        if current.strip():
-            instruction, _, args = current.strip().partition(" ")
-            logical.append((instruction.upper(), args.strip()))
-        current = ""
-    return logical
 
 
 def base_images(instructions: list[tuple[str, str]]) -> Iterator[str]:

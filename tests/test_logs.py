@@ -8,7 +8,7 @@ import websockets.sync.client as ws_client
 
 from rehearse.contracts.job_kinds import TRANSCRIBE
 from tests import audio, stack
-from tests.api.test_events import read_sse
+from tests.api.streams import read_sse
 from tests.conftest import make_key, wait_job
 from tests.interviews.conftest import POSTING, RESUME
 

@@ -37,6 +37,11 @@ def sse_frames(response: httpx.Response) -> Iterator[SseFrame]:
             frame = SseFrame()
 
 
+def read_sse(response: httpx.Response) -> list[dict]:
+    """Every event's data in one SSE response, keep-alives left out."""
+    return [frame.data for frame in sse_frames(response) if frame.comment is None]
+
+
 def sse_events(client: httpx.Client, job_id: str, timeout: float = 60, **options) -> list[dict]:
     """Every event of one SSE request (`headers=`, `params=` passed on), checking `id:` = seq."""
     with client.stream("GET", f"/v1/jobs/{job_id}/events", timeout=timeout, **options) as response:

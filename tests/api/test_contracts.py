@@ -4,9 +4,10 @@ import httpx
 
 from rehearse.contracts.event_contract import EVENTS
 from rehearse.contracts.job_kinds import TABLE
-from tests.api.test_events import read_sse, submit
+from tests.api.streams import read_sse
 from tests.conftest import wait_job
 from tests.interviews.conftest import start
+from tests.jobs import submit_transcription
 
 
 def streamed(client: httpx.Client, job_id: str) -> list[dict]:
@@ -15,7 +16,7 @@ def streamed(client: httpx.Client, job_id: str) -> list[dict]:
 
 
 def test_a_transcription_fits_its_event_and_result_models(client, gpu_worker):
-    job = submit(client)
+    job = submit_transcription(client)
     parsed = [EVENTS.validate_python(event) for event in streamed(client, job["id"])]
     done = wait_job(client, job["id"])
 

@@ -6,7 +6,7 @@ import time
 import httpx
 
 from tests.api.streams import sse_frames, ws_events, ws_url
-from tests.api.test_events import assert_transcription_events, submit
+from tests.jobs import assert_transcription_events, submit_transcription
 
 SILENCE_S = 20
 KEEPALIVE_S = 10  # the api's default STREAM_KEEPALIVE_S
@@ -14,7 +14,7 @@ KEEPALIVE_S = 10  # the api's default STREAM_KEEPALIVE_S
 
 def test_a_job_silent_for_20_s_keeps_both_streams_open(client, gpu_worker, api_key):
     gpu_worker.stop()  # queued with no worker: nothing is published for SILENCE_S
-    job = submit(client)
+    job = submit_transcription(client)
     seen: dict = {}
 
     def sse() -> None:

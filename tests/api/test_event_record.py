@@ -4,12 +4,12 @@ import redis
 
 from rehearse.base import redis_keys
 from tests.api.streams import sse_events, ws_events, ws_url
-from tests.api.test_event_resume import chat
 from tests.conftest import wait_job
+from tests.jobs import submit_chat
 
 
 def finished_chat(client) -> dict:
-    job = chat(client)
+    job = submit_chat(client)
     assert wait_job(client, job["id"])["status"] == "succeeded"
     return job
 

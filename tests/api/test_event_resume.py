@@ -3,19 +3,12 @@
 import time
 
 from tests.api.streams import sse_events, sse_frames, ws_events, ws_url
-from tests.api.test_events import submit
 from tests.conftest import wait_job
-
-
-def chat(client) -> dict:
-    body = {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 40, "seed": 2}
-    response = client.post("/v1/jobs/chat", json=body)
-    assert response.status_code == 202, response.text
-    return response.json()
+from tests.jobs import submit_chat, submit_transcription
 
 
 def test_reconnecting_after_seq_n_gets_exactly_the_later_events(client, gpu_worker, api_key):
-    job = chat(client)
+    job = submit_chat(client)
     wait_job(client, job["id"])
     full = sse_events(client, job["id"])
     seqs = [e["seq"] for e in full]
@@ -34,7 +27,7 @@ def test_reconnecting_after_seq_n_gets_exactly_the_later_events(client, gpu_work
 
 
 def test_a_client_that_has_done_gets_nothing_more_at_once(client, gpu_worker, api_key):
-    job = chat(client)
+    job = submit_chat(client)
     wait_job(client, job["id"])
     last = sse_events(client, job["id"])[-1]["seq"]
     started = time.monotonic()
@@ -45,7 +38,7 @@ def test_a_client_that_has_done_gets_nothing_more_at_once(client, gpu_worker, ap
 
 def test_a_client_disconnected_while_queued_resumes_live(client, gpu_worker):
     gpu_worker.stop()  # the job waits in the queue with only its `queued` event
-    job = submit(client)
+    job = submit_transcription(client)
     with client.stream("GET", f"/v1/jobs/{job['id']}/events", timeout=30) as response:
         first = next(f for f in sse_frames(response) if f.comment is None)
     assert first.data["type"] == "status" and first.data["status"] == "queued"
@@ -59,7 +52,7 @@ def test_a_client_disconnected_while_queued_resumes_live(client, gpu_worker):
 
 
 def test_last_event_id_that_is_not_a_seq_is_422(client, gpu_worker):
-    job = chat(client)
+    job = submit_chat(client)
     response = client.get(f"/v1/jobs/{job['id']}/events", headers={"Last-Event-ID": "abc"})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"

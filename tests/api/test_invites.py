@@ -6,22 +6,12 @@ import sys
 import httpx
 import pytest
 
+from tests.api.invites import INTERVIEW, as_invite, mint
 from tests.api.streams import ws_events, ws_url
 from tests.conftest import wait_job
-from tests.interviews.conftest import POSTING, RESUME
+from tests.interviews.conftest import POSTING
 
 ZERO = "00000000-0000-0000-0000-000000000000"
-BODY = {"resume": RESUME, "job_posting": POSTING, "language": "ko", "max_questions": 2}
-
-
-def mint(client, **body) -> dict:
-    response = client.post("/v1/invites", json={"ttl_s": 3600, "max_interviews": 1, **body})
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def as_invite(api_base: str, token: str) -> httpx.Client:
-    return httpx.Client(base_url=api_base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> None:
@@ -34,7 +24,7 @@ def started(client, api_base, gpu_worker_session, cpu_worker_session) -> dict:
     """An interview created with an invite token, its opening question ready."""
     invite = mint(client, max_interviews=1, language="ko")
     with as_invite(api_base, invite["token"]) as browser:
-        response = browser.post("/v1/interviews", json=BODY)
+        response = browser.post("/v1/interviews", json=INTERVIEW)
     assert response.status_code == 202, response.text
     interview = response.json()
     job = wait_job(client, interview["job_id"], timeout=120)
@@ -90,13 +80,13 @@ def test_another_invites_interview_is_404(client, api_base, started):
 def test_the_invite_erases_its_own_interview_and_gets_no_new_one_for_it(client, api_base):
     invite = mint(client, max_interviews=1)
     with as_invite(api_base, invite["token"]) as browser:
-        created = browser.post("/v1/interviews", json=BODY)
+        created = browser.post("/v1/interviews", json=INTERVIEW)
         assert created.status_code == 202, created.text
         with as_invite(api_base, mint(client)["token"]) as other:
             assert_error(other.delete(f"/v1/interviews/{created.json()['id']}"), 404, "not_found")
         assert browser.delete(f"/v1/interviews/{created.json()['id']}").status_code == 204
         assert browser.get(f"/v1/interviews/{created.json()['id']}").status_code == 404
-        assert_error(browser.post("/v1/interviews", json=BODY), 403, "invite_used_up")
+        assert_error(browser.post("/v1/interviews", json=INTERVIEW), 403, "invite_used_up")
 
 
 def test_the_websocket_keeps_the_scope_too(client, started):
@@ -109,7 +99,7 @@ def test_the_websocket_keeps_the_scope_too(client, started):
 
 def test_an_invite_used_up_creates_no_more(api_base, started):
     with as_invite(api_base, started["invite"]["token"]) as browser:
-        assert_error(browser.post("/v1/interviews", json=BODY), 403, "invite_used_up")
+        assert_error(browser.post("/v1/interviews", json=INTERVIEW), 403, "invite_used_up")
 
 
 def test_a_failed_start_does_not_use_the_invite_up(client, api_base, cpu_worker_session):
@@ -120,7 +110,7 @@ def test_a_failed_start_does_not_use_the_invite_up(client, api_base, cpu_worker_
         assert failed.status_code == 202, failed.text
         assert wait_job(client, failed.json()["job_id"])["status"] == "failed"
         assert browser.get("/v1/invites/current").json()["interviews_left"] == 1
-        assert browser.post("/v1/interviews", json=BODY).status_code == 202
+        assert browser.post("/v1/interviews", json=INTERVIEW).status_code == 202
         assert browser.get("/v1/invites/current").json()["interviews_left"] == 0
 
 
@@ -131,7 +121,7 @@ def test_an_expired_invite_is_401(client, api_base, db):
     )
     with as_invite(api_base, invite["token"]) as browser:
         assert_error(browser.get("/v1/invites/current"), 401, "token_expired")
-        assert_error(browser.post("/v1/interviews", json=BODY), 401, "token_expired")
+        assert_error(browser.post("/v1/interviews", json=INTERVIEW), 401, "token_expired")
 
 
 def _in_scope(method: str, path: str) -> bool:

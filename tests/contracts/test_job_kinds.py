@@ -1,10 +1,12 @@
-"""The job-kind table: every step resolves to a handler, and a queued message names its model."""
+"""The job-kind table: every kind declared with its models, every step a handler and a pool, and
+a queued message names its model."""
 
-import ast
+import inspect
 import uuid
-from pathlib import Path
 
+import pytest
 import redis
+from pydantic import BaseModel
 
 from rehearse.base.settings import Settings
 from rehearse.contracts.job_kinds import (
@@ -13,16 +15,15 @@ from rehearse.contracts.job_kinds import (
     POOLS,
     TABLE,
     TTS,
+    JobKind,
     model_for,
     queue_for,
+    steps_run_by,
     task_name,
 )
-from rehearse.contracts.jobs import JobKind
 from rehearse.engines.catalog import specs
 from rehearse.fleet.broker_holdings import task_name_of
 from rehearse.runtime.celery_app import create_celery
-
-SRC = Path(__file__).resolve().parents[2] / "src"
 
 GPU_STEPS = {
     "rehearse.transcribe.stt": "whisper",
@@ -63,22 +64,47 @@ def test_a_queued_message_says_which_model_it_needs(service_urls):
     assert {name: model_for(name) for name in held} == GPU_STEPS
 
 
-def test_every_step_names_a_handler_that_exists_in_a_worker():
+def test_every_step_names_a_handler_in_a_worker_that_takes_engine_and_run():
     for spec in TABLE.values():
         for step in spec.steps:
-            module, _, function = step.handler.partition(":")
-            assert module.split(".")[:3] in (
+            assert step.handler.module.split(".")[:3] in (
                 ["rehearse", "workers", "gpu"],
                 ["rehearse", "workers", "cpu"],
             ), step
-            path = SRC / (module.replace(".", "/") + ".py")
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
-            assert function in defined, step
+            function = step.handler.load()
+            assert callable(function), step
+            assert list(inspect.signature(function).parameters) == ["engine", "run"], step
 
 
-def test_the_table_has_every_job_kind():
-    assert set(TABLE) == {kind.value for kind in JobKind}
+def test_the_kinds_clients_name_are_declared_with_their_models():
+    assert (
+        [kind.value for kind in JobKind]
+        == list(TABLE)
+        == [
+            "transcribe",
+            "chat",
+            "embed",
+            "speak",
+            "ingest",
+            "interview_start",
+            "interview_turn",
+            "interview_report",
+        ]
+    )
+    assert JobKind.interview_turn == "interview_turn"
+    for spec in TABLE.values():
+        assert issubclass(spec.params, BaseModel) and issubclass(spec.result, BaseModel), spec
+        assert spec.steps, spec
+
+
+@pytest.mark.parametrize("tts_queue", [GPU_QUEUE, CPU_QUEUE])
+def test_every_step_is_run_by_exactly_one_pool(tts_queue):
+    everywhere = [step for spec in TABLE.values() for step in spec.steps]
+    gpu, cpu = steps_run_by(GPU_QUEUE, tts_queue), steps_run_by(CPU_QUEUE, tts_queue)
+    assert len(gpu) + len(cpu) == len(everywhere)
+    assert {id(step) for step in gpu + cpu} == {id(step) for step in everywhere}
+    speaking = [step for step in everywhere if step.queue == TTS]
+    assert all(step in (cpu if tts_queue == CPU_QUEUE else gpu) for step in speaking)
 
 
 def test_every_step_waits_on_a_known_queue():

@@ -1,9 +1,10 @@
 """A turn's next question is heard before its feedback is done; later turns reuse the prompt."""
 
-from tests.api.test_events import read_sse
-from tests.api.test_invites import BODY, as_invite, mint
+from tests.api.invites import INTERVIEW, as_invite, mint
+from tests.api.streams import read_sse
+from tests.audio import artifact_seconds
 from tests.conftest import wait_job
-from tests.interviews.test_interviews import answer, decodes
+from tests.interviews.answers import answer
 
 
 def test_the_next_question_is_spoken_before_the_llm_stage_is_done(client, interview):
@@ -23,7 +24,7 @@ def test_the_next_question_is_spoken_before_the_llm_stage_is_done(client, interv
     assert audio[0] < llm_done
     tokens_after = [e for e in events[audio[0] :] if e["type"] == "token"]
     assert tokens_after, "the feedback was still generating when the question was heard"
-    assert decodes(client, early["artifact_id"]) > 0
+    assert artifact_seconds(client, early["artifact_id"]) > 0
 
     job = wait_job(client, accepted["job_id"])
     assert job["status"] == "succeeded", job["error"]
@@ -38,13 +39,13 @@ def test_the_early_question_plays_for_its_invite_and_no_other(
     client, api_base, gpu_worker, cpu_worker
 ):
     with as_invite(api_base, mint(client)["token"]) as browser:
-        started = browser.post("/v1/interviews", json=BODY).json()
+        started = browser.post("/v1/interviews", json=INTERVIEW).json()
         assert wait_job(client, started["job_id"], timeout=120)["status"] == "succeeded"
         accepted = answer(browser, started["id"]).json()
         with browser.stream("GET", f"/v1/jobs/{accepted['job_id']}/events", timeout=120) as r:
             early = next(e for e in read_sse(r) if e["type"] == "audio")
         # Heard before the turn is recorded: the artifact is the job's, so the invite's.
-        assert decodes(browser, early["artifact_id"]) > 0
+        assert artifact_seconds(browser, early["artifact_id"]) > 0
     with as_invite(api_base, mint(client)["token"]) as stranger:
         response = stranger.get(f"/v1/artifacts/{early['artifact_id']}")
         assert response.status_code in (403, 404)

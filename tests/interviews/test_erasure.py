@@ -8,8 +8,8 @@ import redis
 from rehearse.base import redis_keys
 from tests import audio
 from tests.conftest import wait_job
+from tests.interviews.answers import answer
 from tests.interviews.conftest import RESUME, start
-from tests.interviews.test_interviews import answer
 
 TABLES = ("jobs", "interviews", "interview_turns", "documents", "chunks", "idempotency_keys")
 

@@ -3,15 +3,15 @@
 import io
 import json
 
-import av
 import jsonschema
 import pytest
 from docx import Document
 
 from rehearse.contracts.interview_contract import FEEDBACK_SCHEMA
 from tests import audio
-from tests.api.test_events import read_sse
+from tests.api.streams import read_sse
 from tests.conftest import wait_job
+from tests.interviews.answers import answer
 from tests.interviews.conftest import POSTING, RESUME, start
 
 ASSESSMENT_SCHEMA = {
@@ -21,23 +21,10 @@ ASSESSMENT_SCHEMA = {
 }
 
 
-def decodes(client, artifact_id: str) -> float:
-    data = client.get(f"/v1/artifacts/{artifact_id}").content
-    with av.open(io.BytesIO(data)) as container:
-        return sum(f.samples / f.sample_rate for f in container.decode(audio=0))
-
-
-def answer(client, interview_id: str, data: bytes | None = None, name: str = "a.mp3"):
-    data = data if data is not None else audio.tone_mp3(seconds=3.0)
-    return client.post(
-        f"/v1/interviews/{interview_id}/answers", files={"file": (name, data, "audio/mpeg")}
-    )
-
-
 def test_start_with_text_asks_and_speaks_the_opening_question(client, interview):
     result = interview["job"]["result"]
     assert result["question"]
-    assert decodes(client, result["audio_artifact_id"]) > 0.3
+    assert audio.artifact_seconds(client, result["audio_artifact_id"]) > 0.3
     got = client.get(f"/v1/interviews/{interview['id']}").json()
     assert got["status"] == "active"
     assert got["opening_question"] == result["question"]
@@ -80,7 +67,7 @@ def test_start_with_a_pdf_resume_and_a_docx_posting(client, gpu_worker, cpu_work
     assert response.status_code == 202, response.text
     job = wait_job(client, response.json()["job_id"], timeout=120)
     assert job["status"] == "succeeded", job["error"]
-    assert decodes(client, job["result"]["audio_artifact_id"]) > 0.3
+    assert audio.artifact_seconds(client, job["result"]["audio_artifact_id"]) > 0.3
     got = client.get(f"/v1/interviews/{response.json()['id']}").json()
     assert got["max_questions"] == 2 and got["opening_question"]
     # The extracted text was indexed, not a placeholder: a resume line is among the chunks.
@@ -131,7 +118,7 @@ def test_an_answer_turn_streams_every_stage_in_order(client, interview):
     assert result["turn_id"] == turn["turn_id"]
     jsonschema.validate(result["feedback"], ASSESSMENT_SCHEMA)
     assert result["next_question"]
-    assert decodes(client, result["audio_artifact_id"]) > 0.3
+    assert audio.artifact_seconds(client, result["audio_artifact_id"]) > 0.3
 
     history = client.get(f"/v1/interviews/{interview['id']}").json()["turns"]
     assert [t["number"] for t in history] == [1]

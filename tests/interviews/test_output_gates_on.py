@@ -1,6 +1,6 @@
 """Output gates on a random-weight model: garbage is never spoken, the step says why."""
 
-from tests.api.test_events import read_sse
+from tests.api.streams import read_sse
 from tests.interviews.conftest import start
 
 

@@ -5,7 +5,7 @@ import time
 from rehearse.base.settings import get_settings
 from rehearse.fleet import housekeeping
 from tests.conftest import wait_job
-from tests.interviews.test_interviews import answer
+from tests.interviews.answers import answer
 
 
 def backdate(db, table: str, ids: list[str], days: float) -> None:

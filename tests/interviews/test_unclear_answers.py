@@ -1,9 +1,9 @@
 """An answer whose transcript is not speech is asked again: the turn fails `unclear_audio`."""
 
 from tests import audio
-from tests.api.test_events import read_sse
+from tests.api.streams import read_sse
 from tests.conftest import wait_job
-from tests.interviews.test_interviews import answer
+from tests.interviews.answers import answer
 from tests.messages import assert_plain
 
 # The synthetic Whisper says "synthetic speech" for every 30 s window: 120 s of answer read as

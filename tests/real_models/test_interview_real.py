@@ -1,32 +1,23 @@
 """A whole English interview on real models: what random weights can never pass."""
 
-import io
-
-import av
 import pytest
 
 from rehearse.workers.gpu.output_gates import ITEM, QUESTION, SUMMARY, problem
+from tests import audio
 from tests.conftest import wait_job
 from tests.interviews.conftest import ASSETS, start
 from tests.real_models.conftest import english_speech, wer
+from tests.real_models.samples import POSTING, RESUME
 
 pytestmark = pytest.mark.real_models
 
-RESUME = (ASSETS / "sample_resume_en.txt").read_text(encoding="utf-8").strip()
-POSTING = (ASSETS / "sample_posting_en.txt").read_text(encoding="utf-8").strip()
 ANSWERS = (ASSETS / "sample_answers_en.txt").read_text(encoding="utf-8").splitlines()[:2]
 SECONDS_PER_WORD = (0.15, 1.5)  # speech, not 36 s of "17:40:00:00…"
 
 
-def spoken_seconds(client, artifact_id: str) -> float:
-    data = client.get(f"/v1/artifacts/{artifact_id}").content
-    with av.open(io.BytesIO(data)) as container:
-        return sum(f.samples / f.sample_rate for f in container.decode(audio=0))
-
-
 def assert_spoken_question(client, question: str, artifact_id: str) -> None:
     assert problem(question, "en", QUESTION) is None, question
-    per_word = spoken_seconds(client, artifact_id) / len(question.split())
+    per_word = audio.artifact_seconds(client, artifact_id) / len(question.split())
     assert SECONDS_PER_WORD[0] <= per_word <= SECONDS_PER_WORD[1]
 
 

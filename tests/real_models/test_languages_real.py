@@ -11,9 +11,9 @@ from rehearse.engines.whisper import TranscribeRequest, WhisperEngine
 from rehearse.runtime.run_context import RunContext
 from tests import stack
 from tests.conftest import wait_job
+from tests.jobs import submit_transcription
 from tests.real_models.conftest import english_speech
-from tests.real_models.test_interview_real import POSTING, RESUME
-from tests.real_models.test_transcribe_real import transcribe
+from tests.real_models.samples import POSTING, RESUME
 
 pytestmark = pytest.mark.real_models
 
@@ -34,7 +34,9 @@ def test_korean_against_english_only_whisper_is_422_at_submit(client, tiny_en_gp
     )
     assert response.status_code == 422, response.text
     assert response.json()["error"]["code"] == "unsupported_language"
-    job = wait_job(client, transcribe(client, english_speech("Hello there."), "en")["id"], 120)
+    job = wait_job(
+        client, submit_transcription(client, english_speech("Hello there."), "en")["id"], 120
+    )
     assert job["status"] == "succeeded", job["error"]
     assert job["result"]["language"] == "en"
 

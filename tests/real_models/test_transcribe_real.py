@@ -5,6 +5,7 @@ import statistics
 import pytest
 
 from tests.conftest import wait_job
+from tests.jobs import submit_transcription
 from tests.real_models.conftest import english_speech, wer
 
 pytestmark = pytest.mark.real_models
@@ -26,17 +27,8 @@ MEDIAN_WER = 0.1
 WORST_WER = 0.35
 
 
-def transcribe(client, wav: bytes, language: str | None) -> dict:
-    data = {"language": language} if language else {}
-    response = client.post(
-        "/v1/jobs/transcribe", files={"file": ("a.wav", wav, "audio/wav")}, data=data
-    )
-    assert response.status_code == 202, response.text
-    return response.json()
-
-
 def test_english_speech_is_transcribed_within_the_wer_bound(client, real_gpu):
-    jobs = [transcribe(client, english_speech(s), "en") for s in SENTENCES]
+    jobs = [submit_transcription(client, english_speech(s), "en") for s in SENTENCES]
     done = [wait_job(client, job["id"], timeout=180) for job in jobs]
     assert all(job["status"] == "succeeded" for job in done), [j["error"] for j in done]
     rates = [wer(s, job["result"]["text"]) for s, job in zip(SENTENCES, done, strict=True)]
@@ -51,12 +43,16 @@ def test_english_speech_is_transcribed_within_the_wer_bound(client, real_gpu):
 
 
 def test_detected_language_of_english_speech_is_english(client, real_gpu):
-    job = wait_job(client, transcribe(client, english_speech(SENTENCES[0]), None)["id"], 120)
+    job = wait_job(
+        client, submit_transcription(client, english_speech(SENTENCES[0]), None)["id"], 120
+    )
     assert job["status"] == "succeeded", job["error"]
     assert job["result"]["language"] == "en"
 
 
 def test_korean_against_multilingual_base_is_accepted(client, real_gpu):
-    job = wait_job(client, transcribe(client, english_speech("Good morning."), "ko")["id"], 120)
+    job = wait_job(
+        client, submit_transcription(client, english_speech("Good morning."), "ko")["id"], 120
+    )
     assert job["status"] == "succeeded", job["error"]
     assert job["result"]["language"] == "ko"

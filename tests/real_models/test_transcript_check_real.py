@@ -8,8 +8,8 @@ import pytest
 from rehearse.workers.gpu.transcript_check import unclear_reason
 from tests.conftest import wait_job
 from tests.interviews.conftest import ASSETS, start
+from tests.jobs import submit_transcription
 from tests.real_models.conftest import english_speech
-from tests.real_models.test_transcribe_real import transcribe
 
 pytestmark = pytest.mark.real_models
 
@@ -21,7 +21,7 @@ DEMO_ANSWER = (ASSETS / "sample_answer_ko.mp3").read_bytes()
 
 
 def test_english_answers_pass_the_check(client, real_gpu):
-    jobs = [transcribe(client, english_speech(text), "en") for text in ANSWERS]
+    jobs = [submit_transcription(client, english_speech(text), "en") for text in ANSWERS]
     for text, job in zip(ANSWERS, jobs, strict=True):
         done = wait_job(client, job["id"], timeout=180)
         assert done["status"] == "succeeded", done["error"]

@@ -1,17 +1,17 @@
-"""The job-kind table: each kind's params, result, and ordered steps (queue, model, handler).
+"""The job-kind table: each kind declared once, its params, result and ordered steps.
 
 A job's whole path reads from here: a step's Celery task is named `rehearse.<kind>.<step>`,
 waits on the step's queue, gets the step's model from the runner (through residency) and runs
-the step's handler. Handlers are named, not imported: the api reads this table too.
+the step's handler. Handlers are named, not imported: the api reads this table too. Everything
+else about kinds derives from KINDS: TABLE, the JobKind enum, routing and task names.
 """
 
-from dataclasses import dataclass
-
-from pydantic import BaseModel
+from enum import StrEnum
 
 from rehearse.contracts import interview_contract as interview
+from rehearse.contracts import job_results as results
 from rehearse.contracts import jobs
-from rehearse.contracts.job_results import RESULTS
+from rehearse.contracts.job_spec import Handler, JobKindSpec, Step
 
 GPU_QUEUE = "gpu"
 """Not one queue but a pool: a gpu step waits on its model's queue, `gpu.<model>`."""
@@ -35,79 +35,122 @@ POOLS: dict[str, tuple[str, ...]] = {GPU_QUEUE: GPU_QUEUES, CPU_QUEUE: (CPU_QUEU
 """The queues each kind of worker consumes (`rehearse worker gpu|cpu`); readiness and admission
 count per pool."""
 
+SPEAK_QUESTION = Step(
+    "tts", TTS, SPEECH, Handler("rehearse.workers.gpu.interview_speech", "speak_question")
+)
+"""The last step of both interview pipelines: speak the question, record everything at once."""
 
-@dataclass(frozen=True)
-class Step:
-    """One step of a job: its stage name, queue, the model it needs, `module:function` handler."""
+KINDS: tuple[JobKindSpec, ...] = (
+    JobKindSpec(
+        kind="transcribe",
+        params=jobs.TranscribeParams,
+        result=results.TranscribeResult,
+        steps=(
+            Step("stt", GPU_QUEUE, WHISPER, Handler("rehearse.workers.gpu.handlers", "transcribe")),
+        ),
+    ),
+    JobKindSpec(
+        kind="chat",
+        params=jobs.ChatParams,
+        result=results.ChatResult,
+        steps=(Step("llm", GPU_QUEUE, LLM, Handler("rehearse.workers.gpu.handlers", "chat")),),
+    ),
+    JobKindSpec(
+        kind="embed",
+        params=jobs.EmbedParams,
+        result=results.EmbedResult,
+        # Batched: run by the cpu worker's own batch task (celery-batches), not a generated one.
+        steps=(
+            Step(
+                "embed",
+                CPU_QUEUE,
+                BGE_M3,
+                Handler("rehearse.workers.cpu.handlers", "embed"),
+                batched=True,
+            ),
+        ),
+    ),
+    JobKindSpec(
+        kind="speak",
+        params=jobs.SpeakParams,
+        result=results.SpeakResult,
+        steps=(Step("tts", TTS, SPEECH, Handler("rehearse.workers.gpu.handlers", "speak")),),
+    ),
+    JobKindSpec(
+        kind="ingest",
+        params=jobs.IngestParams,
+        result=results.IngestResult,
+        steps=(
+            Step("ingest", CPU_QUEUE, BGE_M3, Handler("rehearse.workers.cpu.handlers", "ingest")),
+        ),
+    ),
+    JobKindSpec(
+        kind="interview_start",
+        params=interview.StartParams,
+        result=results.InterviewStartResult,
+        steps=(
+            Step(
+                "ingest",
+                CPU_QUEUE,
+                BGE_M3,
+                Handler("rehearse.workers.cpu.interview_handlers", "index_documents"),
+            ),
+            Step(
+                "llm",
+                GPU_QUEUE,
+                LLM,
+                Handler("rehearse.workers.gpu.interview_llm", "opening_question"),
+            ),
+            SPEAK_QUESTION,
+        ),
+    ),
+    JobKindSpec(
+        kind="interview_turn",
+        params=interview.TurnParams,
+        result=results.TurnResult,
+        steps=(
+            Step(
+                "stt",
+                GPU_QUEUE,
+                WHISPER,
+                Handler("rehearse.workers.gpu.interview_speech", "transcribe_answer"),
+            ),
+            Step(
+                "retrieve",
+                CPU_QUEUE,
+                BGE_M3,
+                Handler("rehearse.workers.cpu.interview_handlers", "retrieve_passages"),
+            ),
+            Step(
+                "llm",
+                GPU_QUEUE,
+                LLM,
+                Handler("rehearse.workers.gpu.interview_llm", "assess_answer"),
+            ),
+            SPEAK_QUESTION,
+        ),
+    ),
+    JobKindSpec(
+        kind="interview_report",
+        params=interview.ReportParams,
+        result=results.ReportResult,
+        steps=(
+            Step(
+                "llm",
+                GPU_QUEUE,
+                LLM,
+                Handler("rehearse.workers.gpu.interview_report", "final_report"),
+            ),
+        ),
+    ),
+)
+"""Every job kind, declared once; a kind with several steps runs them in order (a chain)."""
 
-    name: str
-    queue: str
-    model: str | None
-    handler: str
-    batched: bool = False
-    """Run by a worker's own batching task (embed), not by the generic step task."""
+TABLE: dict[str, JobKindSpec] = {spec.kind: spec for spec in KINDS}
+"""Every job kind by name, in the order of KINDS."""
 
-
-@dataclass(frozen=True)
-class JobKindSpec:
-    """A job kind: its params and result models, its steps in order (several: a Celery chain)."""
-
-    kind: str
-    params: type[BaseModel]
-    result: type[BaseModel]
-    steps: tuple[Step, ...]
-
-    @property
-    def pipeline(self) -> bool:
-        return len(self.steps) > 1
-
-
-PARAMS: dict[str, type[BaseModel]] = {
-    "transcribe": jobs.TranscribeParams,
-    "chat": jobs.ChatParams,
-    "speak": jobs.SpeakParams,
-    "embed": jobs.EmbedParams,
-    "ingest": jobs.IngestParams,
-    "interview_start": interview.StartParams,
-    "interview_turn": interview.TurnParams,
-    "interview_report": interview.ReportParams,
-}
-
-# One row per step, in order within a kind; model `-`: none. `batched`: run by the cpu worker's
-# own batch task (celery-batches), not the generated one.
-STEPS = """
-kind              step      queue  model    handler (rehearse.workers.<module>:function)
-transcribe        stt       gpu    whisper  gpu.handlers:transcribe
-chat              llm       gpu    llm      gpu.handlers:chat
-speak             tts       tts    speech   gpu.handlers:speak
-embed             embed     cpu    bge_m3   cpu.handlers:embed  batched
-ingest            ingest    cpu    bge_m3   cpu.handlers:ingest
-interview_start   ingest    cpu    bge_m3   cpu.interview_handlers:index_documents
-interview_start   llm       gpu    llm      gpu.interview_llm:opening_question
-interview_start   tts       tts    speech   gpu.interview_speech:speak_question
-interview_turn    stt       gpu    whisper  gpu.interview_speech:transcribe_answer
-interview_turn    retrieve  cpu    bge_m3   cpu.interview_handlers:retrieve_passages
-interview_turn    llm       gpu    llm      gpu.interview_llm:assess_answer
-interview_turn    tts       tts    speech   gpu.interview_speech:speak_question
-interview_report  llm       gpu    llm      gpu.interview_report:final_report
-"""
-
-
-def _table(rows: str) -> dict[str, JobKindSpec]:
-    steps: dict[str, list[Step]] = {}
-    for row in rows.strip().splitlines()[1:]:
-        kind, name, queue, model, handler, *flags = row.split()
-        handler = f"rehearse.workers.{handler}"
-        step = Step(name, queue, None if model == "-" else model, handler, "batched" in flags)
-        steps.setdefault(kind, []).append(step)
-    return {
-        kind: JobKindSpec(kind, PARAMS[kind], RESULTS[kind], tuple(found))
-        for kind, found in steps.items()
-    }
-
-
-TABLE: dict[str, JobKindSpec] = _table(STEPS)
-"""Every job kind, in the order of STEPS."""
+JobKind = StrEnum("JobKind", [(spec.kind, spec.kind) for spec in KINDS], module=__name__)
+"""The job kinds' names as an enum (a query parameter's choices), derived from KINDS."""
 
 EMBED_QUERY = "rehearse.search.embed_query"
 """A search query's embedding: no job row, the api waits on its result (cpu queue, BGE-M3)."""
@@ -116,6 +159,7 @@ LIVE_TRANSCRIBE = "rehearse.live.transcribe"
 
 
 def task_name(kind: str, step: Step) -> str:
+    """A step's Celery task name: `rehearse.<kind>.<step>`."""
     return f"rehearse.{kind}.{step.name}"
 
 
@@ -169,3 +213,13 @@ def first_queue(kind: str, tts_queue: str = GPU_QUEUE) -> str:
 def kinds_waiting_on(pool: str, tts_queue: str = GPU_QUEUE) -> list[str]:
     """Every job kind whose first step waits on a queue of `pool` (`gpu` or `cpu`)."""
     return sorted(k for k in TABLE if pool_of(first_queue(k, tts_queue)) == pool)
+
+
+def steps_run_by(pool: str, tts_queue: str = GPU_QUEUE) -> list[Step]:
+    """Every step a worker of `pool` runs (waits on one of its queues) under this TTS_QUEUE."""
+    return [
+        step
+        for spec in KINDS
+        for step in spec.steps
+        if pool_of(resolve_queue(step, tts_queue)) == pool
+    ]

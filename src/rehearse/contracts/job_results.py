@@ -2,6 +2,7 @@
 
 Handlers return plain JSON (stored as JSONB); these models name its shape for clients and the
 OpenAPI schema, and tests check real results against them. Fields may be added, never renamed.
+The job-kind table (contracts.job_kinds) names each kind's: `TABLE[kind].result`.
 """
 
 from typing import Any, Literal
@@ -102,15 +103,3 @@ class ReportResult(_Result):
         "feedback (mean score, their strengths and improvements) because no generation passed "
         "the output gates, or no question was answered.",
     )
-
-
-RESULTS: dict[str, type[BaseModel]] = {
-    "transcribe": TranscribeResult,
-    "chat": ChatResult,
-    "embed": EmbedResult,
-    "speak": SpeakResult,
-    "ingest": IngestResult,
-    "interview_start": InterviewStartResult,
-    "interview_turn": TurnResult,
-    "interview_report": ReportResult,
-}

@@ -1,4 +1,7 @@
-"""The job contract shared by api and workers: kinds, statuses, parameters and public shapes."""
+"""The job contract shared by api and workers: statuses, parameters and public shapes.
+
+The kinds themselves, each with its params, result and steps, are in contracts.job_kinds.
+"""
 
 from datetime import datetime
 from enum import StrEnum
@@ -24,17 +27,6 @@ class JobStatus(StrEnum):
 
 
 FINISHED = frozenset({JobStatus.succeeded, JobStatus.failed, JobStatus.canceled})
-
-
-class JobKind(StrEnum):
-    transcribe = "transcribe"
-    chat = "chat"
-    embed = "embed"
-    speak = "speak"
-    ingest = "ingest"
-    interview_start = "interview_start"
-    interview_turn = "interview_turn"
-    interview_report = "interview_report"
 
 
 class WhisperOptions(Contract):

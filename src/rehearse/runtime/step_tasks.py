@@ -10,7 +10,8 @@ from typing import Any
 
 from celery import Task, shared_task
 
-from rehearse.contracts.job_kinds import TABLE, JobKindSpec, Step, task_name
+from rehearse.contracts.job_kinds import TABLE, task_name
+from rehearse.contracts.job_spec import JobKindSpec, Step
 from rehearse.contracts.jobs import TaskPayload
 from rehearse.runtime.celery_app import TASK_OPTIONS
 from rehearse.runtime.job_runner import Handler
@@ -19,9 +20,9 @@ from rehearse.runtime.worker_context import StepRun, WorkerContext, current
 
 def bind(context: WorkerContext, step: Step, state: dict[str, Any], engine: Any = None) -> Handler:
     """The runner's handler for one step: the step's model acquired around its handler."""
-    function = context.handler(step)
 
     def handle(job: dict[str, Any], ctx: Any, timings: dict[str, Any]) -> Any:
+        function = context.handler(step)  # inside: a worker without it fails the job, saying so
         run = StepRun(job, state, ctx, timings, context.settings)
         if engine is not None or step.model is None:
             return function(engine, run)

@@ -1,18 +1,22 @@
 """A worker process's resources, built once when it starts and handed to every step (arq's ctx).
 
-The worker's start-up (workers.gpu.startup, workers.cpu.startup) installs the context in each
-process after any fork; the generated step tasks (runtime.step_tasks) read it. A handler gets
-the engine its step's model names, acquired by the runner, and a `StepRun` with the rest.
+The worker's start-up (workers.gpu.startup, workers.cpu.startup) calls `start` in each process
+after any fork: it loads the handler of every step the worker's pool runs (the job-kind table's
+`steps_run_by`), so a missing one fails the start, named in the log and in /readyz, instead of
+a job; then it installs the context, which the generated step tasks (runtime.step_tasks) read:
+no handler is imported at job time. A handler gets the engine its step's model names, acquired
+by the runner, and a `StepRun` with the rest.
 """
 
-import importlib
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from rehearse.base import metrics
+from rehearse.base.errors import JobError
 from rehearse.base.settings import Settings
-from rehearse.contracts.job_kinds import Step
+from rehearse.contracts.job_spec import Handler, HandlerUnavailable, Step
 from rehearse.runtime.job_runner import JobRunner
 from rehearse.runtime.run_context import RunContext
 
@@ -48,14 +52,44 @@ StepHandler = Callable[[Any, StepRun], Any]
 """`handler(engine, run)` -> the step's result (or a Finalize); never names its model."""
 
 
+def load_handlers(steps: Iterable[Step]) -> dict[Handler, StepHandler]:
+    """Every step's handler, imported now; HandlerUnavailable naming each one that is missing,
+    not callable, or not callable as `handler(engine, run)`."""
+    loaded: dict[Handler, StepHandler] = {}
+    problems = []
+    for handler in dict.fromkeys(step.handler for step in steps):
+        try:
+            function = handler.load()
+        except HandlerUnavailable as exc:
+            problems.append(str(exc))
+            continue
+        if not _takes_engine_and_run(function):
+            problems.append(f"step handler {handler} does not take (engine, run)")
+            continue
+        loaded[handler] = function
+    if problems:
+        raise HandlerUnavailable("; ".join(problems))
+    return loaded
+
+
+def _takes_engine_and_run(function: Callable[..., Any]) -> bool:
+    try:
+        inspect.signature(function).bind(None, None)
+    except (TypeError, ValueError):  # ValueError: a callable with no signature to read
+        return False
+    return True
+
+
 @dataclass
 class WorkerContext:
-    """Settings, engines and one JobRunner per worker node name, for one process."""
+    """Settings, engines, the loaded step handlers and one JobRunner per node name, for one
+    process."""
 
     settings: Settings
     engines: Engines
     runners: dict[str, JobRunner] = field(default_factory=dict)
-    handlers: dict[str, StepHandler] = field(default_factory=dict)
+    handlers: dict[Handler, StepHandler] = field(default_factory=dict)
+    """Loaded at start: the handler of every step this worker's pool runs."""
 
     def runner(self, hostname: str) -> JobRunner:
         if hostname not in self.runners:
@@ -63,11 +97,24 @@ class WorkerContext:
         return self.runners[hostname]
 
     def handler(self, step: Step) -> StepHandler:
-        """The step's handler, from its `module:function` name in the table."""
-        if step.handler not in self.handlers:
-            module, _, function = step.handler.partition(":")
-            self.handlers[step.handler] = getattr(importlib.import_module(module), function)
-        return self.handlers[step.handler]
+        """The step's handler, loaded when the worker started."""
+        try:
+            return self.handlers[step.handler]
+        except KeyError:
+            message = f"this worker has no handler for the {step.name} step ({step.handler})"
+            raise JobError("handler_unavailable", message) from None
+
+
+def start(settings: Settings, engines: Engines, steps: Iterable[Step]) -> str | None:
+    """Install this process's context with the handlers of `steps` (those its pool runs) loaded;
+    returns why one could not be (the context then holds none: the start failed), or None."""
+    try:
+        handlers = load_handlers(steps)
+    except HandlerUnavailable as exc:
+        install(WorkerContext(settings, engines))  # its jobs then fail, saying so, not hang
+        return str(exc)
+    install(WorkerContext(settings, engines, handlers=handlers))
+    return None
 
 
 _current: WorkerContext | None = None

@@ -5,7 +5,7 @@ import time
 
 import jsonschema
 
-from tests.api.test_events import read_sse
+from tests.api.streams import read_sse
 from tests.conftest import wait_job
 
 FEEDBACK_SCHEMA = {

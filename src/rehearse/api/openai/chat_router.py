@@ -9,7 +9,7 @@ from rehearse.api.openai import chat_serving, job_wait
 from rehearse.api.openai.chat_protocol import ChatCompletion, ChatCompletionRequest
 from rehearse.api.openai.model_catalog import resolve
 from rehearse.api.openai.sse import stream_job
-from rehearse.contracts.jobs import JobKind
+from rehearse.contracts.job_kinds import JobKind
 
 router = APIRouter(prefix="/v1/chat", tags=["openai"])
 

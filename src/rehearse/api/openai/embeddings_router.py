@@ -7,7 +7,7 @@ from rehearse.api.errors import responses
 from rehearse.api.openai import embeddings_serving, job_wait
 from rehearse.api.openai.embeddings_protocol import EmbeddingRequest, EmbeddingResponse
 from rehearse.api.openai.model_catalog import resolve
-from rehearse.contracts.jobs import JobKind
+from rehearse.contracts.job_kinds import JobKind
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 

@@ -8,7 +8,7 @@ from rehearse.api.errors import responses
 from rehearse.api.openai import job_wait, speech_serving
 from rehearse.api.openai.model_catalog import resolve
 from rehearse.api.openai.speech_protocol import SpeechRequest
-from rehearse.contracts.jobs import JobKind
+from rehearse.contracts.job_kinds import JobKind
 
 router = APIRouter(prefix="/v1/audio", tags=["openai"])
 

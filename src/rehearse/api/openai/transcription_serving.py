@@ -12,7 +12,8 @@ from rehearse.api.openai import job_wait
 from rehearse.api.openai.sse import sse_data
 from rehearse.api.openai.transcription_protocol import srt, verbose, vtt
 from rehearse.base.settings import Settings
-from rehearse.contracts.jobs import JobKind, TranscribeParams
+from rehearse.contracts.job_kinds import JobKind
+from rehearse.contracts.jobs import TranscribeParams
 
 
 async def start(

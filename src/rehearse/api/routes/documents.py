@@ -21,7 +21,8 @@ from rehearse.contracts.document_contract import (
     DocumentFields,
     DocumentPublic,
 )
-from rehearse.contracts.jobs import IngestParams, JobKind
+from rehearse.contracts.job_kinds import JobKind
+from rehearse.contracts.jobs import IngestParams
 from rehearse.contracts.storable import StorableText
 from rehearse.storage.artifact_store import put_artifact
 from rehearse.storage.db import transaction

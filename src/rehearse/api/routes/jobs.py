@@ -17,10 +17,10 @@ from rehearse.api.grouped_submit import submit_async
 from rehearse.api.language_check import check_language
 from rehearse.api.pagination import Cursor, Limit, Page, decode, page
 from rehearse.api.prefer_wait import OPENAPI, RESPONSES, answer
+from rehearse.contracts.job_kinds import JobKind
 from rehearse.contracts.jobs import (
     ChatParams,
     EmbedParams,
-    JobKind,
     JobPublic,
     JobStatus,
     JobSummary,

@@ -13,6 +13,7 @@ from typing import Any
 from celery.signals import worker_process_init
 
 from rehearse.base.settings import get_settings
+from rehearse.contracts.job_kinds import CPU_QUEUE, steps_run_by
 from rehearse.fleet.recovery import connect_recovery
 from rehearse.runtime import worker_boot, worker_context
 from rehearse.runtime.celery_app import celery_app
@@ -33,11 +34,16 @@ def _hush_libraries() -> None:
 
 
 def start(**_: Any) -> None:
-    """In a fresh pool process (after the fork: torch state must not cross it): load, report."""
+    """In a fresh pool process (after the fork: torch state must not cross it): load the step
+    handlers, then the model; report."""
     settings = get_settings()
     _hush_libraries()
     engines = CpuEngines(settings)
-    worker_context.install(worker_context.WorkerContext(settings, engines))
+    failure = worker_context.start(settings, engines, steps_run_by(CPU_QUEUE, settings.tts_queue))
+    if failure:
+        log.error("this process cannot run its steps: %s", failure)
+        worker_boot.report(failure)
+        return
     started = time.perf_counter()
     failure = engines.preload()
     if failure:

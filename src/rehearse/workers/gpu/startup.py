@@ -2,8 +2,9 @@
 
 Included by `rehearse worker gpu` (Celery's `--include`). Its solo pool sends
 `worker_process_init` in the worker's own process while the worker is being built, before it
-consumes anything. Unpinned models still load on a job's demand: the residency manager may
-evict them, so loading them here would buy nothing.
+consumes anything. A step handler that cannot be loaded fails the start before any model loads.
+Unpinned models still load on a job's demand: the residency manager may evict them, so loading
+them here would buy nothing.
 """
 
 import logging
@@ -13,7 +14,7 @@ from celery.signals import worker_process_init
 
 from rehearse.base.errors import JobError
 from rehearse.base.settings import get_settings
-from rehearse.contracts.job_kinds import LLM, SPEECH, WHISPER
+from rehearse.contracts.job_kinds import GPU_QUEUE, LLM, SPEECH, WHISPER, steps_run_by
 from rehearse.engines.catalog import build_residency, pinned_names
 from rehearse.fleet.recovery import connect_recovery
 from rehearse.runtime import worker_boot, worker_context
@@ -25,11 +26,16 @@ log = logging.getLogger(__name__)
 
 
 def start(**_: Any) -> None:
-    """Build this process's context, then load every pinned model; report either way."""
+    """Build this process's context (its step handlers loaded), then load every pinned model;
+    report either way."""
     settings = get_settings()
     announce(settings)  # the api then refuses languages this worker's Whisper cannot transcribe
     residency = build_residency(settings, [WHISPER, LLM, SPEECH])
-    worker_context.install(worker_context.WorkerContext(settings, residency))
+    failure = worker_context.start(settings, residency, steps_run_by(GPU_QUEUE, settings.tts_queue))
+    if failure:
+        log.error("this worker cannot run its steps: %s", failure)
+        worker_boot.report(failure)
+        return
     names = pinned_names(settings)
     try:
         usages = residency.preload(names)
