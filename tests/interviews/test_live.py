@@ -138,3 +138,24 @@ def test_an_answer_ends_at_the_longest_audio_allowed(stack_env, tmp_path, api_ke
             assert job["status"] == "succeeded", job["error"]
     finally:
         api.stop()
+
+
+def test_a_gpu_worker_down_during_the_answer_loses_nothing(
+    client, interview, answer_pcm, gpu_worker, db
+):
+    socket = live.connect(client, interview["id"])
+    socket.wait_for("ready", timeout=10)
+    gpu_worker.kill()  # the stretches sent while it is down are not transcribed live
+    socket.send_audio(answer_pcm + live.silence(0.5))
+    socket.control(type="done")
+    ended = socket.wait_for("turn_ended", timeout=10)
+    gpu_worker.restart()
+    job = wait_job(client, ended["job_id"], timeout=120)
+    assert job["status"] == "succeeded", job["error"]
+    params = db.execute("SELECT params FROM jobs WHERE id = %s", (ended["job_id"],)).fetchone()
+    assert params["params"]["heard"] is None  # the turn job transcribed the whole answer
+    (turn,) = turns(client, interview["id"])
+    assert turn["transcript"] == job["result"]["transcript"]
+    seconds = (len(client.get(f"/v1/artifacts/{turn['answer_artifact_id']}").content) - 44) / 32000
+    assert seconds >= len(answer_pcm) / 32000
+    socket.socket.close()
