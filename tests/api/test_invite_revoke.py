@@ -7,7 +7,6 @@ stays open until something closes it.
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -19,16 +18,6 @@ from tests.api.streams import WsResult, sse_frames, ws_events, ws_url
 AUTH_CACHE_S = Settings.model_fields["auth_cache_s"].default
 CLOSED_WITHIN_S = AUTH_CACHE_S + 1.5
 """The cache window, plus a lookup and the close reaching the client on a busy box."""
-
-
-@pytest.fixture(scope="module")
-def no_workers(gpu_worker_session, cpu_worker_session) -> Iterator[None]:
-    for handle in (gpu_worker_session, cpu_worker_session):
-        if handle.proc.alive():
-            handle.kill()
-    yield
-    for handle in (gpu_worker_session, cpu_worker_session):
-        handle.restore()
 
 
 @pytest.fixture

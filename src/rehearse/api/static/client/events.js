@@ -39,7 +39,7 @@ export function followJob(jobId, { onEvent = () => {}, onReset = () => {} } = {}
       source.onerror = (message) => {
         // The server's own `error` event: a withdrawn invite ends the follow (reconnecting would
         // only be refused); `events_unavailable` reconnects like a dropped connection.
-        const error = message.data ? JSON.parse(message.data) : null;
+        const error = message?.data ? JSON.parse(message.data) : null;
         if (error && error.code !== "events_unavailable") {
           source.close();
           resolve({ type: "done", status: "failed", error });
