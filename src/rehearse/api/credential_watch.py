@@ -46,7 +46,9 @@ async def refused(key: str | None) -> ApiError:
                 return exc
             raise
         except psycopg.OperationalError as exc:
-            log.warning("credential check skipped: database unavailable (%s)", type(exc).__name__)
+            # No news: ask again a window later, quietly (the api's requests say it already).
+            log.debug("credential check skipped: database unavailable (%s)", type(exc).__name__)
+            await asyncio.sleep(max(key_cache().ttl_s, FLOOR_S))
 
 
 async def until_refused(feed: AsyncGenerator[T, None], key: str | None) -> AsyncIterator[T]:
