@@ -113,6 +113,19 @@ def cpu_worker(cpu_worker_session: stack.WorkerHandle) -> Iterator[stack.WorkerH
     cpu_worker_session.restore()
 
 
+@pytest.fixture(scope="module")
+def no_workers(
+    gpu_worker_session: stack.WorkerHandle, cpu_worker_session: stack.WorkerHandle
+) -> Iterator[None]:
+    """No worker for this module's tests (a job stays queued), both back after them."""
+    for handle in (gpu_worker_session, cpu_worker_session):
+        if handle.proc.alive():
+            handle.kill()
+    yield
+    for handle in (gpu_worker_session, cpu_worker_session):
+        handle.restore()
+
+
 @pytest.fixture
 def db(service_urls: tuple[str, str]) -> Iterator[psycopg.Connection]:
     """A connection of this test's own (a fault test may restart the server under it)."""

@@ -78,6 +78,17 @@ class ServiceProcess:
         self.log.close()
 
 
+def rehearse(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """One `rehearse ...` command run to its end, its output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "rehearse.cli.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def worker(kind: str, env: dict[str, str], log_dir: Path) -> ServiceProcess:
     """A started Celery worker of `kind`, ready to consume."""
     proc = ServiceProcess(["worker", kind], env, log_dir / f"worker-{kind}.log").start()

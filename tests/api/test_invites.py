@@ -1,22 +1,15 @@
 """Invites: a browser credential that reaches only the interviews it creates."""
 
-import subprocess
-import sys
-
 import httpx
 import pytest
 
-from tests.api.invites import INTERVIEW, as_invite, mint
+from tests.api.invites import INTERVIEW, as_invite, assert_error, mint
 from tests.api.streams import ws_events, ws_url
 from tests.conftest import wait_job
 from tests.interviews.conftest import POSTING
+from tests.stack import rehearse
 
 ZERO = "00000000-0000-0000-0000-000000000000"
-
-
-def assert_error(response: httpx.Response, status: int, code: str) -> None:
-    assert response.status_code == status, response.text
-    assert response.json()["error"]["code"] == code
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +139,8 @@ def test_every_route_outside_the_scope_is_403(client, api_base):
             for method in operations:
                 if not path.startswith("/v1/") or _in_scope(method, path):
                     continue
-                url = path.format_map({k: ZERO for k in ("job_id", "document_id", "model_id")})
+                ids = ("job_id", "document_id", "model_id", "invite_id")
+                url = path.format_map({k: ZERO for k in ids})
                 response = browser.request(method.upper(), url)
                 assert_error(response, 403, "forbidden_scope")
                 checked += 1
@@ -154,23 +148,9 @@ def test_every_route_outside_the_scope_is_403(client, api_base):
 
 
 def test_the_cli_prints_an_invite_url(stack_env, api_base):
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rehearse.cli.cli",
-            "invite",
-            "--url",
-            "http://host:1",
-            "--language",
-            "en",
-        ],
-        env=stack_env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    url = out.strip().splitlines()[-1]
+    minted = rehearse(stack_env, "invite", "--url", "http://host:1", "--language", "en")
+    assert minted.returncode == 0, minted.stderr
+    url = minted.stdout.strip().splitlines()[-1]
     assert url.startswith("http://host:1/#invite=rhi_")
     with as_invite(api_base, url.split("#invite=")[1]) as browser:
         assert browser.get("/v1/invites/current").json()["language"] == "en"

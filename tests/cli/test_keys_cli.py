@@ -1,25 +1,19 @@
 """`rehearse keys create|list|revoke` against the session's database and api."""
 
 import subprocess
-import sys
 import time
 import uuid
 
 import httpx
 
 from rehearse.base.settings import Settings
+from tests.stack import rehearse
 
 AUTH_CACHE_S = Settings.model_fields["auth_cache_s"].default
 
 
 def keys(stack_env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "rehearse.cli.cli", "keys", *args],
-        env=stack_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return rehearse(stack_env, "keys", *args)
 
 
 def _refused_within(url: str, headers: dict[str, str], seconds: float) -> httpx.Response:

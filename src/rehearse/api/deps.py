@@ -11,6 +11,7 @@ from fastapi.requests import HTTPConnection
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from rehearse.api.errors import ApiError
+from rehearse.api.invite_scope import refusal
 from rehearse.api.key_cache import KeyCache
 from rehearse.base.settings import Settings, get_settings
 from rehearse.storage.api_keys import owner_of
@@ -24,7 +25,7 @@ _bearer = HTTPBearer(auto_error=False, description=_BEARER)
 _keys: KeyCache | None = None
 
 
-def _key_cache() -> KeyCache:
+def key_cache() -> KeyCache:
     global _keys
     if _keys is None:
         _keys = KeyCache(get_settings().auth_cache_s)
@@ -40,25 +41,27 @@ def authenticate(key: str | None) -> UUID:
             "missing API key (Authorization: Bearer <key>)",
             {"WWW-Authenticate": "Bearer"},
         )
-    if (cached := _key_cache().owner_of(key)) is not None:
+    if (cached := key_cache().owner_of(key)) is not None:
         return cached
     with transaction() as conn:
         if is_invite_token(key):  # its scope is kept by rehearse.api.invite_scope
             invite = find_invite(conn, key)
-            owner = invite.owner_id if invite and not invite.expired else None
+            if (refused := refusal(invite)) is not None:
+                raise refused  # says why: revoked, expired or unknown
+            owner = invite.owner_id
         else:
             owner = owner_of(conn, key)
     if owner is None:
         raise ApiError(
             401, "unauthorized", "unknown or revoked API key", {"WWW-Authenticate": "Bearer"}
         )
-    _key_cache().remember(key, owner)
+    key_cache().remember(key, owner)
     return owner
 
 
 async def authenticate_async(key: str | None) -> UUID:
     """`authenticate` with no thread hop when the key was checked within AUTH_CACHE_S."""
-    if key and (cached := _key_cache().owner_of(key)) is not None:
+    if key and (cached := key_cache().owner_of(key)) is not None:
         return cached
     return await run_in_threadpool(authenticate, key)
 

@@ -2,7 +2,8 @@
 
 Default deny: a request under /v1 carrying an invite token reaches a route only when the
 route is listed here and the resource belongs to the invite (404 otherwise, as if it did not
-exist); any other route answers 403 `forbidden_scope`, an expired token 401 `token_expired`.
+exist); any other route answers 403 `forbidden_scope`, an expired token 401 `token_expired`, a
+revoked one 401 `invite_revoked`, at once: the invite is read from PostgreSQL on every request.
 The routes then authenticate as usual (`rehearse.api.deps.authenticate` knows invite tokens too).
 """
 
@@ -44,14 +45,23 @@ def request_key(scope: Scope) -> str | None:
     return (query.get("access_token") or [None])[0]
 
 
+def refusal(invite: store.Invite | None) -> ApiError | None:
+    """Why an invite's token is refused (401), or None while it works."""
+    if invite is None:
+        return ApiError(401, "unauthorized", "unknown invite token")
+    if invite.revoked_at is not None:
+        return ApiError(401, "invite_revoked", "this invite was withdrawn; ask for a new link")
+    if invite.expired:
+        return ApiError(401, "token_expired", "this invite has expired; ask for a new link")
+    return None
+
+
 def _check(token: str, method: str, path: str) -> store.Invite:
     """The invite when this request is inside its scope; raises the refusal otherwise."""
     with transaction() as conn:
         invite = store.find_invite(conn, token)
-        if invite is None:
-            raise ApiError(401, "unauthorized", "unknown invite token")
-        if invite.expired:
-            raise ApiError(401, "token_expired", "this invite has expired; ask for a new link")
+        if (refused := refusal(invite)) is not None:
+            raise refused
         for methods, pattern, holds in _ROUTES:
             match = pattern.fullmatch(path)
             if match and method in methods:

@@ -2,7 +2,9 @@
 
 Only keys PostgreSQL accepted are remembered (an unknown key is asked about every time), by
 their sha256, never the key itself. A key revoked with `rehearse keys revoke`, or an invite that
-expires, is refused at most AUTH_CACHE_S later by each api process.
+expires or is revoked, is refused at most AUTH_CACHE_S later by each api process (an invite's
+requests at once: rehearse.api.invite_scope reads it every time), and a stream held with it
+closes as soon (rehearse.api.credential_watch).
 """
 
 import time
@@ -28,6 +30,11 @@ class KeyCache:
         if entry is None or entry[1] < time.monotonic():
             return None
         return entry[0]
+
+    def fresh_for(self, key: str) -> float:
+        """Seconds until the remembered check of `key` runs out (0: none is remembered)."""
+        entry = self._owners.get(hash_key(key))
+        return max(0.0, entry[1] - time.monotonic()) if entry else 0.0
 
     def remember(self, key: str, owner: UUID) -> None:
         if self.ttl_s <= 0:

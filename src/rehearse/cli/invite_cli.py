@@ -1,20 +1,25 @@
-"""`rehearse invite`: mint a candidate's link to the web client from the command line."""
+"""`rehearse invite`: mint a candidate's link to the web client from the command line;
+`rehearse invite revoke ID` withdraws one (by its id, or by the leaked link itself)."""
 
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from rehearse.cli.database import with_database
 
 if TYPE_CHECKING:
-    from uuid import UUID
-
     import psycopg
 
 DEFAULT_KEY_NAME = "invites"
 
 
 def add_parser(sub: "argparse._SubParsersAction") -> None:
-    invite = sub.add_parser("invite", help="mint an invite link to the web client and print it")
+    invite = sub.add_parser(
+        "invite",
+        help="mint an invite link to the web client (`invite revoke ID` withdraws one)",
+    )
     invite.add_argument("--ttl", type=int, default=86_400, help="seconds it works (default 1 day)")
     invite.add_argument("--max-interviews", type=int, default=1)
     invite.add_argument("--language", choices=["ko", "en"])
@@ -27,9 +32,13 @@ def add_parser(sub: "argparse._SubParsersAction") -> None:
         help="the operator key that owns the interviews (created when missing)",
     )
     invite.set_defaults(fn=run)
+    actions = invite.add_subparsers(dest="action", metavar="{revoke}")
+    revoke = actions.add_parser("revoke", help="withdraw an invite: its link stops working")
+    revoke.add_argument("id", help="the invite's id (as minting printed it), or its link")
+    revoke.set_defaults(fn=cmd_revoke)
 
 
-def _owner(conn: "psycopg.Connection", name: str) -> "UUID":
+def _owner(conn: "psycopg.Connection", name: str) -> UUID:
     from rehearse.storage.api_keys import create_key
 
     row = conn.execute(
@@ -41,10 +50,6 @@ def _owner(conn: "psycopg.Connection", name: str) -> "UUID":
 
 
 def run(args: argparse.Namespace) -> int:
-    import psycopg
-    from psycopg.rows import dict_row
-
-    from rehearse.base.log_config import redact
     from rehearse.base.settings import get_settings
     from rehearse.storage.invite_store import MAX_INTERVIEWS, MAX_TTL_S, client_url, create_invite
 
@@ -53,22 +58,50 @@ def run(args: argparse.Namespace) -> int:
         limits = f"--ttl must be 60..{MAX_TTL_S}, --max-interviews 1..{MAX_INTERVIEWS}"
         print(f"error: {limits}", file=sys.stderr)
         return 2
-    try:
-        with psycopg.connect(settings.database_url, connect_timeout=5, row_factory=dict_row) as c:
-            invite, token = create_invite(
-                c, _owner(c, args.key_name), args.ttl, args.max_interviews, args.language
-            )
-    except psycopg.OperationalError as exc:
-        print(
-            f"error: cannot reach PostgreSQL at {redact(settings.database_url)}"
-            f" ({str(exc).splitlines()[0]}). Set DATABASE_URL.",
-            file=sys.stderr,
+
+    def work(conn: Any) -> int:
+        invite, token = create_invite(
+            conn, _owner(conn, args.key_name), args.ttl, args.max_interviews, args.language
         )
-        return 2
-    base = args.url or os.environ.get("REHEARSE_API_URL") or f"http://127.0.0.1:{settings.api_port}"
-    print(f"invite {invite.id}, expires {invite.expires_at.isoformat()}; open:")
-    print(client_url(base, token))
-    return 0
+        base = args.url or os.environ.get("REHEARSE_API_URL")
+        print(f"invite {invite.id}, expires {invite.expires_at.isoformat()}; open:")
+        print(client_url(base or f"http://127.0.0.1:{settings.api_port}", token))
+        return 0
+
+    return with_database(work)
+
+
+def _invite_id(conn: "psycopg.Connection", given: str) -> UUID | None:
+    """The invite named by an id, a token or a link carrying one (`…/#invite=rhi_…`)."""
+    from rehearse.storage.invite_store import invite_id_of, is_invite_token
+
+    token = given.rpartition("#invite=")[2]
+    if is_invite_token(token):
+        return invite_id_of(conn, token)
+    try:
+        return UUID(given)
+    except ValueError:
+        return None
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from rehearse.base.settings import get_settings
+    from rehearse.storage.invite_store import revoke_invite
+
+    def work(conn: Any) -> int:
+        invite_id = _invite_id(conn, args.id.strip())
+        revoked_at = revoke_invite(conn, invite_id) if invite_id else None
+        if revoked_at is None:
+            print(f"error: no invite {args.id!r} (give its id or its link)", file=sys.stderr)
+            return 1
+        cache_s = get_settings().auth_cache_s
+        print(
+            f"invite {invite_id} revoked at {revoked_at.isoformat()}: its link is refused"
+            f" and its open streams close within {cache_s:g} s (AUTH_CACHE_S)"
+        )
+        return 0
+
+    return with_database(work)
 
 
 def mint_url(database_url: str, key: str, base: str, ttl_s: int = 86_400) -> str:

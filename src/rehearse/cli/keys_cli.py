@@ -2,32 +2,10 @@
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from rehearse.base.settings import get_settings
-
-
-def _with_database(work: Callable[[Any], int]) -> int:
-    """Run `work(conn)` in one transaction; a database that doesn't answer is said at once."""
-    import psycopg
-    from psycopg.rows import dict_row
-
-    from rehearse.base.log_config import redact
-
-    url = get_settings().database_url
-    try:
-        # One plain connection: a pool would retry for 30 s before saying anything.
-        with psycopg.connect(url, connect_timeout=5, row_factory=dict_row) as conn:
-            return work(conn)
-    except psycopg.OperationalError as exc:
-        print(
-            f"error: cannot reach PostgreSQL at {redact(url)} ({str(exc).splitlines()[0]}).\n"
-            "Set DATABASE_URL; beside `rehearse dev`: set -a; . .rehearse/env; set +a",
-            file=sys.stderr,
-        )
-        return 2
+from rehearse.cli.database import with_database
 
 
 def cmd_create(args: argparse.Namespace) -> int:
@@ -39,7 +17,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         print(key)
         return 0
 
-    return _with_database(work)
+    return with_database(work)
 
 
 def _when(value: datetime | None) -> str:
@@ -60,7 +38,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             )
         return 0
 
-    return _with_database(work)
+    return with_database(work)
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
@@ -74,7 +52,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
         print(f"revoked {count} key(s) named {args.name}; they are refused from the next request")
         return 0
 
-    return _with_database(work)
+    return with_database(work)
 
 
 def add_parser(sub: Any) -> None:

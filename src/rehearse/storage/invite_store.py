@@ -6,6 +6,7 @@ Stored like API keys, as a sha256 hash; the token is shown once, to the operator
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import psycopg
@@ -25,6 +26,7 @@ class Invite:
     max_interviews: int
     expires_at: datetime
     expired: bool
+    revoked_at: datetime | None = None
 
 
 def client_url(base: str, token: str) -> str:
@@ -48,22 +50,58 @@ def create_invite(
     row = conn.execute(
         "INSERT INTO invites (owner_id, token_hash, language, max_interviews, expires_at)"
         " VALUES (%s, %s, %s, %s, now() + make_interval(secs => %s))"
-        " RETURNING id, owner_id, language, max_interviews, expires_at, false AS expired",
+        " RETURNING id, owner_id, language, max_interviews, expires_at, false AS expired,"
+        "  revoked_at",
         (owner_id, hash_key(token), language, max_interviews, ttl_s),
     ).fetchone()
     return Invite(**row), token
 
 
 def find_invite(conn: psycopg.Connection, token: str) -> Invite | None:
-    """The invite a token names (expired or not) while its operator key lives; else None."""
+    """The invite a token names (expired or revoked or not) while its operator key lives."""
     row = conn.execute(
         "SELECT i.id, i.owner_id, i.language, i.max_interviews, i.expires_at,"
-        "  i.expires_at <= now() AS expired"
+        "  i.expires_at <= now() AS expired, i.revoked_at"
         " FROM invites i JOIN api_keys k ON k.id = i.owner_id"
         " WHERE i.token_hash = %s AND k.revoked_at IS NULL",
         (hash_key(token),),
     ).fetchone()
     return Invite(**row) if row else None
+
+
+def invite_id_of(conn: psycopg.Connection, token: str) -> UUID | None:
+    """The id of the invite a token names (for revoking a leaked link by the link itself)."""
+    row = conn.execute(
+        "SELECT id FROM invites WHERE token_hash = %s", (hash_key(token),)
+    ).fetchone()
+    return row["id"] if row else None
+
+
+def revoke_invite(
+    conn: psycopg.Connection, invite_id: UUID, owner_id: UUID | None = None
+) -> datetime | None:
+    """Withdraw an invite (of `owner_id` when given); returns when it was revoked, the first
+    time for one already revoked, or None when there is no such invite."""
+    row = conn.execute(
+        "UPDATE invites SET revoked_at = coalesce(revoked_at, now())"
+        " WHERE id = %s AND (%s::uuid IS NULL OR owner_id = %s::uuid) RETURNING revoked_at",
+        (invite_id, owner_id, owner_id),
+    ).fetchone()
+    return row["revoked_at"] if row else None
+
+
+def list_invites(
+    conn: psycopg.Connection, owner_id: UUID, limit: int, after: tuple[datetime, UUID] | None
+) -> list[dict[str, Any]]:
+    """An operator's invites, newest first, from just after `after`."""
+    created_at, invite_id = after or (None, None)
+    return conn.execute(
+        "SELECT id, language, max_interviews, created_at, expires_at, revoked_at FROM invites"
+        " WHERE owner_id = %(owner)s"
+        "  AND (%(at)s::timestamptz IS NULL OR (created_at, id) < (%(at)s, %(id)s::uuid))"
+        " ORDER BY created_at DESC, id DESC LIMIT %(limit)s",
+        {"owner": owner_id, "at": created_at, "id": invite_id, "limit": limit},
+    ).fetchall()
 
 
 def _used(conn: psycopg.Connection, invite_id: UUID) -> int:

@@ -2,7 +2,9 @@
 
 Keep-alives every STREAM_KEEPALIVE_S of silence: an SSE comment line, a WebSocket ping frame
 (uvicorn's `ws_ping_interval`). When Redis stops answering, SSE ends with `event: error` and
-no `done`, and a WebSocket closes with 1013: reconnect with the last `seq` seen.
+no `done`, and a WebSocket closes with 1013: reconnect with the last `seq` seen. When the
+credential is withdrawn (a revoked invite or key, an expired invite) within AUTH_CACHE_S SSE
+ends with `event: error` of the refusal's code and a WebSocket closes with 4401.
 """
 
 import asyncio
@@ -16,6 +18,7 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import StreamingResponse
 
+from rehearse.api.credential_watch import until_refused
 from rehearse.api.deps import SettingsDep, authenticate_async
 from rehearse.api.errors import ApiError, responses
 from rehearse.api.event_feed import UNAVAILABLE, job_events, load_job, unavailable_body
@@ -61,6 +64,12 @@ def _sse(event: dict[str, Any]) -> str:
     return f"id: {event['seq']}\nevent: {event['type']}\ndata: {data}\n\n"
 
 
+def _sse_error(code: str, message: str, retry: str = "") -> str:
+    """The `error` a stream ends with; no `id:` line: Last-Event-ID stays the last event's."""
+    data = json.dumps({"type": "error", "code": code, "message": message})
+    return f"{retry}event: error\ndata: {data}\n\n"
+
+
 @router.get(
     "/{job_id:uuid}/events",
     response_class=StreamingResponse,
@@ -80,21 +89,25 @@ async def stream_events(
     access_token: Annotated[str | None, Query()] = None,
 ) -> StreamingResponse:
     """Server-Sent Events of a job to `done`: all, or after `Last-Event-ID` / `?after=`."""
-    owner, row = await _require_job(job_id, bearer_key(authorization, access_token))
+    key = bearer_key(authorization, access_token)
+    owner, row = await _require_job(job_id, key)
     after = _last_seen(after, last_event_id)
-    feed = job_events(
-        request.app.state.redis, job_id, owner, row, after, settings.stream_keepalive_s
+    feed = until_refused(
+        job_events(request.app.state.redis, job_id, owner, row, after, settings.stream_keepalive_s),
+        key,
     )
 
     async def body() -> AsyncIterator[str]:
         try:
-            async for event in feed:
-                yield ": keep-alive\n\n" if event is None else _sse(event)
+            async with contextlib.aclosing(feed):  # a client that leaves stops its watch too
+                async for event in feed:
+                    yield ": keep-alive\n\n" if event is None else _sse(event)
         except UNAVAILABLE as exc:
             log.warning("events of job %s unavailable: %s", job_id, type(exc).__name__)
-            error = json.dumps({"type": "error", **unavailable_body(exc)})
-            # No `id:` line: the client's Last-Event-ID stays the last event it received.
-            yield f"retry: {RETRY_MS}\nevent: error\ndata: {error}\n\n"
+            yield _sse_error(**unavailable_body(exc), retry=f"retry: {RETRY_MS}\n")
+        except ApiError as exc:  # the credential was withdrawn: no reconnect will be let in
+            log.info("events of job %s closed: %s", job_id, exc.code)
+            yield _sse_error(exc.code, exc.message)
 
     return StreamingResponse(
         body(),
@@ -124,8 +137,9 @@ async def websocket_events(
 ) -> None:
     """A job's events as JSON text messages (after `?after=` when given); closes after `done`.
 
-    Refusals close with 4401 (no or unknown key) or 4404 (no such job for this key); a Redis
-    outage closes with 1013 (try again later).
+    Refusals close with 4401 (no or unknown key) or 4404 (no such job for this key), and with
+    4401 `invite_revoked: ...` (the reason's code) when the credential is withdrawn later; a
+    Redis outage closes with 1013 (try again later).
     """
     key = bearer_key(websocket.headers.get("authorization"), access_token)
     # Accept first: a browser sees a close code (4401, 4404) but never a refused handshake's status.
@@ -135,8 +149,11 @@ async def websocket_events(
     except ApiError as exc:
         await websocket.close(code=4000 + exc.status, reason=exc.message)
         return
-    feed = job_events(
-        websocket.app.state.redis, job_id, owner, row, after, settings.stream_keepalive_s
+    feed = until_refused(
+        job_events(
+            websocket.app.state.redis, job_id, owner, row, after, settings.stream_keepalive_s
+        ),
+        key,
     )
     # Watch for the client leaving while the feed waits on a silent job, to stop at once.
     sending = asyncio.create_task(_send_all(websocket, feed))
@@ -152,6 +169,10 @@ async def websocket_events(
         log.warning("events of job %s unavailable: %s", job_id, type(failure).__name__)
         body = unavailable_body(failure)
         await websocket.close(code=1013, reason=f"{body['code']}: {body['message']}")
+    elif isinstance(failure, ApiError):  # the credential was withdrawn
+        log.info("events of job %s closed: %s", job_id, failure.code)
+        reason = f"{failure.code}: {failure.message}"
+        await websocket.close(code=4000 + failure.status, reason=reason)
     elif failure is not None:
         raise failure
     else:

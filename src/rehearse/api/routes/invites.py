@@ -1,14 +1,16 @@
-"""Invites: an operator mints a link a candidate opens in the browser, with no API key."""
+"""Invites: an operator mints a link a candidate opens in the browser, with no API key, lists
+them and withdraws one whose link leaked."""
 
 from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from rehearse.api.deps import OwnerDep
 from rehearse.api.errors import ApiError, responses
+from rehearse.api.pagination import Cursor, Limit, Page, decode, page
 from rehearse.storage import invite_store as store
 from rehearse.storage.db import transaction
 
@@ -34,6 +36,15 @@ class InvitePublic(BaseModel):
     max_interviews: int
     interviews_left: int
     expires_at: datetime
+
+
+class InviteListed(BaseModel):
+    id: UUID
+    language: Literal["ko", "en"] | None
+    max_interviews: int
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = Field(description="When it was withdrawn; null while not.")
 
 
 @router.post("", status_code=201, response_model=InviteCreated, responses=responses(401, 403, 422))
@@ -64,3 +75,20 @@ def current_invite(request: Request, owner: OwnerDep) -> InvitePublic:
         interviews_left=left,
         expires_at=invite.expires_at,
     )
+
+
+@router.get("", response_model=Page[InviteListed], responses=responses(401, 403, 422))
+def list_invites(owner: OwnerDep, limit: Limit = 20, cursor: Cursor = None) -> dict:
+    """The caller's invites, newest first, a page at a time (never their tokens)."""
+    with transaction() as conn:
+        rows = store.list_invites(conn, owner, limit + 1, decode(cursor))
+    return page(rows, limit, InviteListed.model_validate)
+
+
+@router.delete("/{invite_id:uuid}", status_code=204, responses=responses(401, 403, 404))
+def revoke_invite(invite_id: UUID, owner: OwnerDep) -> Response:
+    """Withdraw an invite (again: no change): its token is refused, its open streams close."""
+    with transaction() as conn:
+        if store.revoke_invite(conn, invite_id, owner) is None:
+            raise ApiError(404, "not_found", f"no invite {invite_id}")
+    return Response(status_code=204)

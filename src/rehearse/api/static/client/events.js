@@ -36,7 +36,15 @@ export function followJob(jobId, { onEvent = () => {}, onReset = () => {} } = {}
     const connect = () => {
       source = new EventSource(withToken(`/v1/jobs/${jobId}/events?after=${lastSeq}`));
       for (const type of TYPES) source.addEventListener(type, handle);
-      source.onerror = () => {
+      source.onerror = (message) => {
+        // The server's own `error` event: a withdrawn invite ends the follow (reconnecting would
+        // only be refused); `events_unavailable` reconnects like a dropped connection.
+        const error = message?.data ? JSON.parse(message.data) : null;
+        if (error && error.code !== "events_unavailable") {
+          source.close();
+          resolve({ type: "done", status: "failed", error });
+          return;
+        }
         // EventSource retries on its own while CONNECTING; a closed one we reopen, after lastSeq.
         if (source.readyState !== EventSource.CLOSED) return;
         if (++failures > MAX_FAILURES) {

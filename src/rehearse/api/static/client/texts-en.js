@@ -68,6 +68,7 @@ export default {
   err_invite: "This invite link cannot be used. Ask the operator for a new one.",
   err_no_invite: "No invite in this link. Open the full link the operator gave you.",
   err_token_expired: "This invite link has expired. Ask the operator for a new one.",
+  err_invite_revoked: "This invite link was withdrawn by the operator. Ask them for a new one.",
   err_unauthorized: "This invite link is not valid. Open the full link you were given again.",
   err_invite_used_up: "This invite has no interviews left. Ask the operator for a new link.",
   err_forbidden_scope: "This link cannot do that. Open the link you were given again.",

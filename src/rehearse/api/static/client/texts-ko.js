@@ -68,6 +68,7 @@ export default {
   err_invite: "이 초대 링크는 쓸 수 없습니다. 운영자에게 새 링크를 요청하세요.",
   err_no_invite: "초대 링크가 없습니다. 운영자에게 받은 링크로 다시 여세요.",
   err_token_expired: "초대 링크가 만료되었습니다. 운영자에게 새 링크를 요청하세요.",
+  err_invite_revoked: "운영자가 이 초대 링크를 철회했습니다. 운영자에게 새 링크를 요청하세요.",
   err_unauthorized: "초대 링크가 올바르지 않습니다. 받은 링크 전체를 다시 여세요.",
   err_invite_used_up: "이 초대로 만들 수 있는 면접을 모두 사용했습니다. 새 링크를 요청하세요.",
   err_forbidden_scope: "이 링크로는 할 수 없는 작업입니다. 받은 링크를 다시 여세요.",
