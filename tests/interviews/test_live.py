@@ -159,3 +159,21 @@ def test_a_gpu_worker_down_during_the_answer_loses_nothing(
     seconds = (len(client.get(f"/v1/artifacts/{turn['answer_artifact_id']}").content) - 44) / 32000
     assert seconds >= len(answer_pcm) / 32000
     socket.socket.close()
+
+
+def test_a_revoked_invite_closes_its_live_socket(client, api_base, gpu_worker, cpu_worker):
+    import websockets.sync.client as ws_client
+
+    from tests.api.invites import INTERVIEW, as_invite, mint
+
+    invite = mint(client)
+    with as_invite(api_base, invite["token"]) as browser:
+        started = browser.post("/v1/interviews", json=INTERVIEW).json()
+        assert wait_job(client, started["job_id"], timeout=120)["status"] == "succeeded"
+        url = live.live_url(browser, started["id"], access_token=invite["token"])
+    socket = live.Live(ws_client.connect(url)).start()
+    socket.wait_for("ready", timeout=10)
+    assert client.delete(f"/v1/invites/{invite['id']}").status_code == 204
+    closed = socket.wait_for("_closed", timeout=5)
+    assert closed["code"] == 4401
+    assert "invite_revoked" in (socket.socket.close_reason or "")

@@ -15,6 +15,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, WebSocket
 from fastapi.concurrency import run_in_threadpool
 
+from rehearse.api.credential_watch import refused
 from rehearse.api.deps import SettingsDep, authenticate_async
 from rehearse.api.errors import ApiError
 from rehearse.api.live.session import LiveSession
@@ -61,6 +62,15 @@ async def _hold(websocket: WebSocket, key: str, mark: str) -> None:
         await redis.expire(key, HOLD_S)
 
 
+async def _watch(websocket: WebSocket, key: str | None, session: LiveSession) -> None:
+    """Close the socket once its credential is withdrawn (a revoked invite), keeping nothing
+    more of what it sends: the answer in progress is not handed on."""
+    refusal = await refused(key)
+    session.withdrawn = True
+    log.info("live socket of %s closed: %s", session.interview_id, refusal.code)
+    await websocket.close(code=4000 + refusal.status, reason=f"{refusal.code}: {refusal.message}")
+
+
 @router.websocket("/{interview_id:uuid}/live")
 async def live(
     websocket: WebSocket,
@@ -71,8 +81,9 @@ async def live(
 ) -> None:
     """Conversation mode: PCM frames in, the interview's events out (docs/conversation.md).
 
-    Refusals close with 4401 (no or unknown key), 4404 (no such interview), 4409 (finished,
-    or taken over by a newer socket); 1013 when this process holds all the live sockets it may.
+    Refusals close with 4401 (no or unknown key; later, `invite_revoked: ...` when the invite
+    is revoked), 4404 (no such interview), 4409 (finished, or taken over by a newer socket);
+    1013 when this process holds all the live sockets it may.
     """
     key = bearer_key(websocket.headers.get("authorization"), access_token)
     await websocket.accept()
@@ -99,14 +110,18 @@ async def live(
         holds=lambda: _holds(redis, holder, mark),
     )
     _open.add(id(session))
-    holding = asyncio.create_task(_hold(websocket, holder, mark))
+    watchers = [
+        asyncio.create_task(_hold(websocket, holder, mark)),
+        asyncio.create_task(_watch(websocket, key, session)),
+    ]
     try:
         await session.run(active_job)
     finally:
         _open.discard(id(session))
-        holding.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await holding
+        for watcher in watchers:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await watcher
         with contextlib.suppress(Exception):
             if await redis.get(holder) == mark.encode():
                 await redis.delete(holder)

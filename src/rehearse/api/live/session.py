@@ -78,6 +78,8 @@ class LiveSession:
         self.key = live_audio.audio_key(self.interview_id)
         self.state = "processing"  # until the opening or a running turn is out
         self.paused = self.playing = self.closed = False
+        self.withdrawn = False
+        """The credential was revoked: nothing more is handed on."""
         self.relay: asyncio.Task[None] | None = None
         self._new_answer(0)
 
@@ -147,7 +149,7 @@ class LiveSession:
             # The answer so far is kept: it becomes the turn (a reconnect relays it), unless
             # a newer socket took the interview over and goes on with it.
             answering = self.state == "listening" and self.listener.turn.spoke and not self.ending
-            if answering and await self.holds():
+            if answering and not self.withdrawn and await self.holds():
                 await asyncio.shield(self._end("disconnected"))
             self.segments.cancel()
 
