@@ -15,6 +15,7 @@ from rehearse.base.settings import Settings
 from rehearse.contracts.job_kinds import Step
 from rehearse.runtime.job_runner import JobRunner
 from rehearse.runtime.run_context import RunContext
+from rehearse.storage.rows import Job
 
 T = TypeVar("T")
 
@@ -37,7 +38,7 @@ class Engines(Protocol):
 class StepRun:
     """What a step handler gets besides its engine: the job row, the chain's state, events."""
 
-    job: dict[str, Any]
+    job: Job
     state: dict[str, Any]
     ctx: RunContext
     timings: dict[str, Any]

@@ -24,6 +24,7 @@ from rehearse.runtime.worker_context import StepRun
 from rehearse.storage.artifact_store import put_artifact
 from rehearse.storage.db import transaction
 from rehearse.storage.job_store import elapsed_ms
+from rehearse.storage.rows import Job
 from rehearse.workers.gpu import gated_llm
 from rehearse.workers.gpu.json_field_scanner import JsonFieldScanner
 
@@ -35,15 +36,13 @@ Gate = Callable[[str], str | None]
 """The question as it would be spoken (cleaned), or None when it must not be spoken."""
 
 
-def publish_audio(
-    ctx: RunContext, job: dict[str, Any], spoken: dict[str, Any], text: str
-) -> dict[str, Any]:
+def publish_audio(ctx: RunContext, job: Job, spoken: dict[str, Any], text: str) -> dict[str, Any]:
     """Store spoken audio as the job's artifact (committed), then announce it as an event."""
     with transaction() as conn:
         artifact_id = put_artifact(
-            conn, job["owner_id"], spoken["audio"], spoken["content_type"], job_id=job["id"]
+            conn, job.owner_id, spoken["audio"], spoken["content_type"], job_id=job.id
         )
-        ms = elapsed_ms(conn, job["id"])
+        ms = elapsed_ms(conn, job.id)
     ctx.emit("audio", artifact_id=str(artifact_id), text=text, role=ROLE)
     return {"artifact_id": str(artifact_id), "text": text, "engine": spoken["engine"], "ms": ms}
 
@@ -51,9 +50,7 @@ def publish_audio(
 class EarlyQuestion:
     """Wraps the LLM step's RunContext; `finish()` says what was spoken early, if anything."""
 
-    def __init__(
-        self, engine: TextToSpeech, job: dict[str, Any], voice: str | None, gate: Gate
-    ) -> None:
+    def __init__(self, engine: TextToSpeech, job: Job, voice: str | None, gate: Gate) -> None:
         self.engine, self.job, self.voice, self.gate = engine, job, voice, gate
         self.scanner = JsonFieldScanner(FIELD)
         self.spoken: dict[str, Any] | None = None

@@ -18,8 +18,9 @@ from rehearse.runtime.worker_context import StepRun
 from rehearse.storage import interview_store
 from rehearse.storage.artifact_store import get_artifact, put_artifact
 from rehearse.storage.db import transaction
+from rehearse.storage.interview_store import load_for_step
+from rehearse.storage.rows import Job
 from rehearse.workers.gpu.early_question import publish_audio
-from rehearse.workers.gpu.interview_llm import Job, load_interview
 from rehearse.workers.gpu.transcript_check import unclear_reason
 
 log = logging.getLogger(__name__)
@@ -31,15 +32,15 @@ UNCLEAR_MESSAGE = (
 
 def transcribe_answer(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
     """Turn step 1: the answer's audio to text, in the interview's language."""
-    params = TurnParams.model_validate(run.job["params"])
-    interview = load_interview(params.interview_id)
+    params = TurnParams.model_validate(run.job.params)
+    interview = load_for_step(run.job.interview_id)
     with transaction() as conn:
         audio = get_artifact(conn, params.answer_artifact_id)
     if audio is None:
         raise JobError("artifact_missing", "the answer's audio is gone")
     request = TranscribeRequest(
         audio.data,
-        TranscribeParams(audio_artifact_id=audio.id, language=interview["language"]),
+        TranscribeParams(audio_artifact_id=audio.id, language=interview.language),
     )
     checked = run.settings.transcript_check
     # Checked, the segments are held until the whole transcript passed: a candidate never sees
@@ -52,7 +53,7 @@ def transcribe_answer(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
     reason = checked and unclear_reason(result["text"], result["segments"])
     if reason:
         # Neither fed to the LLM nor recorded: the candidate answers the same question again.
-        log.info("job %s: transcript not taken as speech (%s)", run.job["id"], reason)
+        log.info("job %s: transcript not taken as speech (%s)", run.job.id, reason)
         run.timings["unclear_audio"] = reason
         raise JobError("unclear_audio", UNCLEAR_MESSAGE)
     for type_, fields in held:
@@ -67,8 +68,8 @@ def transcribe_answer(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
 def speak_question(engine: TextToSpeech, run: StepRun) -> Finalize:
     """Last step of both pipelines: speak the question, then record everything at once."""
     job = run.job
-    interview = load_interview(job["interview_id"])
-    turn = TurnState.model_validate(run.state) if job["kind"] == "interview_turn" else None
+    interview = load_for_step(job.interview_id)
+    turn = TurnState.model_validate(run.state) if job.kind == "interview_turn" else None
     question = turn.next_question if turn else StartState.model_validate(run.state).question
     early = turn.early_audio if turn else None
     spoken, audio_id = None, None
@@ -78,7 +79,7 @@ def speak_question(engine: TextToSpeech, run: StepRun) -> Finalize:
         run.timings.update(tts_engine=early["engine"], early_audio=True)
     elif question:
         params = SpeakParams(
-            text=question, voice=voice_for(run.settings.tts_voice, interview["language"])
+            text=question, voice=voice_for(run.settings.tts_voice, interview.language)
         )
         spoken = engine.run(params, run.ctx)
         run.timings["tts_engine"] = spoken["engine"]
@@ -93,11 +94,11 @@ def speak_question(engine: TextToSpeech, run: StepRun) -> Finalize:
     def finalize(conn: psycopg.Connection) -> dict[str, Any]:
         nonlocal audio_id
         if spoken is not None and audio_id is None:
-            audio_id = put_artifact(conn, job["owner_id"], spoken["audio"], spoken["content_type"])
+            audio_id = put_artifact(conn, job.owner_id, spoken["audio"], spoken["content_type"])
         if turn is None:  # interview_start
-            interview_store.open_interview(conn, interview["id"], question, audio_id)
+            interview_store.open_interview(conn, interview.id, question, audio_id)
             return {
-                "interview_id": str(interview["id"]),
+                "interview_id": str(interview.id),
                 "question": question,
                 "audio_artifact_id": str(audio_id),
             }
@@ -109,13 +110,13 @@ def speak_question(engine: TextToSpeech, run: StepRun) -> Finalize:
 def _record_turn(
     conn: psycopg.Connection, job: Job, state: TurnState, audio_id: UUID | None
 ) -> dict[str, Any]:
-    params = TurnParams.model_validate(job["params"])
+    params = TurnParams.model_validate(job.params)
     interview_store.get_interview(conn, params.interview_id, lock=True)
     turn = {
         "id": params.turn_id,
         "interview_id": params.interview_id,
         "number": params.number,
-        "job_id": job["id"],
+        "job_id": job.id,
         "question": params.question,
         "answer_artifact_id": params.answer_artifact_id,
         "transcript": state.transcript,
