@@ -84,7 +84,7 @@ embed             embed     cpu    bge_m3   cpu.handlers:embed  batched
 ingest            ingest    cpu    bge_m3   cpu.handlers:ingest
 interview_start   ingest    cpu    bge_m3   cpu.interview_handlers:index_documents
 interview_start   llm       gpu    llm      gpu.interview_llm:opening_question
-interview_start   tts       tts    speech   gpu.interview_speech:speak_question
+interview_start   tts       tts    speech   gpu.interview_speech:speak_opening
 interview_turn    stt       gpu    whisper  gpu.interview_speech:transcribe_answer
 interview_turn    retrieve  cpu    bge_m3   cpu.interview_handlers:retrieve_passages
 interview_turn    llm       gpu    llm      gpu.interview_llm:assess_answer
