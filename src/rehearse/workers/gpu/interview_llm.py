@@ -17,6 +17,7 @@ from rehearse.contracts.interview_contract import (
 from rehearse.contracts.jobs import ChatMessage, ChatParams
 from rehearse.engines.base import Chat
 from rehearse.engines.llama_schema import json_budget
+from rehearse.runtime.run_context import RunContext
 from rehearse.runtime.worker_context import StepRun
 from rehearse.storage.interview_store import load_for_step
 from rehearse.storage.rows import Interview, PastTurn
@@ -64,12 +65,14 @@ def ask_json(
     if settings.output_gates:
         check = gated_llm.gate_check(schema, language, prompt, skip, quotable)
     attempts = settings.output_gate_attempts
-    early = early_question.speaker_for(run, schema, language, prompt) if speak_early else None
-    ctx = early.watch(run.ctx) if early else run.ctx
-    try:
-        result = gated_llm.generate(engine, params, ctx, run.timings, check, attempts)
-    finally:
-        spoken = early.finish() if early else None  # never leave the speaking thread behind
+
+    def generate(ctx: RunContext) -> dict[str, Any]:
+        return gated_llm.generate(engine, params, ctx, run.timings, check, attempts)
+
+    if speak_early:
+        result, spoken = early_question.speaking(run, schema, language, prompt, generate)
+    else:
+        result, spoken = generate(run.ctx), None
     run.timings["prompt_tokens"] = result["usage"]["prompt_tokens"]
     if spoken is not None:
         run.timings["first_audio_ms"] = spoken["ms"]
