@@ -1,6 +1,7 @@
 """Interviews: start from a resume and a posting, answer by voice, read history, finish."""
 
 import time
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
@@ -37,6 +38,7 @@ from rehearse.storage import interview_store as store
 from rehearse.storage.artifact_store import put_artifact
 from rehearse.storage.db import transaction
 from rehearse.storage.job_store import create_job
+from rehearse.storage.rows import Interview, Turn
 
 router = APIRouter(prefix="/v1/interviews", tags=["interviews"])
 
@@ -110,19 +112,19 @@ async def start_interview(
     def record() -> dict[str, Any]:
         with transaction() as conn:
             interview = store.create_interview(conn, owner, body)
-            claim_for_invite(conn, request, interview["id"])
+            claim_for_invite(conn, request, interview.id)
             artifacts = {f: put_artifact(conn, owner, *upload) for f, upload in uploads.items()}
-            store.attach_uploads(conn, interview["id"], artifacts)
-            params = StartParams(interview_id=interview["id"]).model_dump(mode="json")
-            job = create_job(conn, "interview_start", owner, params, interview["id"])
-            store.set_start_job(conn, interview["id"], job["id"])
+            store.attach_uploads(conn, interview.id, artifacts)
+            params = StartParams(interview_id=interview.id).model_dump(mode="json")
+            job = create_job(conn, "interview_start", owner, params, interview.id)
+            store.set_start_job(conn, interview.id, job["id"])
         send_job(celery, "interview_start", job["id"])
-        return {"id": interview["id"], "job_id": job["id"]}
+        return {"id": interview.id, "job_id": job["id"]}
 
     return InterviewStarted(**await run_in_threadpool(record))
 
 
-def _locked(conn: Any, interview_id: UUID, owner: UUID) -> dict:
+def _locked(conn: Any, interview_id: UUID, owner: UUID) -> Interview:
     """The interview, locked for update until the transaction ends, or 404."""
     interview = store.get_interview(conn, interview_id, owner, lock=True)
     if interview is None:
@@ -130,12 +132,12 @@ def _locked(conn: Any, interview_id: UUID, owner: UUID) -> dict:
     return interview
 
 
-def _answerable(conn: Any, interview: dict) -> list[dict]:
+def _answerable(conn: Any, interview: Interview) -> list[Turn]:
     """The interview's turns, or the 409 that says why it takes no answer now."""
-    interview_id = interview["id"]
-    if interview["status"] == "finished":
+    interview_id = interview.id
+    if interview.status == "finished":
         raise ApiError(409, "interview_finished", "the interview is finished")
-    if interview["status"] != "active":
+    if interview.status != "active":
         raise ApiError(409, "interview_not_ready", "the opening question is not ready yet")
     if store.active_job(conn, interview_id):
         raise ApiError(409, "turn_in_progress", "the previous answer is still being processed")
@@ -165,11 +167,11 @@ async def answer(
         with transaction() as conn:
             interview = _locked(conn, interview_id, owner)
             history = _answerable(conn, interview)
-            if len(history) >= interview["max_questions"]:
+            if len(history) >= interview.max_questions:
                 raise ApiError(
                     409,
                     "max_questions_reached",
-                    f"all {interview['max_questions']} questions are answered",
+                    f"all {interview.max_questions} questions are answered",
                 )
             artifact_id = put_artifact(conn, owner, data, content_type)
             params = TurnParams(
@@ -245,15 +247,20 @@ def read_interview(interview_id: UUID, owner: OwnerDep) -> InterviewPublic:
         if interview is None:
             raise ApiError(404, "not_found", f"no interview {interview_id}")
         history = store.turns(conn, interview_id)
-        status = interview["status"]
-        if status == "starting" and store.job_status(conn, interview["start_job_id"]) in (
+        status = interview.status
+        if status == "starting" and store.job_status(conn, interview.start_job_id) in (
             "failed",
             "canceled",
         ):
             status = "failed"
         active = store.active_job(conn, interview_id)
     return InterviewPublic.model_validate(
-        {**interview, "status": status, "active_job": active, "turns": history}
+        {
+            **asdict(interview),
+            "status": status,
+            "active_job": active,
+            "turns": [asdict(turn) for turn in history],
+        }
     )
 
 
@@ -288,9 +295,9 @@ def finish(
     with transaction() as conn:
         # The row lock makes concurrent finishes of one interview queue here: one job.
         interview = _locked(conn, interview_id, owner)
-        if interview["status"] == "finished":
-            report_job = interview["report_job_id"]
-            if interview["report"] is not None:
+        if interview.status == "finished":
+            report_job = interview.report_job_id
+            if interview.report is not None:
                 response.status_code = 200
                 return InterviewStarted(id=interview_id, job_id=report_job)
             if store.job_status(conn, report_job) in ("queued", "running"):
