@@ -26,14 +26,14 @@ def job(conn):
 
 def test_a_queued_job_is_claimed_once_per_delivery(conn, job):
     first = claim_job(conn, job["id"], "gpu@a", STALE_S)
-    assert first["status"] == "running" and first["attempts"] == 1
+    assert first.status == "running" and first.attempts == 1
 
 
 def test_a_job_running_elsewhere_is_not_claimed_by_a_duplicate(conn, job):
     claim_job(conn, job["id"], "gpu@a", STALE_S)
     assert claim_job(conn, job["id"], "gpu@b", STALE_S) is None
     again = claim_job(conn, job["id"], "gpu@a", STALE_S)  # the same worker, restarted
-    assert again["attempts"] == 2
+    assert again.attempts == 2
 
 
 def test_a_job_running_past_the_visibility_timeout_is_claimed(conn, job):
@@ -41,7 +41,7 @@ def test_a_job_running_past_the_visibility_timeout_is_claimed(conn, job):
     conn.execute(
         "UPDATE jobs SET started_at = now() - interval '1 hour' WHERE id = %s", (job["id"],)
     )
-    assert claim_job(conn, job["id"], "gpu@b", STALE_S)["worker"] == "gpu@b"
+    assert claim_job(conn, job["id"], "gpu@b", STALE_S).worker == "gpu@b"
 
 
 def test_a_finished_job_is_never_claimed(conn, job):

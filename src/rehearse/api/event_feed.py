@@ -14,32 +14,37 @@ import psycopg
 import redis
 import redis.asyncio as aioredis
 
-from rehearse.contracts.jobs import JobStatus
+from rehearse.contracts.jobs import JobPublic, JobStatus
 from rehearse.events import events
 from rehearse.storage.db import async_connection
 from rehearse.storage.job_store import get_job_async
+from rehearse.storage.rows import Job
 
 UNAVAILABLE = (redis.RedisError, psycopg.OperationalError)
 """What ends a stream early with `events_unavailable`: the client reconnects with its last seq."""
 
+JobSeen = Job | JobPublic
+"""The job as last read: its row, or the public view a submission answered with."""
 
-async def load_job(job_id: UUID, owner: UUID) -> dict[str, Any] | None:
+
+async def load_job(job_id: UUID, owner: UUID) -> Job | None:
     """The job's row as its owner sees it."""
     async with async_connection() as conn:
         return await get_job_async(conn, job_id, owner)
 
 
-def closing_events(row: dict[str, Any], last_seq: int) -> list[dict[str, Any]]:
+def closing_events(row: JobSeen, last_seq: int) -> list[dict[str, Any]]:
     """The final `status` and `done` of a finished job, rebuilt from its row."""
-    attempt = row.get("attempts") or 0
-    status = {"seq": last_seq + 1, "type": "status", "attempt": attempt, "status": row["status"]}
-    if row.get("error"):
-        status["error"] = row["error"]
+    attempt = row.attempts or 0
+    status = {"seq": last_seq + 1, "type": "status", "attempt": attempt, "status": row.status}
+    error = row.error.model_dump() if isinstance(row, JobPublic) and row.error else row.error
+    if error:
+        status["error"] = error
     done = {
         "seq": last_seq + 2,
         "type": events.TERMINAL,
         "attempt": attempt,
-        "status": row["status"],
+        "status": row.status,
     }
     return [status, done]
 
@@ -57,7 +62,7 @@ async def job_events(
     client: aioredis.Redis,
     job_id: UUID,
     owner: UUID,
-    row: dict[str, Any],
+    row: JobSeen,
     after: int = 0,
     idle_s: float = 10.0,
 ) -> AsyncIterator[dict[str, Any] | None]:
@@ -66,7 +71,7 @@ async def job_events(
 
     Raises one of UNAVAILABLE when Redis or PostgreSQL stops answering.
     """
-    finished = JobStatus(row["status"]).finished
+    finished = JobStatus(row.status).finished
     if finished:
         tail = await events.last_event(client, job_id)
         if tail is None:  # expired: the record tells how it ended
@@ -86,7 +91,7 @@ async def job_events(
             yield event
             continue
         current = await load_job(job_id, owner)
-        if current and JobStatus(current["status"]).finished:
+        if current and JobStatus(current.status).finished:
             # Finished at the previous look too, and silent for a whole interval since:
             # its `done` is not coming (Redis lost it). Once is not enough: the worker
             # publishes `done` just after committing.

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from fastapi import Request
 
-from rehearse.api.event_feed import job_events
+from rehearse.api.event_feed import JobSeen, job_events
 
 WATCH_IDLE_S = 1.0
 """Seconds of silence between checks that the client is still there."""
@@ -23,7 +23,7 @@ class ClientGone(Exception):
 
 
 async def watch(
-    request: Request, job_id: UUID, owner: UUID, row: dict[str, Any]
+    request: Request, job_id: UUID, owner: UUID, row: JobSeen
 ) -> AsyncIterator[dict[str, Any]]:
     """The job's events up to `done` (excluded); raises ClientGone when the client leaves.
 

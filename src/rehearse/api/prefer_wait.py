@@ -21,6 +21,7 @@ from rehearse.api.job_watch import ClientGone, watch
 from rehearse.base.settings import get_settings
 from rehearse.contracts.jobs import JobPublic, JobStatus
 from rehearse.storage.job_store import to_public
+from rehearse.storage.rows import Job
 
 OPENAPI: dict[str, Any] = {
     "parameters": [
@@ -75,14 +76,12 @@ def requested_wait(values: list[str], cap_s: int) -> int | None:
     return None
 
 
-async def finished_row(
-    request: Request, job: JobPublic, owner: UUID, wait_s: float
-) -> dict[str, Any] | None:
+async def finished_row(request: Request, job: JobPublic, owner: UUID, wait_s: float) -> Job | None:
     """The job's row after its `done` or `wait_s`; None when nobody reads the answer (the
     client left) or the record does not answer."""
     with anyio.move_on_after(wait_s):
         try:
-            async for _ in watch(request, job.id, owner, job.model_dump()):
+            async for _ in watch(request, job.id, owner, job):
                 pass
         except ClientGone:
             return None
@@ -106,6 +105,6 @@ async def answer(request: Request, response: Response, owner: UUID, job: JobPubl
     row = await finished_row(request, job, owner, wait_s)
     if row is None:
         return job
-    if JobStatus(row["status"]).finished:
+    if JobStatus(row.status).finished:
         response.status_code = 200
     return to_public(row)

@@ -13,9 +13,10 @@ from rehearse.storage import interview_store as store
 from rehearse.storage.artifact_store import put_artifact
 from rehearse.storage.db import transaction
 from rehearse.storage.job_store import create_job
+from rehearse.storage.rows import Interview, Turn
 
 
-def locked(conn: Any, interview_id: UUID, owner: UUID) -> dict:
+def locked(conn: Any, interview_id: UUID, owner: UUID) -> Interview:
     """The interview, locked for update until the transaction ends, or 404."""
     interview = store.get_interview(conn, interview_id, owner, lock=True)
     if interview is None:
@@ -23,12 +24,12 @@ def locked(conn: Any, interview_id: UUID, owner: UUID) -> dict:
     return interview
 
 
-def answerable(conn: Any, interview: dict) -> list[dict]:
+def answerable(conn: Any, interview: Interview) -> list[Turn]:
     """The interview's turns, or the 409 that says why it takes no answer now."""
-    interview_id = interview["id"]
-    if interview["status"] == "finished":
+    interview_id = interview.id
+    if interview.status == "finished":
         raise ApiError(409, "interview_finished", "the interview is finished")
-    if interview["status"] != "active":
+    if interview.status != "active":
         raise ApiError(409, "interview_not_ready", "the opening question is not ready yet")
     if store.active_job(conn, interview_id):
         raise ApiError(409, "turn_in_progress", "the previous answer is still being processed")
@@ -48,11 +49,11 @@ def submit_turn(
     with transaction() as conn:
         interview = locked(conn, interview_id, owner)
         history = answerable(conn, interview)
-        if len(history) >= interview["max_questions"]:
+        if len(history) >= interview.max_questions:
             raise ApiError(
                 409,
                 "max_questions_reached",
-                f"all {interview['max_questions']} questions are answered",
+                f"all {interview.max_questions} questions are answered",
             )
         artifact_id = put_artifact(conn, owner, data, content_type)
         params = TurnParams(

@@ -35,11 +35,6 @@ POOLS: dict[str, tuple[str, ...]] = {GPU_QUEUE: GPU_QUEUES, CPU_QUEUE: (CPU_QUEU
 """The queues each kind of worker consumes (`rehearse worker gpu|cpu`); readiness and admission
 count per pool."""
 
-SPEAK_QUESTION = Step(
-    "tts", TTS, SPEECH, Handler("rehearse.workers.gpu.interview_speech", "speak_question")
-)
-"""The last step of both interview pipelines: speak the question, record everything at once."""
-
 KINDS: tuple[JobKindSpec, ...] = (
     JobKindSpec(
         kind="transcribe",
@@ -101,7 +96,13 @@ KINDS: tuple[JobKindSpec, ...] = (
                 LLM,
                 Handler("rehearse.workers.gpu.interview_llm", "opening_question"),
             ),
-            SPEAK_QUESTION,
+            # Speak the opening question and open the interview, in one transaction.
+            Step(
+                "tts",
+                TTS,
+                SPEECH,
+                Handler("rehearse.workers.gpu.interview_speech", "speak_opening"),
+            ),
         ),
     ),
     JobKindSpec(
@@ -127,7 +128,13 @@ KINDS: tuple[JobKindSpec, ...] = (
                 LLM,
                 Handler("rehearse.workers.gpu.interview_llm", "assess_answer"),
             ),
-            SPEAK_QUESTION,
+            # Speak the next question (or reuse its early audio) and record the turn at once.
+            Step(
+                "tts",
+                TTS,
+                SPEECH,
+                Handler("rehearse.workers.gpu.interview_speech", "speak_question"),
+            ),
         ),
     ),
     JobKindSpec(

@@ -23,13 +23,14 @@ from rehearse.runtime.leases import Leases
 from rehearse.runtime.run_context import RunContext
 from rehearse.storage.db import statement, transaction
 from rehearse.storage.job_store import add_timings, claim_job, continue_job, finish_job
+from rehearse.storage.rows import Job
 
 log = logging.getLogger(__name__)
 
 Finalize = Callable[[psycopg.Connection], dict[str, Any]]
 """Returned by a handler that must write rows with its result: runs in the finishing transaction."""
 
-Handler = Callable[[dict[str, Any], RunContext, dict[str, Any]], "dict[str, Any] | Finalize"]
+Handler = Callable[[Job, RunContext, dict[str, Any]], "dict[str, Any] | Finalize"]
 """`handler(job_row, ctx, timings)`; may add `load_ms`, `model_loaded`, `evicted` to timings."""
 
 _CANCEL_POLL_S = 0.05
@@ -71,10 +72,10 @@ class JobRunner:
         attempt = self._attempts.get(str(job_id), 0)
         self.publisher.post(job_id, type_, attempt, **fields)
 
-    def _attempt_of(self, job: dict[str, Any] | None) -> dict[str, Any] | None:
+    def _attempt_of(self, job: Job | None) -> Job | None:
         """Remember which attempt this delivery runs, for its events."""
         if job is not None:
-            self._attempts[str(job["id"])] = job["attempts"]
+            self._attempts[str(job.id)] = job.attempts
         return job
 
     def canceled_probe(self, job_id: UUID, deadline: float) -> Callable[[], bool]:
@@ -97,7 +98,7 @@ class JobRunner:
 
         return is_canceled
 
-    def begin(self, job_id: UUID) -> dict[str, Any] | None:
+    def begin(self, job_id: UUID) -> Job | None:
         """Claim a job for this delivery; None when it already finished (nothing to do)."""
         with statement() as conn:
             job = claim_job(conn, job_id, self.worker, self.settings.visibility_timeout_s)
@@ -105,29 +106,29 @@ class JobRunner:
             log.info("job %s already finished; delivery ignored", job_id)
             return None
         self._attempt_of(job)
-        if job["attempts"] >= 2:
+        if job.attempts >= 2:
             # Clients drop what earlier attempts streamed (tokens, segments) before the rerun's.
             self.emit(job_id, events.RESET)
-        if job["attempts"] > self.settings.max_attempts:
-            error = JobError("worker_lost", f"the worker died {job['attempts'] - 1} times on it")
+        if job.attempts > self.settings.max_attempts:
+            error = JobError("worker_lost", f"the worker died {job.attempts - 1} times on it")
             self._finish(job_id, Outcome(JobStatus.failed, None, error.as_dict(), {}))
             return None
         self.emit(job_id, "status", status=JobStatus.running.value)
         return job
 
-    def resume(self, job_id: UUID, attempt: int | None) -> dict[str, Any] | None:
+    def resume(self, job_id: UUID, attempt: int | None) -> Job | None:
         """A running job handed on by an earlier step of this attempt; None once it has
         finished or a later attempt (sent again by the reconciler) has taken it over."""
         with statement() as conn:
             return self._attempt_of(continue_job(conn, job_id, self.worker, attempt))
 
-    def execute(self, job: dict[str, Any], handler: Handler) -> "Outcome":
+    def execute(self, job: Job, handler: Handler) -> "Outcome":
         """Run a handler, mapping every way it can end to a status and an error body."""
         started = time.monotonic()
         deadline = started + self.settings.job_time_limit_s
         ctx = RunContext(
-            emit=lambda type_, **f: self.emit(job["id"], type_, **f),
-            is_canceled=self.canceled_probe(job["id"], deadline),
+            emit=lambda type_, **f: self.emit(job.id, type_, **f),
+            is_canceled=self.canceled_probe(job.id, deadline),
         )
         timings: dict[str, Any] = {}
         result: Any = None
@@ -148,7 +149,7 @@ class JobRunner:
             status = JobStatus.failed
             error = {"code": "time_limit_exceeded", "message": "the job ran past JOB_TIME_LIMIT_S"}
         except Exception:
-            log.exception("job %s failed", job["id"])
+            log.exception("job %s failed", job.id)
             status = JobStatus.failed
             error = UNEXPECTED.as_dict()
         total_ms = round((time.monotonic() - started) * 1000)
@@ -190,8 +191,8 @@ class JobRunner:
         with self.leases.hold(job_id):
             return self._step(job, stage, handler, last=last)
 
-    def _step(self, job: dict[str, Any], stage: str, handler: Handler, *, last: bool) -> Any:
-        job_id = job["id"]
+    def _step(self, job: Job, stage: str, handler: Handler, *, last: bool) -> Any:
+        job_id = job.id
         self.emit(job_id, "stage", stage=stage, state="started")
         outcome = self.execute(job, handler)
         outcome.timings = {
@@ -206,7 +207,7 @@ class JobRunner:
             self.publisher.flush()  # before the next step (maybe elsewhere) publishes its own
             self._attempts.pop(str(job_id), None)  # the next step (maybe elsewhere) resumes it
             if isinstance(outcome.result, dict):
-                return {**outcome.result, ATTEMPT_KEY: job["attempts"]}
+                return {**outcome.result, ATTEMPT_KEY: job.attempts}
             return outcome.result
         state = "done" if outcome.status is JobStatus.succeeded else outcome.status.value
         self.emit(job_id, "stage", stage=stage, state=state)

@@ -16,12 +16,13 @@ from rehearse.contracts.jobs import TaskPayload
 from rehearse.runtime.celery_app import TASK_OPTIONS
 from rehearse.runtime.job_runner import Handler
 from rehearse.runtime.worker_context import StepRun, WorkerContext, current
+from rehearse.storage.rows import Job
 
 
 def bind(context: WorkerContext, step: Step, state: dict[str, Any], engine: Any = None) -> Handler:
     """The runner's handler for one step: the step's model acquired around its handler."""
 
-    def handle(job: dict[str, Any], ctx: Any, timings: dict[str, Any]) -> Any:
+    def handle(job: Job, ctx: Any, timings: dict[str, Any]) -> Any:
         function = context.handler(step)  # inside: a worker without it fails the job, saying so
         run = StepRun(job, state, ctx, timings, context.settings)
         if engine is not None or step.model is None:

@@ -19,6 +19,7 @@ from rehearse.base.settings import Settings
 from rehearse.contracts.job_spec import Handler, HandlerUnavailable, Step
 from rehearse.runtime.job_runner import JobRunner
 from rehearse.runtime.run_context import RunContext
+from rehearse.storage.rows import Job
 
 T = TypeVar("T")
 
@@ -41,7 +42,7 @@ class Engines(Protocol):
 class StepRun:
     """What a step handler gets besides its engine: the job row, the chain's state, events."""
 
-    job: dict[str, Any]
+    job: Job
     state: dict[str, Any]
     ctx: RunContext
     timings: dict[str, Any]

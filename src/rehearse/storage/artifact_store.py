@@ -1,20 +1,11 @@
 """Artifacts (audio in, audio out) as rows in PostgreSQL: the record, not a cache."""
 
 import hashlib
-from dataclasses import dataclass
 from uuid import UUID
 
 import psycopg
 
-
-@dataclass(frozen=True)
-class Artifact:
-    id: UUID
-    owner_id: UUID
-    content_type: str
-    size: int
-    sha256: str
-    data: bytes
+from rehearse.storage.rows import Artifact, columns, fetch_one
 
 
 def put_artifact(
@@ -38,9 +29,10 @@ def get_artifact(
     conn: psycopg.Connection, artifact_id: UUID, owner_id: UUID | None = None
 ) -> Artifact | None:
     """An artifact by id, limited to one owner when given."""
-    row = conn.execute(
-        "SELECT id, owner_id, content_type, size, sha256, data FROM artifacts"
+    return fetch_one(
+        conn,
+        Artifact,
+        f"SELECT {columns(Artifact)} FROM artifacts"
         " WHERE id = %s AND (%s::uuid IS NULL OR owner_id = %s::uuid)",
         (artifact_id, owner_id, owner_id),
-    ).fetchone()
-    return Artifact(**{**row, "data": bytes(row["data"])}) if row else None
+    )

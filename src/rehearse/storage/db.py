@@ -1,4 +1,4 @@
-"""PostgreSQL access: one connection pool per process, rows as dicts."""
+"""PostgreSQL access: one connection pool per process, rows as dicts (typed rows: rows.py)."""
 
 import contextlib
 import os

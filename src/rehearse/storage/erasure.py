@@ -11,7 +11,8 @@ from typing import Any
 
 import psycopg
 
-ARTIFACT_COLUMNS = ("opening_audio_artifact_id", "resume_artifact_id", "job_posting_artifact_id")
+from rehearse.storage.rows import Interview
+
 TURN_ARTIFACT_COLUMNS = ("answer_artifact_id", "audio_artifact_id")
 
 
@@ -28,28 +29,33 @@ def _artifact_ids(value: Any) -> Iterator[str]:
             yield from _artifact_ids(item)
 
 
-def interview_jobs(conn: psycopg.Connection, interview: dict[str, Any]) -> list[dict[str, Any]]:
-    """The interview's jobs: its start, every answer, its report."""
+def interview_jobs(conn: psycopg.Connection, interview: Interview) -> list[dict[str, Any]]:
+    """The interview's jobs (id, status, params, result): its start, every answer, its report."""
     return conn.execute(
         "SELECT id, status, params, result FROM jobs WHERE interview_id = %s"
         " OR id = ANY(%s::uuid[])",
-        (interview["id"], [interview["start_job_id"], interview["report_job_id"]]),
+        (interview.id, [interview.start_job_id, interview.report_job_id]),
     ).fetchall()
 
 
 def _owned_artifacts(
-    conn: psycopg.Connection, interview: dict[str, Any], jobs: list[dict[str, Any]]
+    conn: psycopg.Connection, interview: Interview, jobs: list[dict[str, Any]]
 ) -> set[str]:
-    ids = {str(interview[c]) for c in ARTIFACT_COLUMNS if interview[c]}
+    own = (
+        interview.opening_audio_artifact_id,
+        interview.resume_artifact_id,
+        interview.job_posting_artifact_id,
+    )
+    ids = {str(artifact_id) for artifact_id in own if artifact_id}
     for turn in conn.execute(
         "SELECT answer_artifact_id, audio_artifact_id FROM interview_turns WHERE interview_id = %s",
-        (interview["id"],),
+        (interview.id,),
     ):
         ids.update(str(turn[c]) for c in TURN_ARTIFACT_COLUMNS if turn[c])
     for document in conn.execute(
         "SELECT source_artifact_id FROM documents WHERE owner_id = %s AND collection = %s"
         " AND source_artifact_id IS NOT NULL",
-        (interview["owner_id"], interview["collection"]),
+        (interview.owner_id, interview.collection),
     ):
         ids.add(str(document["source_artifact_id"]))
     for job in jobs:
@@ -59,7 +65,7 @@ def _owned_artifacts(
 
 
 def erase_interview(
-    conn: psycopg.Connection, interview: dict[str, Any], jobs: list[dict[str, Any]]
+    conn: psycopg.Connection, interview: Interview, jobs: list[dict[str, Any]]
 ) -> int:
     """Remove the (locked) interview's content; returns how many artifacts were deleted."""
     artifacts = _owned_artifacts(conn, interview, jobs)
@@ -72,19 +78,19 @@ def erase_interview(
     )
     conn.execute(  # chunks go with their documents (ON DELETE CASCADE)
         "DELETE FROM documents WHERE owner_id = %s AND collection = %s",
-        (interview["owner_id"], interview["collection"]),
+        (interview.owner_id, interview.collection),
     )
-    if interview["invite_id"]:  # an erased interview still counts against its invite,
+    if interview.invite_id:  # an erased interview still counts against its invite,
         # even when erasing it canceled its start: else create-and-delete would never run out
         conn.execute(
             "UPDATE invites SET erased_interviews = erased_interviews + 1 WHERE id = %s"
             " AND coalesce((SELECT status FROM jobs WHERE id = %s), '') <> 'failed'",
-            (interview["invite_id"], interview["start_job_id"]),
+            (interview.invite_id, interview.start_job_id),
         )
-    conn.execute("DELETE FROM interviews WHERE id = %s", (interview["id"],))  # turns cascade
+    conn.execute("DELETE FROM interviews WHERE id = %s", (interview.id,))  # turns cascade
     deleted = conn.execute(  # with what its jobs made but no turn kept (a failed turn's audio)
         "DELETE FROM artifacts WHERE (id = ANY(%s::uuid[]) OR job_id = ANY(%s::uuid[]))"
         " AND owner_id = %s",
-        (list(artifacts), [job["id"] for job in jobs], interview["owner_id"]),
+        (list(artifacts), [job["id"] for job in jobs], interview.owner_id),
     )
     return deleted.rowcount

@@ -5,21 +5,35 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from psycopg.rows import kwargs_row
 from psycopg.types.json import Jsonb
 
+from rehearse.base.errors import JobError
 from rehearse.contracts.interview_contract import PROMPT_VERSION, InterviewCreate
+from rehearse.storage.db import statement
+from rehearse.storage.rows import (
+    Interview,
+    PastTurn,
+    StepInterview,
+    Turn,
+    columns,
+    fetch_all,
+    fetch_one,
+)
+
+_INTERVIEW = columns(Interview)
 
 
-def create_interview(
-    conn: psycopg.Connection, owner_id: UUID, body: InterviewCreate
-) -> dict[str, Any]:
+def create_interview(conn: psycopg.Connection, owner_id: UUID, body: InterviewCreate) -> Interview:
     """Insert an interview (status `starting`); its documents get a collection of its own."""
-    return conn.execute(
+    return fetch_one(
+        conn,
+        Interview,
         "INSERT INTO interviews (owner_id, language, role, persona, max_questions, collection,"
         " resume_text, job_posting_text, prompt_version)"
         " VALUES (%(owner)s, %(language)s, %(role)s, %(persona)s, %(max)s,"
         "  'interview:' || gen_random_uuid(), %(resume)s, %(posting)s, %(version)s)"
-        " RETURNING *",
+        f" RETURNING {_INTERVIEW}",
         {
             "owner": owner_id,
             "language": body.language,
@@ -30,7 +44,7 @@ def create_interview(
             "posting": body.job_posting,
             "version": PROMPT_VERSION,
         },
-    ).fetchone()
+    )
 
 
 def attach_uploads(
@@ -54,24 +68,53 @@ def set_texts(conn: psycopg.Connection, interview_id: UUID, resume: str, posting
 
 def get_interview(
     conn: psycopg.Connection, interview_id: UUID, owner_id: UUID | None = None, lock: bool = False
-) -> dict[str, Any] | None:
+) -> Interview | None:
     """An interview by id (limited to an owner when given), optionally locked for update."""
-    return conn.execute(
-        "SELECT * FROM interviews WHERE id = %s AND (%s::uuid IS NULL OR owner_id = %s::uuid)"
+    return fetch_one(
+        conn,
+        Interview,
+        f"SELECT {_INTERVIEW} FROM interviews"
+        " WHERE id = %s AND (%s::uuid IS NULL OR owner_id = %s::uuid)"
         + (" FOR UPDATE" if lock else ""),
         (interview_id, owner_id, owner_id),
-    ).fetchone()
+    )
+
+
+_FOR_STEP = (
+    f"SELECT {_INTERVIEW}, (SELECT coalesce(jsonb_agg(jsonb_build_object('number', t.number,"
+    "  'question', t.question, 'transcript', t.transcript, 'feedback', t.feedback)"
+    "  ORDER BY t.number), '[]') FROM interview_turns t WHERE t.interview_id = i.id) AS history"
+    " FROM interviews i WHERE i.id = %s"
+)
+
+
+def _step_interview(history: list[dict[str, Any]], **interview: Any) -> StepInterview:
+    return StepInterview(**interview, history=tuple(PastTurn(**turn) for turn in history))
+
+
+def load_for_step(interview_id: UUID | None) -> StepInterview:
+    """The interview a step of an interview job runs on, with its turns so far: one query.
+
+    Raises `interview_missing` when it is gone (erased while the job waited)."""
+    with statement() as conn, conn.cursor(row_factory=kwargs_row(_step_interview)) as cur:
+        interview = cur.execute(_FOR_STEP, (interview_id,)).fetchone()
+    if interview is None:
+        raise JobError("interview_missing", f"interview {interview_id} no longer exists")
+    return interview
 
 
 def set_start_job(conn: psycopg.Connection, interview_id: UUID, job_id: UUID) -> None:
     conn.execute("UPDATE interviews SET start_job_id = %s WHERE id = %s", (job_id, interview_id))
 
 
-def turns(conn: psycopg.Connection, interview_id: UUID) -> list[dict[str, Any]]:
+def turns(conn: psycopg.Connection, interview_id: UUID) -> list[Turn]:
     """Every turn of an interview, in order."""
-    return conn.execute(
-        "SELECT * FROM interview_turns WHERE interview_id = %s ORDER BY number", (interview_id,)
-    ).fetchall()
+    return fetch_all(
+        conn,
+        Turn,
+        f"SELECT {columns(Turn)} FROM interview_turns WHERE interview_id = %s ORDER BY number",
+        (interview_id,),
+    )
 
 
 def active_job(conn: psycopg.Connection, interview_id: UUID) -> dict[str, Any] | None:
@@ -90,9 +133,9 @@ def job_status(conn: psycopg.Connection, job_id: UUID | None) -> str | None:
     return row["status"] if row else None
 
 
-def current_question(interview: dict[str, Any], history: list[dict[str, Any]]) -> str | None:
+def current_question(interview: Interview, history: list[Turn]) -> str | None:
     """The question the candidate is answering now."""
-    return history[-1]["next_question"] if history else interview["opening_question"]
+    return history[-1].next_question if history else interview.opening_question
 
 
 def open_interview(

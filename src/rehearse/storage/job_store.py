@@ -5,11 +5,13 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 from rehearse.base.settings import get_settings
 from rehearse.contracts.jobs import JobPublic, JobStatus
 from rehearse.storage.admission import ADMIT_AND_INSERT, admit_args, admitted, limits
+from rehearse.storage.rows import Job, columns, fetch_one
 
 _SUMMARY = "id, kind, status, created_at, started_at, finished_at, attempts, error, timings"
 _PUBLIC = f"{_SUMMARY}, result"
@@ -41,22 +43,24 @@ def _clean(value: Any) -> Any:
     return value
 
 
+_JOB = columns(Job)
 _GET = (
-    "SELECT * FROM jobs WHERE id = %s"
+    f"SELECT {_JOB} FROM jobs WHERE id = %s"
     " AND (%s::uuid IS NULL OR (owner_id = %s::uuid AND erased_at IS NULL))"
 )
 
 
-def get_job(conn: psycopg.Connection, job_id: UUID, owner_id: UUID | None = None) -> dict | None:
+def get_job(conn: psycopg.Connection, job_id: UUID, owner_id: UUID | None = None) -> Job | None:
     """A job row by id (all columns); given an owner, only theirs and never an erased one."""
-    return conn.execute(_GET, (job_id, owner_id, owner_id)).fetchone()
+    return fetch_one(conn, Job, _GET, (job_id, owner_id, owner_id))
 
 
 async def get_job_async(
     conn: psycopg.AsyncConnection, job_id: UUID, owner_id: UUID | None = None
-) -> dict | None:
+) -> Job | None:
     """`get_job` on an async connection."""
-    return await (await conn.execute(_GET, (job_id, owner_id, owner_id))).fetchone()
+    async with conn.cursor(row_factory=class_row(Job)) as cur:
+        return await (await cur.execute(_GET, (job_id, owner_id, owner_id))).fetchone()
 
 
 def list_jobs(
@@ -86,40 +90,47 @@ def list_jobs(
     ).fetchall()
 
 
-def to_public(row: dict[str, Any]) -> JobPublic:
+def to_public(row: Job | dict[str, Any]) -> JobPublic:
+    """A job as clients see it, from its whole row or from a row of the public columns."""
+    if isinstance(row, Job):
+        return JobPublic.model_validate(row, from_attributes=True)
     return JobPublic.model_validate({k: row.get(k) for k in JobPublic.model_fields})
 
 
 def claim_job(
     conn: psycopg.Connection, job_id: UUID, worker: str, stale_after_s: float
-) -> dict | None:
+) -> Job | None:
     """Mark a job running for this attempt; None when there is nothing for this delivery to do.
 
     A queued job is claimed. A running one only by the worker it ran under (restarted after
     dying in it) or once it has run past `stale_after_s` (the visibility timeout, after which
     Redis redelivers): a duplicate message never runs a job another worker is running.
     """
-    return conn.execute(
-        "UPDATE jobs SET status = 'running', attempts = attempts + 1, worker = %(worker)s,"
-        " started_at = now(), timings = timings || jsonb_build_object('queued_ms',"
-        "   round(extract(epoch FROM now() - created_at) * 1000))"
-        " WHERE id = %(id)s AND (status = 'queued' OR (status = 'running' AND (worker = %(worker)s"
-        "   OR started_at < now() - make_interval(secs => %(stale)s))))"
-        " RETURNING *",
-        {"worker": worker, "id": job_id, "stale": stale_after_s},
-    ).fetchone()
+    return fetch_one(conn, Job, _CLAIM, {"worker": worker, "id": job_id, "stale": stale_after_s})
+
+
+_CLAIM = (
+    "UPDATE jobs SET status = 'running', attempts = attempts + 1, worker = %(worker)s,"
+    " started_at = now(), timings = timings || jsonb_build_object('queued_ms',"
+    "   round(extract(epoch FROM now() - created_at) * 1000))"
+    " WHERE id = %(id)s AND (status = 'queued' OR (status = 'running' AND (worker = %(worker)s"
+    "   OR started_at < now() - make_interval(secs => %(stale)s))))"
+    f" RETURNING {_JOB}"
+)
 
 
 def continue_job(
     conn: psycopg.Connection, job_id: UUID, worker: str, attempt: int | None = None
-) -> dict | None:
+) -> Job | None:
     """A running job taken up by the next pipeline step (recorded as this worker's), only
     while it is still on `attempt` when given."""
-    return conn.execute(
+    return fetch_one(
+        conn,
+        Job,
         "UPDATE jobs SET worker = %s WHERE id = %s AND status = 'running'"
-        " AND (%s::int IS NULL OR attempts = %s::int) RETURNING *",
+        f" AND (%s::int IS NULL OR attempts = %s::int) RETURNING {_JOB}",
         (worker, job_id, attempt, attempt),
-    ).fetchone()
+    )
 
 
 def add_timings(conn: psycopg.Connection, job_id: UUID, timings: dict[str, Any]) -> None:

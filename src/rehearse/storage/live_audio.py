@@ -5,10 +5,14 @@ to transcribe it; when the turn ends the api reads it all once (stored as the an
 artifact) and deletes it. The key expires on its own if the api dies meanwhile.
 """
 
+import io
+import wave
 from uuid import UUID
 
 import redis
 import redis.asyncio as aioredis
+
+from rehearse.contracts.live_contract import SAMPLE_RATE
 
 TTL_S = 900
 """A live answer lasts at most MAX_AUDIO_SECONDS; an abandoned one is gone after this."""
@@ -44,3 +48,14 @@ async def take(client: aioredis.Redis, key: str) -> bytes:
 def read_range(client: redis.Redis, key: str, start: int, end: int) -> bytes:
     """Bytes `[start, end)` of the answer (the worker's side); b"" once it is gone."""
     return client.getrange(key, start, end - 1) if end > start else b""
+
+
+def as_wav(pcm: bytes) -> bytes:
+    """The answer as a WAV file (its artifact): 16 kHz, 16-bit, mono."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(SAMPLE_RATE)
+        wav.writeframes(pcm[: len(pcm) - len(pcm) % 2])
+    return out.getvalue()

@@ -1,12 +1,16 @@
 """The report assembled from the turns' own feedback: what a candidate reads when no
 generation passed the gates."""
 
+from dataclasses import replace
+
+from rehearse.storage.rows import PastTurn
 from rehearse.workers.gpu.interview_prompts import report_record
 from rehearse.workers.gpu.turn_report import from_turns, in_feedback_voice, no_answers
 
 
-def turn(score: int, strengths: list[str], improvements: list[str]) -> dict:
-    return {"feedback": {"score": score, "strengths": strengths, "improvements": improvements}}
+def turn(score: int, strengths: list[str], improvements: list[str]) -> PastTurn:
+    feedback = {"score": score, "strengths": strengths, "improvements": improvements}
+    return PastTurn(number=1, question="", transcript="", feedback=feedback)
 
 
 TURNS = [
@@ -71,7 +75,7 @@ def test_no_answers_no_score_and_it_says_so():
 
 
 def test_the_report_prompt_gives_scores_and_feedback_not_the_candidates_words():
-    turns = [{**TURNS[0], "number": 1, "question": "What did you build?", "transcript": "I built"}]
+    turns = [replace(TURNS[0], question="What did you build?", transcript="I built")]
     record = report_record(turns, "en", 0)
     assert record.splitlines() == [
         "Q1: What did you build?",
@@ -84,6 +88,6 @@ def test_the_report_prompt_gives_scores_and_feedback_not_the_candidates_words():
 
 def test_feedback_in_the_candidates_voice_is_left_out_of_the_report():
     turns = [turn(4, ["You named the tools.", "We have a great team."], ["We train new staff."])]
-    kept = in_feedback_voice(turns, "en")[0]["feedback"]
+    kept = in_feedback_voice(turns, "en")[0].feedback
     assert kept["strengths"] == ["You named the tools."] and kept["improvements"] == []
     assert from_turns(in_feedback_voice(turns, "en"), "en")["top_improvements"] == []

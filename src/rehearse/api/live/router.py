@@ -23,6 +23,7 @@ from rehearse.api.routes.events import bearer_key
 from rehearse.storage import interview_store as store
 from rehearse.storage import live_audio
 from rehearse.storage.db import transaction
+from rehearse.storage.rows import Interview
 
 router = APIRouter(prefix="/v1/interviews", tags=["interviews"])
 log = logging.getLogger(__name__)
@@ -33,12 +34,12 @@ _open: set[int] = set()
 """This process's live sockets (ids of their sessions)."""
 
 
-def _interview(interview_id: UUID, owner: UUID) -> tuple[dict, UUID | None]:
+def _interview(interview_id: UUID, owner: UUID) -> tuple[Interview, UUID | None]:
     with transaction() as conn:
         interview = store.get_interview(conn, interview_id, owner)
         if interview is None:
             raise ApiError(404, "not_found", f"no interview {interview_id}")
-        if interview["status"] == "finished":
+        if interview.status == "finished":
             raise ApiError(409, "interview_finished", "the interview is finished")
         job = store.active_job(conn, interview_id)
     return interview, (job["id"] if job else None)

@@ -7,11 +7,9 @@ transcribed, relays that job's events, and listens again once the next question 
 
 import asyncio
 import contextlib
-import io
 import json
 import logging
 import time
-import wave
 from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
@@ -23,35 +21,19 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 
 from rehearse.api.errors import ApiError
-from rehearse.api.event_feed import UNAVAILABLE, job_events, load_job
+from rehearse.api.event_feed import UNAVAILABLE
+from rehearse.api.live.relay import announce, relay
 from rehearse.api.live.segments import Segments
 from rehearse.api.turn_submit import submit_turn
 from rehearse.base.settings import Settings
-from rehearse.contracts.live_contract import (
-    BYTES_PER_SECOND,
-    MAX_FRAME_BYTES,
-    SAMPLE_RATE,
-    LiveControl,
-)
+from rehearse.contracts.live_contract import BYTES_PER_SECOND, MAX_FRAME_BYTES, LiveControl
 from rehearse.storage import live_audio
+from rehearse.storage.rows import Interview
 from rehearse.voice.endpoint import TurnRules
 from rehearse.voice.events import VoiceEvent
 from rehearse.voice.listener import TurnListener
 
 log = logging.getLogger(__name__)
-
-RELAYED = ("stage", "audio")
-"""The turn job's events a live client gets as they come (besides its end)."""
-
-
-def as_wav(pcm: bytes) -> bytes:
-    out = io.BytesIO()
-    with wave.open(out, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(SAMPLE_RATE)
-        wav.writeframes(pcm[: len(pcm) - len(pcm) % 2])
-    return out.getvalue()
 
 
 class LiveSession:
@@ -59,7 +41,7 @@ class LiveSession:
         self,
         websocket: WebSocket,
         owner: UUID,
-        interview: dict[str, Any],
+        interview: Interview,
         settings: Settings,
         redis: aioredis.Redis,
         celery: Celery,
@@ -67,8 +49,7 @@ class LiveSession:
         holds: Callable[[], Awaitable[bool]],
     ) -> None:
         self.ws, self.owner, self.settings = websocket, owner, settings
-        self.interview_id: UUID = interview["id"]
-        self.language: str | None = interview["language"]
+        self.interview_id, self.language = interview.id, interview.language
         self.redis, self.celery, self.thinking_ms = redis, celery, thinking_ms
         self.holds = holds
         rules = TurnRules.from_settings(
@@ -94,6 +75,7 @@ class LiveSession:
         )
         self.segments.cut = kept
         self.bytes = kept
+        self.kept = kept > 0  # a resumed answer already holds speech
         self.began: float | None = None
         self.paced = 0
         self.ending = False
@@ -148,7 +130,8 @@ class LiveSession:
                 self.relay.cancel()
             # The answer so far is kept: it becomes the turn (a reconnect relays it), unless
             # a newer socket took the interview over and goes on with it.
-            answering = self.state == "listening" and self.listener.turn.spoke and not self.ending
+            spoke = self.listener.turn.spoke or self.kept
+            answering = self.state == "listening" and spoke and not self.ending
             if answering and not self.withdrawn and await self.holds():
                 await asyncio.shield(self._end("disconnected"))
             self.segments.cancel()
@@ -225,7 +208,7 @@ class LiveSession:
             with contextlib.suppress(asyncio.CancelledError, *UNAVAILABLE):
                 await self.relay
         pcm = await live_audio.take(self.redis, self.key)
-        if not self.listener.turn.spoke or not pcm:
+        if not (self.listener.turn.spoke or self.kept) or not pcm:
             await self.error("no_speech", "no speech was heard in the answer")
             await self._listen()
             return
@@ -235,7 +218,7 @@ class LiveSession:
                 self.celery,
                 self.owner,
                 self.interview_id,
-                as_wav(pcm),
+                live_audio.as_wav(pcm),
                 "audio/wav",
                 heard,
             )
@@ -250,43 +233,18 @@ class LiveSession:
             self.relay = asyncio.create_task(self._follow(accepted.job_id))
 
     async def _follow(self, job_id: UUID) -> None:
-        """Relay a turn (or opening) job's events; listen again once its question is out."""
-        row = await load_job(job_id, self.owner)
-        if row is None:
-            await self._listen()
-            return
+        """Relay the job; listen again once its question is out, or once it ended."""
         try:
-            async for event in job_events(self.redis, job_id, self.owner, row, 0):
-                if event is None:
-                    continue
-                if event["type"] in RELAYED:
-                    await self.send(event["type"], **_fields(event))
-                    if event["type"] == "audio" and self.state == "processing":
-                        await self._listen()  # the next answer may start while it plays
-            row = await load_job(job_id, self.owner)
+            row = await relay(self.redis, self.owner, job_id, self.send, self._question_out)
         except UNAVAILABLE as exc:
             log.warning("events of job %s unavailable: %s", job_id, type(exc).__name__)
             await self.error("events_unavailable", "the turn's progress is unreachable; reconnect")
             return
-        await self._finished(row)
-
-    async def _finished(self, row: dict[str, Any] | None) -> None:
-        if row is None:
-            return
-        if row["status"] == "succeeded" and row.get("result"):
-            transcript = row["result"].get("transcript")
-            if transcript is not None:
-                await self.send("transcript", text=transcript, final=True)
-            if row["result"].get("next_question") is None and row["kind"] == "interview_turn":
-                await self.send("finished")
-                self.state = "finished"
-                return
-        elif row["status"] != "succeeded":
-            error = row.get("error") or {}
-            await self.error(error.get("code", "turn_failed"), error.get("message", "failed"))
-        if self.state == "processing":
+        if row is not None and await announce(row, self.send):
+            self.state = "finished"
+        elif self.state == "processing":
             await self._listen()
 
-
-def _fields(event: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in event.items() if k not in ("type", "seq", "attempt")}
+    async def _question_out(self) -> None:
+        if self.state == "processing":
+            await self._listen()

@@ -56,12 +56,12 @@ async def outcome(job_id: UUID, owner: UUID) -> dict[str, Any]:
     row = await load_job(job_id, owner)
     if row is None:
         raise ApiError(404, "not_found", f"no job {job_id}")
-    status = JobStatus(row["status"])
+    status = JobStatus(row.status)
     if status == JobStatus.succeeded:
-        return row["result"]
+        return row.result
     if status == JobStatus.canceled:
         raise ApiError(400, "canceled", f"job {job_id} was canceled")
-    error = row.get("error") or {}
+    error = row.error or {}
     code = error.get("code", "job_failed")
     message = error.get("message", f"job {job_id} failed")
     raise ApiError(400 if code in CLIENT_ERRORS else 500, code, message)
@@ -71,7 +71,7 @@ def cancel_now(request: Request, settings: Settings, job_id: UUID, owner: UUID) 
     """Cancel the job as `DELETE /v1/jobs/{id}` does (blocking, milliseconds)."""
     with transaction() as conn:
         row = get_job(conn, job_id, owner)
-        if row is not None and not JobStatus(row["status"]).finished:  # else it ended meanwhile
+        if row is not None and not JobStatus(row.status).finished:  # else it ended meanwhile
             request_cancel(conn, request.app.state.redis_sync, settings, job_id)
 
 

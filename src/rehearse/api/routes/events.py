@@ -23,6 +23,7 @@ from rehearse.api.deps import SettingsDep, authenticate_async
 from rehearse.api.errors import ApiError, responses
 from rehearse.api.event_feed import UNAVAILABLE, job_events, load_job, unavailable_body
 from rehearse.contracts.event_contract import JobEvent
+from rehearse.storage.rows import Job
 
 router = APIRouter(prefix="/v1/jobs", tags=["events"])
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def bearer_key(authorization: str | None, access_token: str | None) -> str | Non
     return access_token
 
 
-async def _require_job(job_id: UUID, key: str | None) -> tuple[UUID, dict[str, Any]]:
+async def _require_job(job_id: UUID, key: str | None) -> tuple[UUID, Job]:
     """The caller's owner id and the job's row; 401 or 404 otherwise."""
     owner = await authenticate_async(key)
     row = await load_job(job_id, owner)

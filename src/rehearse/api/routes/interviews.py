@@ -1,6 +1,7 @@
 """Interviews: start from a resume and a posting, answer by voice, read history, finish."""
 
 import time
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -110,14 +111,14 @@ async def start_interview(
     def record() -> dict[str, Any]:
         with transaction() as conn:
             interview = store.create_interview(conn, owner, body)
-            claim_for_invite(conn, request, interview["id"])
+            claim_for_invite(conn, request, interview.id)
             artifacts = {f: put_artifact(conn, owner, *upload) for f, upload in uploads.items()}
-            store.attach_uploads(conn, interview["id"], artifacts)
-            params = StartParams(interview_id=interview["id"]).model_dump(mode="json")
-            job = create_job(conn, "interview_start", owner, params, interview["id"])
-            store.set_start_job(conn, interview["id"], job["id"])
+            store.attach_uploads(conn, interview.id, artifacts)
+            params = StartParams(interview_id=interview.id).model_dump(mode="json")
+            job = create_job(conn, "interview_start", owner, params, interview.id)
+            store.set_start_job(conn, interview.id, job["id"])
         send_job(celery, "interview_start", job["id"])
-        return {"id": interview["id"], "job_id": job["id"]}
+        return {"id": interview.id, "job_id": job["id"]}
 
     return InterviewStarted(**await run_in_threadpool(record))
 
@@ -201,15 +202,20 @@ def read_interview(interview_id: UUID, owner: OwnerDep) -> InterviewPublic:
         if interview is None:
             raise ApiError(404, "not_found", f"no interview {interview_id}")
         history = store.turns(conn, interview_id)
-        status = interview["status"]
-        if status == "starting" and store.job_status(conn, interview["start_job_id"]) in (
+        status = interview.status
+        if status == "starting" and store.job_status(conn, interview.start_job_id) in (
             "failed",
             "canceled",
         ):
             status = "failed"
         active = store.active_job(conn, interview_id)
     return InterviewPublic.model_validate(
-        {**interview, "status": status, "active_job": active, "turns": history}
+        {
+            **asdict(interview),
+            "status": status,
+            "active_job": active,
+            "turns": [asdict(turn) for turn in history],
+        }
     )
 
 
@@ -244,9 +250,9 @@ def finish(
     with transaction() as conn:
         # The row lock makes concurrent finishes of one interview queue here: one job.
         interview = locked(conn, interview_id, owner)
-        if interview["status"] == "finished":
-            report_job = interview["report_job_id"]
-            if interview["report"] is not None:
+        if interview.status == "finished":
+            report_job = interview.report_job_id
+            if interview.report is not None:
                 response.status_code = 200
                 return InterviewStarted(id=interview_id, job_id=report_job)
             if store.job_status(conn, report_job) in ("queued", "running"):

@@ -146,8 +146,8 @@ def cancel_job(job_id: UUID, owner: OwnerDep, request: Request, settings: Settin
         row = get_job(conn, job_id, owner)
         if row is None:
             raise ApiError(404, "not_found", f"no job {job_id}")
-        if JobStatus(row["status"]).finished:
-            raise ApiError(409, "already_finished", f"job {job_id} is already {row['status']}")
+        if JobStatus(row.status).finished:
+            raise ApiError(409, "already_finished", f"job {job_id} is already {row.status}")
         request_cancel(conn, client, settings, job_id)
         row = get_job(conn, job_id, owner)
     return to_public(row)

@@ -43,7 +43,7 @@ def encode_batch(texts: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]
 
 def embed(engine: Participant, run: StepRun) -> dict[str, Any]:
     """Embed the job's texts through its batch's shared encode call (the engine it is handed)."""
-    params = EmbedParams.model_validate(run.job["params"])
+    params = EmbedParams.model_validate(run.job.params)
     run.ctx.check_canceled()
     vectors, stats = engine.encode(params.texts)
     run.timings.update(stats)
@@ -81,13 +81,13 @@ def source_text(
 def ingest(engine: Embed, run: StepRun) -> Finalize:
     """Extract the document's text, chunk it, embed every chunk, store them with the result."""
     job, ctx, timings, settings = run.job, run.ctx, run.timings, run.settings
-    params = IngestParams.model_validate(job["params"])
+    params = IngestParams.model_validate(job.params)
     with transaction() as conn:
-        doc = document_source(conn, params.document_id, job["owner_id"])
+        doc = document_source(conn, params.document_id, job.owner_id)
     if doc is None:
         raise JobError("document_deleted", f"document {params.document_id} was deleted")
     source = {**doc, "artifact_id": doc["source_artifact_id"]}
-    text = source_text(source, job["owner_id"], settings.max_document_chars, timings)
+    text = source_text(source, job.owner_id, settings.max_document_chars, timings)
     ctx.check_canceled()
     rows = chunk_and_embed(engine, text, settings, ctx, timings)
     if not rows:
@@ -95,7 +95,7 @@ def ingest(engine: Embed, run: StepRun) -> Finalize:
 
     def finalize(conn: psycopg.Connection) -> dict[str, Any]:
         # Same transaction as the job's result: chunks and `succeeded` commit together.
-        if not store_chunks(conn, params.document_id, job["id"], rows, text):
+        if not store_chunks(conn, params.document_id, job.id, rows, text):
             raise JobError("document_deleted", f"document {params.document_id} was deleted")
         return {
             "document_id": str(params.document_id),

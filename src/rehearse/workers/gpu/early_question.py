@@ -3,16 +3,17 @@
 The feedback schema puts `next_question` first. A scanner watches the LLM step's `token`
 events; once the question's string closes and passes the output gates that need only the
 string, a thread speaks it, stores the audio and publishes `{"type": "audio", "artifact_id",
-"text", "role": "next_question"}`. Speech needs no GPU, and the thread never touches the
-residency manager (not thread-safe): the speech engine is acquired before generation starts.
-At most one question per turn is spoken early and the turn keeps it (interview_llm); the tts
-step reuses its audio, and speaks (and announces) the question itself when none was early.
+"text", "role": "next_question"}`. The generation runs inside residency's call for the speech
+model, so the speech engine is used only within its scope (speech needs no GPU: holding it
+evicts nothing), and the thread never touches the residency manager (not thread-safe). At most
+one question per turn is spoken early and the turn keeps it (interview_llm); the tts step
+reuses its audio, and speaks (and announces) the question itself when none was early.
 """
 
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from rehearse.contracts.job_kinds import TABLE
 from rehearse.contracts.jobs import SpeakParams
@@ -24,26 +25,26 @@ from rehearse.runtime.worker_context import StepRun
 from rehearse.storage.artifact_store import put_artifact
 from rehearse.storage.db import transaction
 from rehearse.storage.job_store import elapsed_ms
+from rehearse.storage.rows import Job
 from rehearse.workers.gpu import gated_llm
 from rehearse.workers.gpu.json_field_scanner import JsonFieldScanner
 
 log = logging.getLogger(__name__)
 
 FIELD = ROLE = "next_question"
+T = TypeVar("T")
 
 Gate = Callable[[str], str | None]
 """The question as it would be spoken (cleaned), or None when it must not be spoken."""
 
 
-def publish_audio(
-    ctx: RunContext, job: dict[str, Any], spoken: dict[str, Any], text: str
-) -> dict[str, Any]:
+def publish_audio(ctx: RunContext, job: Job, spoken: dict[str, Any], text: str) -> dict[str, Any]:
     """Store spoken audio as the job's artifact (committed), then announce it as an event."""
     with transaction() as conn:
         artifact_id = put_artifact(
-            conn, job["owner_id"], spoken["audio"], spoken["content_type"], job_id=job["id"]
+            conn, job.owner_id, spoken["audio"], spoken["content_type"], job_id=job.id
         )
-        ms = elapsed_ms(conn, job["id"])
+        ms = elapsed_ms(conn, job.id)
     ctx.emit("audio", artifact_id=str(artifact_id), text=text, role=ROLE)
     return {"artifact_id": str(artifact_id), "text": text, "engine": spoken["engine"], "ms": ms}
 
@@ -51,9 +52,7 @@ def publish_audio(
 class EarlyQuestion:
     """Wraps the LLM step's RunContext; `finish()` says what was spoken early, if anything."""
 
-    def __init__(
-        self, engine: TextToSpeech, job: dict[str, Any], voice: str | None, gate: Gate
-    ) -> None:
+    def __init__(self, engine: TextToSpeech, job: Job, voice: str | None, gate: Gate) -> None:
         self.engine, self.job, self.voice, self.gate = engine, job, voice, gate
         self.scanner = JsonFieldScanner(FIELD)
         self.spoken: dict[str, Any] | None = None
@@ -102,13 +101,18 @@ class EarlyQuestion:
         return self.spoken
 
 
-def speaker_for(
-    run: StepRun, schema: dict[str, Any], language: str, prompt: str
-) -> EarlyQuestion | None:
-    """An early speaker for this turn, or None when the setting is off or no engine speaks."""
+def speaking(
+    run: StepRun,
+    schema: dict[str, Any],
+    language: str,
+    prompt: str,
+    generate: Callable[[RunContext], T],
+) -> tuple[T, dict[str, Any] | None]:
+    """`generate(ctx)`, with the question spoken as soon as it closes when the setting is on
+    and this worker speaks; its result and what was spoken early (`finish()`), if anything."""
     settings = run.settings
     if not settings.early_question_audio:
-        return None
+        return generate(run.ctx), None
 
     def gate(question: str) -> str | None:
         if not settings.output_gates:  # the question is kept as generated: speak it so
@@ -116,12 +120,25 @@ def speaker_for(
         cleaned, why = gated_llm.gate_text(schema, FIELD, question, language, prompt)
         return None if why else cleaned
 
-    # The model the turn's tts step speaks with, as the table names it: TTS needs no GPU, so
-    # acquiring it here (before generation, on this thread) evicts nothing.
+    voice = voice_for(settings.tts_voice, language)
+
+    def with_speech(engine: TextToSpeech) -> tuple[T | BaseException, dict[str, Any] | None]:
+        early = EarlyQuestion(engine, run.job, voice, gate)
+        try:
+            outcome: T | BaseException = generate(early.watch(run.ctx))
+        except BaseException as exc:
+            # Handed out, not raised through the speech model's call: there an out-of-memory
+            # error would evict the LLM and run this again; the LLM's own call retries it.
+            outcome = exc
+        return outcome, early.finish()  # never leave the speaking thread behind
+
+    # The model the turn's tts step speaks with, as the table names it.
     model = TABLE["interview_turn"].steps[-1].model
     try:
-        engine, _ = worker_context.current().engines.call(model, lambda loaded: loaded)
+        (outcome, spoken), _ = worker_context.current().engines.call(model, with_speech)
     except Exception as exc:  # no speech engine in this worker: the tts step speaks
         log.info("no early question audio: %s", type(exc).__name__)
-        return None
-    return EarlyQuestion(engine, run.job, voice_for(settings.tts_voice, language), gate)
+        return generate(run.ctx), None
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome, spoken

@@ -16,9 +16,9 @@ from rehearse.storage.db import transaction
 
 def transcribe(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
     """Transcribe the job's audio artifact, emitting one `segment` event per segment."""
-    params = TranscribeParams.model_validate(run.job["params"])
+    params = TranscribeParams.model_validate(run.job.params)
     with transaction() as conn:
-        artifact = get_artifact(conn, params.audio_artifact_id, run.job["owner_id"])
+        artifact = get_artifact(conn, params.audio_artifact_id, run.job.owner_id)
     if artifact is None:
         raise JobError("artifact_missing", f"audio artifact {params.audio_artifact_id} is gone")
     return engine.run(TranscribeRequest(artifact.data, params), run.ctx)
@@ -26,17 +26,17 @@ def transcribe(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
 
 def chat(engine: Chat, run: StepRun) -> dict[str, Any]:
     """A chat completion, streaming `token` events."""
-    return engine.run(ChatParams.model_validate(run.job["params"]), run.ctx)
+    return engine.run(ChatParams.model_validate(run.job.params), run.ctx)
 
 
 def speak(engine: TextToSpeech, run: StepRun) -> Finalize:
     """Speech from text, stored as an audio artifact with the job's result."""
     job = run.job
-    spoken = engine.run(SpeakParams.model_validate(job["params"]), run.ctx)
+    spoken = engine.run(SpeakParams.model_validate(job.params), run.ctx)
 
     def finalize(conn: psycopg.Connection) -> dict[str, Any]:
         # Same transaction as the result: a crash leaves neither the audio nor the result.
-        artifact_id = put_artifact(conn, job["owner_id"], spoken["audio"], spoken["content_type"])
+        artifact_id = put_artifact(conn, job.owner_id, spoken["audio"], spoken["content_type"])
         return {
             "artifact_id": str(artifact_id),
             "engine": spoken["engine"],

@@ -4,14 +4,12 @@ Each prompt is a versioned template fitted into the context window, and each ans
 by a schema the grammar enforces.
 """
 
+from collections.abc import Sequence
 from typing import Any
-from uuid import UUID
 
-from rehearse.base.errors import JobError
 from rehearse.contracts.interview_contract import (
     FEEDBACK_SCHEMA,
     OPENING_SCHEMA,
-    StartParams,
     StartState,
     TurnParams,
     TurnState,
@@ -19,30 +17,19 @@ from rehearse.contracts.interview_contract import (
 from rehearse.contracts.jobs import ChatMessage, ChatParams
 from rehearse.engines.base import Chat
 from rehearse.engines.llama_schema import json_budget
+from rehearse.runtime.run_context import RunContext
 from rehearse.runtime.worker_context import StepRun
-from rehearse.storage import interview_store
-from rehearse.storage.db import transaction
+from rehearse.storage.interview_store import load_for_step
+from rehearse.storage.rows import Interview, PastTurn
 from rehearse.workers.gpu import early_question, gated_llm
 from rehearse.workers.gpu import interview_prompts as prompts
 
-Job = dict[str, Any]
-Timings = dict[str, Any]
 
-
-def load_interview(interview_id: UUID) -> dict[str, Any]:
-    with transaction() as conn:
-        interview = interview_store.get_interview(conn, interview_id)
-        history = interview_store.turns(conn, interview_id) if interview else []
-    if interview is None:
-        raise JobError("interview_missing", f"interview {interview_id} no longer exists")
-    return {**interview, "history": history}
-
-
-def prompt_values(interview: dict[str, Any]) -> dict[str, str]:
-    words = prompts.DEFAULTS[interview["language"]]
+def prompt_values(interview: Interview) -> dict[str, str]:
+    words = prompts.DEFAULTS[interview.language]
     return {
-        "persona": interview["persona"] or words["persona"],
-        "role": interview["role"] or words["role"],
+        "persona": interview.persona or words["persona"],
+        "role": interview.role or words["role"],
     }
 
 
@@ -51,7 +38,7 @@ def ask_json(
     run: StepRun,
     schema: dict[str, Any],
     render: Any,
-    history: list[dict[str, Any]],
+    history: Sequence[PastTurn],
     passages: list[str],
     text: str,
     language: str,
@@ -78,12 +65,14 @@ def ask_json(
     if settings.output_gates:
         check = gated_llm.gate_check(schema, language, prompt, skip, quotable)
     attempts = settings.output_gate_attempts
-    early = early_question.speaker_for(run, schema, language, prompt) if speak_early else None
-    ctx = early.watch(run.ctx) if early else run.ctx
-    try:
-        result = gated_llm.generate(engine, params, ctx, run.timings, check, attempts)
-    finally:
-        spoken = early.finish() if early else None  # never leave the speaking thread behind
+
+    def generate(ctx: RunContext) -> dict[str, Any]:
+        return gated_llm.generate(engine, params, ctx, run.timings, check, attempts)
+
+    if speak_early:
+        result, spoken = early_question.speaking(run, schema, language, prompt, generate)
+    else:
+        result, spoken = generate(run.ctx), None
     run.timings["prompt_tokens"] = result["usage"]["prompt_tokens"]
     if spoken is not None:
         run.timings["first_audio_ms"] = spoken["ms"]
@@ -93,10 +82,10 @@ def ask_json(
 def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
     """Turn step 3: feedback on the answer and the next question, as schema-bound JSON."""
     state = TurnState.model_validate(run.state)
-    params = TurnParams.model_validate(run.job["params"])
-    interview = load_interview(params.interview_id)
-    language = interview["language"]
-    template = prompts.load(interview["prompt_version"], language, "feedback")
+    params = TurnParams.model_validate(run.job.params)
+    interview = load_for_step(run.job.interview_id)
+    language = interview.language
+    template = prompts.load(interview.prompt_version, language, "feedback")
     values = prompt_values(interview)
 
     def render(kept, omitted, passages, answer) -> list[ChatMessage]:
@@ -114,13 +103,13 @@ def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
         )
 
     passages = [p["text"] for p in state.passages]
-    last = params.number >= interview["max_questions"]
+    last = params.number >= interview.max_questions
     result = ask_json(
         engine,
         run,
         FEEDBACK_SCHEMA,
         render,
-        interview["history"],
+        interview.history,
         passages,
         state.transcript,
         language,
@@ -149,9 +138,9 @@ def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
 def opening_question(engine: Chat, run: StepRun) -> dict[str, Any]:
     """Start step 2: the first question, from the resume and the posting."""
     state = StartState.model_validate(run.state)
-    interview = load_interview(StartParams.model_validate(run.job["params"]).interview_id)
-    language = interview["language"]
-    template = prompts.load(interview["prompt_version"], language, "opening")
+    interview = load_for_step(run.job.interview_id)
+    language = interview.language
+    template = prompts.load(interview.prompt_version, language, "opening")
     values = prompt_values(interview)
 
     def render(kept, omitted, passages, resume) -> list[ChatMessage]:
@@ -164,7 +153,7 @@ def opening_question(engine: Chat, run: StepRun) -> dict[str, Any]:
         render,
         [],
         state.posting_passages,
-        "\n".join(state.resume_passages) or interview["resume_text"],
+        "\n".join(state.resume_passages) or interview.resume_text,
         language,
     )
     return {"question": result["json"]["question"]}

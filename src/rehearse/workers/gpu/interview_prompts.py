@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from string import Template
-from typing import Any
 
 from rehearse.base.errors import JobError
 from rehearse.contracts.jobs import ChatMessage
+from rehearse.storage.rows import PastTurn
 
 PROMPTS_DIR = Path(__file__).parent / "prompts"
 
@@ -67,26 +67,26 @@ def load(version: str, language: str, name: str) -> PromptTemplate:
     return PromptTemplate(Template(system.removeprefix("[system]\n")), Template(user))
 
 
-def history_lines(turns: Sequence[dict[str, Any]], language: str, omitted: int) -> str:
+def history_lines(turns: Sequence[PastTurn], language: str, omitted: int) -> str:
     words = DEFAULTS[language]
     lines = [words["omitted"].format(n=omitted)] if omitted else []
     for turn in turns:
-        score = turn.get("feedback", {}).get("score")
-        lines.append(f"{words['question']}{turn['number']}: {turn['question']}")
-        lines.append(f"{words['answer']}{turn['number']}: {turn['transcript']}")
+        score = turn.feedback.get("score")
+        lines.append(f"{words['question']}{turn.number}: {turn.question}")
+        lines.append(f"{words['answer']}{turn.number}: {turn.transcript}")
         if score is not None:
             lines.append(f"({words['score']}: {score}/5)")
     return "\n".join(lines) or words["none"]
 
 
-def report_record(turns: Sequence[dict[str, Any]], language: str, omitted: int) -> str:
+def report_record(turns: Sequence[PastTurn], language: str, omitted: int) -> str:
     """Each question with its score and feedback, for the report: not the transcripts, whose
     first person ("I built...") a small model carries on in instead of writing about them."""
     words = DEFAULTS[language]
     lines = [words["omitted"].format(n=omitted)] if omitted else []
     for turn in turns:
-        feedback = turn.get("feedback") or {}
-        lines.append(f"{words['question']}{turn['number']}: {turn['question']}")
+        feedback = turn.feedback
+        lines.append(f"{words['question']}{turn.number}: {turn.question}")
         if feedback.get("score") is not None:
             lines.append(f"{words['score']}: {feedback['score']}/5")
         for key in ("strengths", "improvements"):
@@ -96,7 +96,7 @@ def report_record(turns: Sequence[dict[str, Any]], language: str, omitted: int) 
 
 
 def conversation(
-    turns: Sequence[dict[str, Any]], language: str, omitted: int, question: str
+    turns: Sequence[PastTurn], language: str, omitted: int, question: str
 ) -> list[ChatMessage]:
     """The interview so far as the chat it was, up to the current question (the interviewer's).
 
@@ -107,8 +107,8 @@ def conversation(
     start = words["start"] + (" " + words["omitted"].format(n=omitted) if omitted else "")
     messages = [ChatMessage(role="user", content=start)]
     for turn in turns:
-        messages.append(ChatMessage(role="assistant", content=turn["question"]))
-        messages.append(ChatMessage(role="user", content=turn["transcript"]))
+        messages.append(ChatMessage(role="assistant", content=turn.question))
+        messages.append(ChatMessage(role="user", content=turn.transcript))
     messages.append(ChatMessage(role="assistant", content=question))
     return messages
 
@@ -121,10 +121,10 @@ class Fitted:
 
 
 def fit(
-    render: Callable[[list[dict[str, Any]], int, list[str], str], list[ChatMessage]],
+    render: Callable[[list[PastTurn], int, list[str], str], list[ChatMessage]],
     count_tokens: Callable[[list[ChatMessage]], int],
     budget: int,
-    history: Sequence[dict[str, Any]],
+    history: Sequence[PastTurn],
     passages: Sequence[str],
     text: str,
     cut_marker: str,

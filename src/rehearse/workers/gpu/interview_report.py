@@ -13,15 +13,16 @@ from typing import Any
 import psycopg
 
 from rehearse.base.errors import JobError
-from rehearse.contracts.interview_contract import REPORT_SCHEMA, ReportParams
+from rehearse.contracts.interview_contract import REPORT_SCHEMA
 from rehearse.contracts.jobs import ChatMessage
 from rehearse.engines.base import Chat
 from rehearse.runtime.job_runner import Finalize
 from rehearse.runtime.worker_context import StepRun
 from rehearse.storage import interview_store
+from rehearse.storage.rows import StepInterview
 from rehearse.workers.gpu import interview_prompts as prompts
 from rehearse.workers.gpu import turn_report
-from rehearse.workers.gpu.interview_llm import ask_json, load_interview, prompt_values
+from rehearse.workers.gpu.interview_llm import ask_json, prompt_values
 
 log = logging.getLogger(__name__)
 
@@ -34,24 +35,23 @@ _UNUSABLE = ("low_quality_output", "invalid_output")
 
 def final_report(engine: Chat, run: StepRun) -> Finalize:
     """The report of a finished interview, from its whole history, as schema-bound JSON."""
-    interview = load_interview(ReportParams.model_validate(run.job["params"]).interview_id)
-    history = interview["history"]
-    report = {**_assess(engine, run, interview), "turns": len(history)}
+    interview = interview_store.load_for_step(run.job.interview_id)
+    report = {**_assess(engine, run, interview), "turns": len(interview.history)}
 
     def finalize(conn: psycopg.Connection) -> dict[str, Any]:
         # Same transaction as the job's result: the interview and the job agree on the report.
-        interview_store.save_report(conn, interview["id"], report)
+        interview_store.save_report(conn, interview.id, report)
         return report
 
     return finalize
 
 
-def _assess(engine: Chat, run: StepRun, interview: dict[str, Any]) -> dict[str, Any]:
-    language = interview["language"]
-    history = turn_report.in_feedback_voice(interview["history"], language)
+def _assess(engine: Chat, run: StepRun, interview: StepInterview) -> dict[str, Any]:
+    language = interview.language
+    history = turn_report.in_feedback_voice(interview.history, language)
     if not history:
         return turn_report.no_answers(language)
-    template = prompts.load(interview["prompt_version"], language, "report")
+    template = prompts.load(interview.prompt_version, language, "report")
     values = prompt_values(interview)
 
     def render(kept, omitted, passages, text) -> list[ChatMessage]:
@@ -62,7 +62,7 @@ def _assess(engine: Chat, run: StepRun, interview: dict[str, Any]) -> dict[str, 
         item
         for turn in history
         for key in ("strengths", "improvements")
-        for item in turn["feedback"][key]
+        for item in turn.feedback[key]
     )
     try:
         result = ask_json(

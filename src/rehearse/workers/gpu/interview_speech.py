@@ -18,8 +18,9 @@ from rehearse.runtime.worker_context import StepRun
 from rehearse.storage import interview_store
 from rehearse.storage.artifact_store import get_artifact, put_artifact
 from rehearse.storage.db import transaction
+from rehearse.storage.interview_store import load_for_step
+from rehearse.storage.rows import Job
 from rehearse.workers.gpu.early_question import publish_audio
-from rehearse.workers.gpu.interview_llm import Job, load_interview
 from rehearse.workers.gpu.live_segments import rest_of
 from rehearse.workers.gpu.transcript_check import unclear_reason
 
@@ -32,13 +33,13 @@ UNCLEAR_MESSAGE = (
 
 def transcribe_answer(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
     """Turn step 1: the answer's audio to text, in the interview's language."""
-    params = TurnParams.model_validate(run.job["params"])
-    interview = load_interview(params.interview_id)
+    params = TurnParams.model_validate(run.job.params)
+    interview = load_for_step(run.job.interview_id)
     with transaction() as conn:
         audio = get_artifact(conn, params.answer_artifact_id)
     if audio is None:
         raise JobError("artifact_missing", "the answer's audio is gone")
-    options = TranscribeParams(audio_artifact_id=audio.id, language=interview["language"])
+    options = TranscribeParams(audio_artifact_id=audio.id, language=interview.language)
     checked = run.settings.transcript_check
     # Checked, the segments are held until the whole transcript passed: a candidate never sees
     # words the check refuses streamed as if heard.
@@ -53,7 +54,7 @@ def transcribe_answer(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
     reason = checked and unclear_reason(result["text"], result["segments"])
     if reason:
         # Neither fed to the LLM nor recorded: the candidate answers the same question again.
-        log.info("job %s: transcript not taken as speech (%s)", run.job["id"], reason)
+        log.info("job %s: transcript not taken as speech (%s)", run.job.id, reason)
         run.timings["unclear_audio"] = reason
         raise JobError("unclear_audio", UNCLEAR_MESSAGE)
     for type_, fields in held:
@@ -65,58 +66,66 @@ def transcribe_answer(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
     }
 
 
-def speak_question(engine: TextToSpeech, run: StepRun) -> Finalize:
-    """Last step of both pipelines: speak the question, then record everything at once."""
+def _speak(engine: TextToSpeech, run: StepRun, question: str, language: str) -> dict[str, Any]:
+    """The question spoken in the interview's voice (the engine's output, not yet stored)."""
+    voice = voice_for(run.settings.tts_voice, language)
+    spoken = engine.run(SpeakParams(text=question, voice=voice), run.ctx)
+    run.timings["tts_engine"] = spoken["engine"]
+    return spoken
+
+
+def speak_opening(engine: TextToSpeech, run: StepRun) -> Finalize:
+    """Start step 3: speak the opening question, then open the interview with it at once."""
     job = run.job
-    interview = load_interview(job["interview_id"])
-    turn = TurnState.model_validate(run.state) if job["kind"] == "interview_turn" else None
-    question = turn.next_question if turn else StartState.model_validate(run.state).question
-    early = turn.early_audio if turn else None
-    spoken, audio_id = None, None
+    interview = load_for_step(job.interview_id)
+    question = StartState.model_validate(run.state).question
+    spoken = _speak(engine, run, question, interview.language) if question else None
+
+    def finalize(conn: psycopg.Connection) -> dict[str, Any]:
+        audio_id = None
+        if spoken is not None:
+            audio_id = put_artifact(conn, job.owner_id, spoken["audio"], spoken["content_type"])
+        interview_store.open_interview(conn, interview.id, question, audio_id)
+        return {
+            "interview_id": str(interview.id),
+            "question": question,
+            "audio_artifact_id": str(audio_id),
+        }
+
+    return finalize
+
+
+def speak_question(engine: TextToSpeech, run: StepRun) -> Finalize:
+    """Turn step 4: speak the next question (unless heard early), then record the turn at once."""
+    interview = load_for_step(run.job.interview_id)
+    turn = TurnState.model_validate(run.state)
+    question, early = turn.next_question, turn.early_audio
+    audio_id = None
     if early and early["text"] == question:
         # Spoken while the feedback generated, and the question stayed: confirm, don't redo.
         audio_id = UUID(early["artifact_id"])
         run.timings.update(tts_engine=early["engine"], early_audio=True)
     elif question:
-        params = SpeakParams(
-            text=question, voice=voice_for(run.settings.tts_voice, interview["language"])
-        )
-        spoken = engine.run(params, run.ctx)
-        run.timings["tts_engine"] = spoken["engine"]
-        if turn is not None:
-            # The final question differs from one spoken early, or none was: announce it too.
-            announced = publish_audio(run.ctx, job, spoken, question)
-            audio_id = UUID(announced["artifact_id"])
-            run.timings["early_audio"] = False
-            if early is None:
-                run.timings["first_audio_ms"] = announced["ms"]
-
-    def finalize(conn: psycopg.Connection) -> dict[str, Any]:
-        nonlocal audio_id
-        if spoken is not None and audio_id is None:
-            audio_id = put_artifact(conn, job["owner_id"], spoken["audio"], spoken["content_type"])
-        if turn is None:  # interview_start
-            interview_store.open_interview(conn, interview["id"], question, audio_id)
-            return {
-                "interview_id": str(interview["id"]),
-                "question": question,
-                "audio_artifact_id": str(audio_id),
-            }
-        return _record_turn(conn, job, turn, audio_id)
-
-    return finalize
+        spoken = _speak(engine, run, question, interview.language)
+        # The final question differs from one spoken early, or none was: announce it too.
+        announced = publish_audio(run.ctx, run.job, spoken, question)
+        audio_id = UUID(announced["artifact_id"])
+        run.timings["early_audio"] = False
+        if early is None:
+            run.timings["first_audio_ms"] = announced["ms"]
+    return lambda conn: _record_turn(conn, run.job, turn, audio_id)
 
 
 def _record_turn(
     conn: psycopg.Connection, job: Job, state: TurnState, audio_id: UUID | None
 ) -> dict[str, Any]:
-    params = TurnParams.model_validate(job["params"])
+    params = TurnParams.model_validate(job.params)
     interview_store.get_interview(conn, params.interview_id, lock=True)
     turn = {
         "id": params.turn_id,
         "interview_id": params.interview_id,
         "number": params.number,
-        "job_id": job["id"],
+        "job_id": job.id,
         "question": params.question,
         "answer_artifact_id": params.answer_artifact_id,
         "transcript": state.transcript,

@@ -7,8 +7,11 @@ language naming the strengths, and the improvements that matter most. It says so
 """
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
+from rehearse.storage.rows import PastTurn
 from rehearse.workers.gpu.output_gates import first_person
 
 MAX_ITEMS = 3
@@ -37,15 +40,15 @@ TEMPLATES = {
 }
 
 
-def in_feedback_voice(turns: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+def in_feedback_voice(turns: Sequence[PastTurn], language: str) -> list[PastTurn]:
     """The turns with feedback items in the candidate's voice ("We train new engineers") left
     out: the turns' gates allow them, but a report must not repeat or imitate them."""
     out = []
     for turn in turns:
-        feedback = dict(turn.get("feedback") or {})
+        feedback = dict(turn.feedback)
         for key in ("strengths", "improvements"):
             feedback[key] = [i for i in feedback.get(key, []) if not first_person(i, language)]
-        out.append({**turn, "feedback": feedback})
+        out.append(replace(turn, feedback=feedback))
     return out
 
 
@@ -60,12 +63,12 @@ def no_answers(language: str) -> dict[str, Any]:
     }
 
 
-def from_turns(turns: list[dict[str, Any]], language: str) -> dict[str, Any]:
+def from_turns(turns: Sequence[PastTurn], language: str) -> dict[str, Any]:
     """The report from the turns' scores, strengths and improvements (no LLM)."""
     if not turns:
         return no_answers(language)
     words = TEMPLATES[language]
-    feedback = [t.get("feedback") or {} for t in turns]
+    feedback = [t.feedback for t in turns]
     scores = [f["score"] for f in feedback if isinstance(f.get("score"), int)]
     mean = sum(scores) / len(scores) if scores else None
     summary = []
