@@ -81,6 +81,21 @@ def test_bad_frames_get_errors_and_the_socket_stays(client, interview, answer_pc
     socket.socket.close()
 
 
+def test_float32_frames_get_wrong_format_and_nothing_is_kept(client, interview, answer_pcm):
+    import numpy as np
+
+    as_float = (np.frombuffer(answer_pcm, "<i2").astype(np.float32) / 32768).astype("<f4")
+    socket = live.connect(client, interview["id"])
+    socket.wait_for("ready", timeout=10)
+    socket.send_audio(as_float.tobytes()[: 2 * 32000], pace=0.5)  # 2 s of bytes, 4 s of floats
+    assert socket.wait_for("error", timeout=5)["code"] == "wrong_format"
+    socket.control(type="done")
+    assert socket.wait_for("error", timeout=5)["code"] == "no_speech"  # nothing was taken
+    socket.send_audio(answer_pcm)  # the right format is heard at once
+    socket.wait_for("speech_started", timeout=2)
+    socket.socket.close()
+
+
 def test_speech_while_the_question_plays_is_a_barge_in(client, interview, answer_pcm):
     socket = live.connect(client, interview["id"])
     socket.wait_for("ready", timeout=10)

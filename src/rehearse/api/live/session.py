@@ -32,6 +32,7 @@ from rehearse.storage.rows import Interview
 from rehearse.voice.endpoint import TurnRules
 from rehearse.voice.events import VoiceEvent
 from rehearse.voice.listener import TurnListener
+from rehearse.voice.pcm_check import MIN_BYTES, sample_format
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ class LiveSession:
         self.state = "processing"  # until the opening or a running turn is out
         self.paused = self.playing = self.closed = False
         self.withdrawn = False
+        self.format_known = self.format_said = False
+        self.probe = bytearray()  # the first frames, until they read as 16-bit or float32
         """The credential was revoked: nothing more is handed on."""
         self.relay: asyncio.Task[None] | None = None
         self._new_answer(0)
@@ -167,6 +170,8 @@ class LiveSession:
             return
         if self.state != "listening" or self.paused or self.ending:
             return  # audio while the interviewer thinks or while paused is not an answer
+        if not await self._format_ok(pcm):
+            return
         now = time.monotonic()
         if self.began is None:
             self.began, self.paced = now, 0
@@ -184,6 +189,25 @@ class LiveSession:
                 return
         if self.bytes >= self.settings.max_audio_seconds * BYTES_PER_SECOND:
             await self._end("max_duration")
+
+    async def _format_ok(self, pcm: bytes) -> bool:
+        """False (and an error, once) while the frames read as float32 samples, not 16-bit."""
+        if self.format_known:
+            return True
+        self.probe += pcm
+        if len(self.probe) < 2 * MIN_BYTES:
+            return True
+        found = sample_format(bytes(self.probe))
+        self.probe.clear()
+        if found != "float32":
+            self.format_known = found == "s16le"  # silence tells nothing: look again later
+            return True
+        if not self.format_said:
+            self.format_said = True
+            await self.error(
+                "wrong_format", "audio frames must be 16-bit PCM (s16le, mono, 16 kHz), not float32"
+            )
+        return False
 
     async def _voice(self, event: VoiceEvent) -> None:
         if event.type == "turn_ended":
