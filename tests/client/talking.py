@@ -9,13 +9,15 @@ from tests import live
 from tests.client.pages import by_id, page_script, wait
 
 # Installed before the page's own scripts: every JSON message of every WebSocket the page opens,
-# with the page's clock (performance.now(), ms).
+# with the page's clock (performance.now(), ms), and the sockets (a test may drop one).
 LIVE_LOG = """
 window.liveLog = [];
+window.liveSockets = [];
 const NativeSocket = window.WebSocket;
 window.WebSocket = class extends NativeSocket {
   constructor(...args) {
     super(...args);
+    window.liveSockets.push(this);
     this.addEventListener('message', (e) => {
       if (typeof e.data === 'string') {
         window.liveLog.push({...JSON.parse(e.data), t: performance.now()});

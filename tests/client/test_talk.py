@@ -86,6 +86,18 @@ def test_speaking_over_the_question_stops_it_and_is_the_answer(
     assert talk_state(browser) != "off" and not error_text(browser)
 
 
+def test_a_dropped_socket_is_opened_again_and_the_conversation_goes_on(
+    browser, client, api_base, gpu_worker, cpu_worker
+):
+    with recording_live(browser):
+        start_talking(browser, client, api_base)
+    wait(browser, lambda: messages(browser, "ready"), timeout=60)
+    browser.execute_script("window.liveSockets[0].close()")  # as a network drop would
+    wait(browser, lambda: len(messages(browser, "ready")) == 2, timeout=10)  # after 1 s
+    assert browser.execute_script("return window.liveSockets.length") == 2
+    assert wait_talk(browser, "listening", "speaking", timeout=5) and not error_text(browser)
+
+
 def test_the_conversation_panel_is_labelled_and_says_its_state(
     browser, client, api_base, gpu_worker, cpu_worker
 ):

@@ -142,7 +142,9 @@ export class TalkControl {
       this.retries += 1;
       talk.state = "connecting";
       this.controller.render();
-      setTimeout(() => this.conversation?.connect(), 1000 * this.retries);
+      const { conversation } = this;
+      const again = () => this.conversation === conversation && conversation.connect();
+      setTimeout(again, 1000 * this.retries); // unless stopped (or started anew) meanwhile
       return;
     }
     this.#fail(CLOSED[code] ?? "talk_lost");
