@@ -89,7 +89,8 @@ def test_a_spoken_interview_with_no_click_after_start(
 
     interview = client.get(f"/v1/interviews/{interview_id(browser)}").json()
     first, second = (turn["transcript"].lower() for turn in interview["turns"])
-    assert "payment" in first and ("latency" in first or "half" in first), first
+    # Words from both sides of the pause (tiny Whisper hears "latency" as "latens" at times).
+    assert "payment" in first and any(w in first for w in ("cut", "latency", "half")), first
     assert "search" in second and "payment" not in second, second
     assert len(turns(browser)) == 2 and by_id(browser, "report").text.strip()
     assert not error_text(browser)
