@@ -35,6 +35,6 @@ def test_both_languages_have_every_text_the_page_names(api_base):
         keys[language] = set(re.findall(r"^  (\w+):", text, re.M))
     assert keys["ko"] == keys["en"]
     named = set(re.findall(r'data-i18n(?:-placeholder)?="(\w+)"', httpx.get(f"{api_base}/").text))
-    for module in ("view.js", "blocks.js", "feedback.js", "controller.js"):
+    for module in ("view.js", "talk-view.js", "blocks.js", "feedback.js", "controller.js"):
         named |= set(re.findall(r'\bt\("(\w+)"', httpx.get(f"{api_base}/client/{module}").text))
     assert named and named <= keys["en"], named - keys["en"]

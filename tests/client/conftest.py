@@ -22,7 +22,14 @@ def answer_wav(tmp_root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser(answer_wav: Path) -> Iterator["webdriver.Chrome"]:  # noqa: F821
+def fake_mic(answer_wav: Path) -> str:
+    """What the fake microphone plays: a WAV, looped (a module may give its own, `FILE%noloop`
+    to play it once from when the page opens the microphone)."""
+    return str(answer_wav)
+
+
+@pytest.fixture(scope="module")
+def browser(fake_mic: str) -> Iterator["webdriver.Chrome"]:  # noqa: F821
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         missing = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
         if os.environ.get("CI"):  # CI installs them (`make browser`): missing there is a failure
@@ -40,7 +47,7 @@ def browser(answer_wav: Path) -> Iterator["webdriver.Chrome"]:  # noqa: F821
         f"--window-size={PHONE[0]},{PHONE[1]}",
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-audio-capture={answer_wav}",
+        f"--use-file-for-fake-audio-capture={fake_mic}",
         "--autoplay-policy=no-user-gesture-required",
     ):
         options.add_argument(flag)

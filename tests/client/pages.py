@@ -104,13 +104,20 @@ def forget_session(browser, api_base: str) -> None:
     browser.execute_script("sessionStorage.clear()")
 
 
-def open_and_fill(browser, api_base: str, url: str, questions: int = 2) -> None:
+def open_and_fill(
+    browser,
+    api_base: str,
+    url: str,
+    questions: int = 2,
+    resume: str = RESUME,
+    posting: str = POSTING,
+) -> None:
     """Open an invite link in a fresh tab and fill the setup form."""
     forget_session(browser, api_base)
     browser.get(url)
     wait(browser, lambda: by_id(browser, "setup-form").is_displayed())
     assert "#invite" not in browser.current_url  # the token leaves the address bar
-    for testid, text in (("resume-input", RESUME), ("posting-input", POSTING)):
+    for testid, text in (("resume-input", resume), ("posting-input", posting)):
         field = by_id(browser, testid)
         browser.execute_script("arguments[0].value = arguments[1]", field, text[:-20])
         field.send_keys(text[-20:])
@@ -129,19 +136,24 @@ def start_and_hear(browser) -> None:
 
 
 @contextlib.contextmanager
-def browser_language(browser, languages: list[str]) -> Iterator[None]:
-    """Pages opened inside report `languages` as the browser's (navigator.languages)."""
-    script = (
-        f"Object.defineProperty(navigator, 'languages', {{get: () => {languages!r}}});"
-        f"Object.defineProperty(navigator, 'language', {{get: () => {languages[0]!r}}});"
-    )
-    added = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script})
+def page_script(browser, source: str) -> Iterator[None]:
+    """Pages opened inside run `source` before their own scripts."""
+    added = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": source})
     try:
         yield
     finally:
         browser.execute_cdp_cmd(
             "Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]}
         )
+
+
+def browser_language(browser, languages: list[str]) -> contextlib.AbstractContextManager:
+    """Pages opened inside report `languages` as the browser's (navigator.languages)."""
+    return page_script(
+        browser,
+        f"Object.defineProperty(navigator, 'languages', {{get: () => {languages!r}}});"
+        f"Object.defineProperty(navigator, 'language', {{get: () => {languages[0]!r}}});",
+    )
 
 
 def make_invite(client, **fields) -> dict:

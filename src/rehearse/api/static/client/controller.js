@@ -7,8 +7,10 @@ import { setLanguage } from "./i18n.js";
 import { apply, liveJob, restart } from "./live.js";
 import { currentQuestion, KIND_NAMES, phaseOf, runningJob } from "./phases.js";
 import { extensionOf, Recorder } from "./recorder.js";
+import { TalkControl } from "./talk-control.js";
 
 const SAVED = "rehearse.interview";
+const MODE = "rehearse.mode"; // "record" (push-to-talk) or "talk" (conversation), per tab
 // Refusals of the answer's file itself: sending it again cannot help.
 const BAD_FILE = new Set(["unsupported_media_type", "payload_too_large", "audio_too_long"]);
 // Refusals that mean the page is behind the server: show them, then ask where things stand.
@@ -33,8 +35,12 @@ export class Controller {
       canStart: true,
       interviewLanguage: "ko",
       languageChosen: false,
+      mode: sessionStorage.getItem(MODE) === "talk" ? "talk" : "record",
+      talk: null, // the conversation, in conversation mode (talk.js)
     };
     this.recorder = null;
+    this.talk = new TalkControl(this);
+    this.loading = null;
     view.bindStart((form) => this.start(form));
     view.bindSetupChange((form) => this.setupChanged(form));
     view.bind("language-select", "change", (e) => this.chooseLanguage(e.target.value));
@@ -49,10 +55,24 @@ export class Controller {
     view.bind("error-retry", "click", () => this.resume());
     view.bind("print-button", "click", () => window.print());
     view.bindPlay(() => this.fail("autoplay", "question"));
+    view.bindMode((mode) => this.chooseMode(mode));
+    view.bind("done-button", "click", () => this.talk.done());
+    view.bind("pause-button", "click", () => this.talk.pause(!this.model.talk?.paused));
+    view.bind("talk-retry", "click", () => this.talk.retry());
+    view.bindPlayback((playing) => this.talk.playback(playing));
   }
 
   render() {
+    this.talk.sync();
     this.view.render(this.model);
+  }
+
+  // Push-to-talk or conversation: chosen on the form, switched while answering.
+  chooseMode(mode) {
+    this.model.mode = mode;
+    sessionStorage.setItem(MODE, mode);
+    if (this.model.error?.context === "talk") this.model.error = null;
+    this.render();
   }
 
   fail(error, context) {
@@ -89,7 +109,7 @@ export class Controller {
       const started = await call("POST", "/v1/interviews", body);
       sessionStorage.setItem(SAVED, started.id);
       this.model.busy = false;
-      await this.load(started.id);
+      await this.refresh(started.id);
     } catch (error) {
       this.model.busy = false;
       this.fail(error, "setup");
@@ -97,7 +117,26 @@ export class Controller {
   }
 
   // Ask the server where the interview stands, show that, and follow its running job through
-  // to the next step: after a reload, a send, a finish, the same path.
+  // to the next step: after a reload, a send, a finish, a conversation's answer, the same path.
+  // One at a time: asked again meanwhile, it asks once more when done.
+  async refresh(id) {
+    if (this.loading) {
+      this.loadAgain = true;
+      return this.loading;
+    }
+    this.loading = (async () => {
+      do {
+        this.loadAgain = false;
+        await this.load(id);
+      } while (this.loadAgain);
+    })();
+    try {
+      await this.loading;
+    } finally {
+      this.loading = null;
+    }
+  }
+
   async load(id) {
     const seen = new Set();
     for (;;) {
@@ -168,7 +207,7 @@ export class Controller {
     const saved = sessionStorage.getItem(SAVED);
     if (!saved) return false;
     this.fail(null);
-    this.load(saved);
+    this.refresh(saved);
     return true;
   }
 
@@ -224,7 +263,7 @@ export class Controller {
       this.fail(error, "answer");
       if (!OUT_OF_STEP.has(this.model.error.code)) return;
     }
-    await this.load(interview.id);
+    await this.refresh(interview.id);
   }
 
   // Finish the interview, or ask again for a report that was not written: the same call.
@@ -242,6 +281,6 @@ export class Controller {
       }
     }
     this.model.busy = false;
-    await this.load(id);
+    await this.refresh(id);
   }
 }

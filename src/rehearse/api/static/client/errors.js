@@ -21,6 +21,7 @@ export const PLACES = {
   start: "setup",
   answer: "answer",
   turn: "answer",
+  talk: "talk",
   question: "question",
   finish: "finish",
   report: "retry",

@@ -7,11 +7,11 @@ export const PHASES = {
   setup: { show: ["setup"], focus: [] },
   preparing: { show: ["panel"], focus: ["panel"] },
   answering: {
-    show: ["panel", "question", "answer", "finish", "history"],
+    show: ["panel", "question", "answer", "talk", "finish", "history"],
     focus: ["panel", "question"],
   },
   recording: { show: ["panel", "question", "answer", "history"], focus: ["panel", "question"] },
-  processing: { show: ["panel", "question", "history"], focus: ["panel"] },
+  processing: { show: ["panel", "question", "talk", "history"], focus: ["panel"] },
   answered: { show: ["panel", "question", "finish", "history"], focus: ["panel"] },
   finishing: { show: ["panel", "history"], focus: ["panel"] },
   noReport: { show: ["retry", "history"], focus: ["retry"] },

@@ -20,6 +20,27 @@ export default {
   stop: "Stop",
   send: "Send the answer",
   sending: "Sending…",
+  answerMode: "How you answer",
+  modeRecord: "Push to talk: record each answer, then send it",
+  modeTalk: "Conversation: just answer aloud; the next question follows by itself",
+  useConversation: "Answer in conversation mode",
+  usePushToTalk: "Answer with push-to-talk instead",
+  talkTitle: "Conversation",
+  heardSoFar: "What you said so far",
+  done: "I'm done",
+  pause: "Pause",
+  resume: "Resume",
+  talkRetry: "Try the conversation again",
+  talk_connecting: "Turning on the microphone…",
+  talk_listening: "Listening. Answer when you are ready.",
+  talk_thinking: "Thinking time. Go on when you are ready, or press “I'm done”.",
+  talk_transcribing: "Your answer is in: transcribing it and preparing what comes next…",
+  talk_speaking: "The interviewer is speaking. You may start answering at any time.",
+  talk_paused: "Paused. Press “Resume” to go on.",
+  talk_finished: "That was the last question. Your report comes next.",
+  talk_off: "The conversation has stopped.",
+  talkNoSpeech:
+    "No answer was heard yet. Answer when you are ready; if you are speaking, check your microphone.",
   transcript: "What you said",
   finish: "Finish the interview",
   history: "Earlier answers",
@@ -76,6 +97,20 @@ export default {
     "Microphone access was denied. Allow it in the site settings by the address bar, or upload a recording.",
   err_mic_missing: "No microphone found. Connect one, or upload a recording.",
   err_no_recorder: "This browser cannot record. Upload a recording instead.",
+  err_talk: "The conversation stopped working. Try it again, or answer with push-to-talk.",
+  err_no_worklet:
+    "This browser cannot stream your voice here (conversation mode needs a recent browser and a secure page). Answer with push-to-talk.",
+  err_talk_mic_denied:
+    "Microphone access was denied. Allow it in the site settings by the address bar and try the conversation again, or answer with push-to-talk.",
+  err_talk_mic_missing:
+    "No microphone found. Connect one and try the conversation again, or answer with push-to-talk and upload a recording.",
+  err_talk_lost: "The conversation's connection was lost. Try it again, or answer with push-to-talk.",
+  err_talk_busy:
+    "Conversation mode is busy on this server. Answer with push-to-talk, or try again in a minute.",
+  err_talk_taken_over:
+    "The conversation went on in another window. Go on there, or answer with push-to-talk here.",
+  err_talk_blocked:
+    "The browser waits for a click before it uses the microphone and sound. Press “Try the conversation again”.",
   err_missing_text: "Paste or upload both a resume and a job posting.",
   err_setup_invalid_request:
     "The form could not be sent as it is. Paste both texts and choose 1 to 20 questions.",

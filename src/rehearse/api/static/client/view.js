@@ -2,29 +2,25 @@
 // new UI language redraws everything); bind* hand the candidate's actions to the controller.
 import { artifactUrl } from "./api.js";
 import { reportItems, stageItems, turnItem } from "./blocks.js";
+import { $, setText } from "./dom.js";
 import { errorText, PLACES } from "./errors.js";
 import { renderFeedback } from "./feedback.js";
 import { language, t } from "./i18n.js";
 import { currentQuestion, KIND_NAMES, PHASES } from "./phases.js";
-
-export const $ = (id) => document.getElementById(id);
+import { drawTalk, setTalkLevel } from "./talk-view.js";
 
 const REGIONS = {
   setup: "setup",
   panel: "job-panel",
   question: "question-card",
   answer: "answer",
+  talk: "talk",
   finish: "finish-button",
   retry: "report-missing",
   report: "report",
   history: "history-section",
 };
-const INTERVIEW = ["panel", "question", "answer", "finish", "retry"];
-
-function setText(id, text) {
-  // Only on change: a rewrite is a DOM mutation (screen readers, observers) even when equal.
-  if ($(id).textContent !== text) $(id).textContent = text;
-}
+const INTERVIEW = ["panel", "question", "answer", "talk", "finish", "retry"];
 
 export function clock(seconds) {
   const s = Math.floor(seconds);
@@ -61,7 +57,8 @@ export class View {
       setup: listed("setup"),
       panel: listed("panel") && Boolean(model.live || shownTurn),
       question: listed("question") && Boolean(question || model.phase === "answered"),
-      answer: listed("answer"),
+      answer: listed("answer") && model.mode !== "talk",
+      talk: listed("talk") && model.mode === "talk" && Boolean(model.talk),
       finish: listed("finish"),
       retry: listed("retry"),
       report: listed("report") && Boolean(model.interview?.report),
@@ -73,6 +70,7 @@ export class View {
     this.#panel(model.live, shownTurn);
     this.#question(model, question);
     this.#answer(model);
+    if (visible.talk) drawTalk(model.talk);
     this.#keyboard(model);
     $("finish-button").disabled = model.busy;
     $("finish-button").classList.toggle("secondary", model.phase !== "answered");
@@ -88,6 +86,9 @@ export class View {
     $("start-button").disabled = model.busy || !model.canStart;
     setText("start-button", t(model.busy ? "starting" : "start"));
     $("language-select").value = model.interviewLanguage;
+    for (const choice of document.querySelectorAll('input[name="mode"]')) {
+      choice.checked = choice.value === model.mode;
+    }
   }
 
   #panel(live, turn) {
@@ -154,6 +155,7 @@ export class View {
     preview.hidden = !model.answer;
     $("send-button").disabled = !(ready && model.answer);
     setText("send-button", t(model.busy && model.answer ? "sending" : "send"));
+    $("conversation-button").disabled = !ready;
   }
 
   // Keyboard focus follows the take: Stop while recording, then Send.
@@ -198,12 +200,14 @@ export class View {
     box.dataset.code = error.code;
     $("error-retry").hidden = error.context !== "load";
     let place = PLACES[error.context] ?? "top";
+    if (place === "answer" && !visible.answer) place = "talk"; // an answer given by talking
     if (place !== "top" && !visible[place]) place = "top";
     if (this.#drawn.place !== place || box.hidden) {
       this.#drawn.place = place;
       const anchors = {
         setup: () => $("start-button").before(box),
         answer: () => $("send-button").after(box),
+        talk: () => $("talk-fallback").before(box),
         question: () => $("play-button").after(box),
         finish: () => $("finish-button").before(box),
         retry: () => $("report-button").before(box),
@@ -236,6 +240,15 @@ export class View {
     setText("elapsed", clock(seconds));
   }
 
+  setTalkLevel(rms) {
+    setTalkLevel(rms);
+  }
+
+  // The question stops playing at once (the candidate spoke over it, or paused).
+  stopQuestion() {
+    $("question-audio").pause();
+  }
+
   bind(id, type, handler) {
     $(id).addEventListener(type, handler);
   }
@@ -250,6 +263,22 @@ export class View {
   bindSetupChange(handler) {
     for (const id of ["resume-input", "posting-input", "resume-file", "posting-file"]) {
       this.bind(id, id.endsWith("file") ? "change" : "input", () => handler(this.readSetup()));
+    }
+  }
+
+  bindMode(handler) {
+    for (const choice of document.querySelectorAll('input[name="mode"]')) {
+      choice.addEventListener("change", () => choice.checked && handler(choice.value));
+    }
+    this.bind("conversation-button", "click", () => handler("talk"));
+    this.bind("push-to-talk-button", "click", () => handler("record"));
+  }
+
+  // `handler(playing)` whenever the question's audio starts or stops.
+  bindPlayback(handler) {
+    const player = $("question-audio");
+    for (const type of ["playing", "pause", "ended", "emptied"]) {
+      player.addEventListener(type, () => handler(!player.paused && !player.ended));
     }
   }
 

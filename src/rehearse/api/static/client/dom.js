@@ -1,0 +1,8 @@
+// The two DOM helpers every drawing module uses.
+
+export const $ = (id) => document.getElementById(id);
+
+export function setText(id, text) {
+  // Only on change: a rewrite is a DOM mutation (screen readers, observers) even when equal.
+  if ($(id).textContent !== text) $(id).textContent = text;
+}
