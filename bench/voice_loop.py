@@ -1,6 +1,6 @@
 """Conversation mode's voice loop against push-to-talk, from the candidate's end of speech.
 
-    python bench/voice_loop.py [--models synthetic tiny] [--count 4]
+    PYTHONPATH=src:. python bench/voice_loop.py [--models synthetic tiny] [--count 4] [--show]
 
 For each models choice (`synthetic`; `tiny` or a folder from `rehearse models pull --profile
 tiny`) it runs `rehearse dev` and answers espeak-ng speech (bench/voice_answers.py): `--count`
@@ -59,7 +59,7 @@ def live_answer(live: LiveClock, answer: Answer, ready_from: int) -> tuple[dict,
     eos = live.speak(answer, since)
     at, ended = live.wait(since, "turn_ended", "error")
     if ended["type"] != "turn_ended":
-        return {"error": ended.get("code", ended["type"])}, len(live.events)
+        return {"error": ended.get("code", ended["type"])}, since  # `ready` follows an error
     after = live.events.index((at, ended))
     heard = [t for t, e in live.events[since:after] if e["type"] == "transcript"]
     row = {"reason": ended["reason"], "ended": ms(at, eos), "cut": at < eos, "job": ended["job_id"]}
