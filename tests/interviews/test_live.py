@@ -34,11 +34,18 @@ def test_a_spoken_answer_ends_by_itself_and_the_next_question_comes(
     assert ended["reason"] in ("silence", "thinking_time")
     audio = socket.wait_for("audio", timeout=90)
     assert audio["role"] == "next_question" and audio["artifact_id"]
+    # The turn's transcript is final once its stt step is done: before the next question.
+    finals = [e for e in socket.seen if e["type"] == "transcript" and e["final"]]
+    assert len(finals) == 1 and finals[0]["text"]
     socket.wait_for("ready", timeout=90)  # listening for the next answer
     job = wait_job(client, ended["job_id"], timeout=90)
     assert job["status"] == "succeeded", job["error"]
     (turn,) = turns(client, interview["id"])
     assert turn["job_id"] == ended["job_id"]
+    assert turn["transcript"] == finals[0]["text"]
+    assert not [
+        e for e in socket.seen[socket.seen.index(finals[0]) + 1 :] if e["type"] == "transcript"
+    ]
     # Transcribed while spoken: the turn job took the heard stretches and did only the rest.
     params = db.execute("SELECT params FROM jobs WHERE id = %s", (ended["job_id"],)).fetchone()
     heard = params["params"]["heard"]

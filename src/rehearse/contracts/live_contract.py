@@ -13,6 +13,9 @@ from rehearse.contracts.storable import Contract
 
 SAMPLE_RATE = 16_000
 BYTES_PER_SECOND = SAMPLE_RATE * 2
+PROMPT_CHARS = 400
+"""The answer's last words given to Whisper with the next stretch: the sentence goes on, in the
+same case and punctuation, rather than starting afresh at every pause."""
 """PCM signed 16-bit little-endian mono at 16 kHz: what the browser's worklet sends."""
 MAX_FRAME_BYTES = BYTES_PER_SECOND
 """One binary frame holds at most one second of audio."""
@@ -39,6 +42,9 @@ class SegmentParams(Contract):
     start: int = Field(..., ge=0)
     end: int = Field(..., gt=0)
     language: WhisperLanguage | None = None
+    prompt: str | None = Field(
+        None, max_length=2000, description="The answer's words before this stretch, for Whisper."
+    )
 
 
 class Heard(BaseModel):
@@ -48,3 +54,6 @@ class Heard(BaseModel):
 
     until_s: float = Field(..., ge=0)
     segments: list[dict[str, Any]] = Field(default_factory=list)
+
+    def text(self) -> str:
+        return "".join(segment["text"] for segment in self.segments).strip()

@@ -11,7 +11,12 @@ from typing import Any
 from celery import Celery
 
 from rehearse.contracts import job_kinds
-from rehearse.contracts.live_contract import BYTES_PER_SECOND, Heard, SegmentParams
+from rehearse.contracts.live_contract import (
+    BYTES_PER_SECOND,
+    PROMPT_CHARS,
+    Heard,
+    SegmentParams,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +60,11 @@ class Segments:
         if upto - self.cut < MIN_BYTES:
             return
         params = SegmentParams(
-            audio_key=self.audio_key, start=self.cut, end=upto, language=self.language
+            audio_key=self.audio_key,
+            start=self.cut,
+            end=upto,
+            language=self.language,
+            prompt=self.text()[-PROMPT_CHARS:] or None,
         )
         part = Part(self.cut, upto)
         part.task = asyncio.create_task(self._transcribe(part, params))

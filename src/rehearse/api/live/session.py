@@ -259,12 +259,12 @@ class LiveSession:
     async def _follow(self, job_id: UUID) -> None:
         """Relay the job; listen again once its question is out, or once it ended."""
         try:
-            row = await relay(self.redis, self.owner, job_id, self.send, self._question_out)
+            row, said = await relay(self.redis, self.owner, job_id, self.send, self._question_out)
         except UNAVAILABLE as exc:
             log.warning("events of job %s unavailable: %s", job_id, type(exc).__name__)
             await self.error("events_unavailable", "the turn's progress is unreachable; reconnect")
             return
-        if row is not None and await announce(row, self.send):
+        if row is not None and await announce(row, self.send, said):
             self.state = "finished"
         elif self.state == "processing":
             await self._listen()

@@ -18,7 +18,7 @@ from rehearse.base.redis_client import sync_client
 from rehearse.base.settings import Settings
 from rehearse.contracts.job_kinds import LIVE_TRANSCRIBE, WHISPER
 from rehearse.contracts.jobs import TranscribeParams, WhisperOptions
-from rehearse.contracts.live_contract import Heard, SegmentParams
+from rehearse.contracts.live_contract import PROMPT_CHARS, Heard, SegmentParams
 from rehearse.engines.base import SpeechToText
 from rehearse.engines.whisper import SAMPLE_RATE, TranscribeRequest, decode
 from rehearse.runtime.run_context import RunContext
@@ -45,7 +45,8 @@ def transcribe_segment(payload: dict[str, Any]) -> dict[str, Any]:
     pcm = read_range(_redis(context.settings.redis_url), params.audio_key, params.start, params.end)
     if not pcm:
         raise JobError("audio_gone", "the live answer's audio is gone")
-    request = TranscribeRequest(pcm_samples(pcm), WhisperOptions(language=params.language))
+    options = WhisperOptions(language=params.language, prompt=params.prompt)
+    request = TranscribeRequest(pcm_samples(pcm), options)
     result, _ = context.engines.call(WHISPER, lambda engine: engine.run(request, RunContext()))
     return {"text": result["text"], "segments": result["segments"]}
 
@@ -66,6 +67,7 @@ def rest_of(
     later: list[dict[str, Any]] = []
     language = options.language
     if tail.size >= SAMPLE_RATE // 4:  # under 250 ms holds no word
+        options = options.model_copy(update={"prompt": heard.text()[-PROMPT_CHARS:] or None})
         shifted = replace(ctx, emit=lambda type_, **f: ctx.emit(type_, **_after(f, heard.until_s)))
         rest = engine.run(TranscribeRequest(tail, options), shifted)
         later = [_after(s, heard.until_s) for s in rest["segments"]]
