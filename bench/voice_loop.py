@@ -28,7 +28,7 @@ from bench.report_rate import drain, start
 from bench.turn_latency import dev_stack, wait_job
 from bench.voice_answers import Answer, LiveClock, answers
 from bench.voice_report import report
-from rehearse.api.live.session import as_wav
+from rehearse.storage.live_audio import as_wav
 from tests.real_models.conftest import wer
 
 TINY = Path.home() / ".cache" / "rehearse" / "real-models"
