@@ -43,6 +43,9 @@ def test_a_spoken_answer_ends_by_itself_and_the_next_question_comes(
     (turn,) = turns(client, interview["id"])
     assert turn["job_id"] == ended["job_id"]
     assert turn["transcript"] == finals[0]["text"]
+    exposed = client.get("/metrics").text
+    assert f'rehearse_live_turns_total{{reason="{ended["reason"]}"}}' in exposed
+    assert "rehearse_live_sessions 1.0" in exposed  # this socket, still open
     assert not [
         e for e in socket.seen[socket.seen.index(finals[0]) + 1 :] if e["type"] == "transcript"
     ]

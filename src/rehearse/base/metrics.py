@@ -73,6 +73,16 @@ WORKERS = Gauge(
     "Live workers per queue and state (ready, starting, failed).",
     ["queue", "state"],
 )
+LIVE_SESSIONS = Gauge(
+    "rehearse_live_sessions",
+    "Conversation-mode sockets this api process holds (LIVE_SESSIONS caps it).",
+)
+LIVE_TURNS = Counter(
+    "rehearse_live_turns_total",
+    "Live answers handed to a turn job, by why they ended (silence, thinking_time, done, "
+    "max_duration, disconnected).",
+    ["reason"],
+)
 
 
 def job_finished(row: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ from rehearse.api.deps import SettingsDep, authenticate_async
 from rehearse.api.errors import ApiError
 from rehearse.api.live.session import LiveSession
 from rehearse.api.routes.events import bearer_key
+from rehearse.base import metrics
 from rehearse.storage import interview_store as store
 from rehearse.storage import live_audio
 from rehearse.storage.db import transaction
@@ -111,6 +112,7 @@ async def live(
         holds=lambda: _holds(redis, holder, mark),
     )
     _open.add(id(session))
+    metrics.LIVE_SESSIONS.inc()
     watchers = [
         asyncio.create_task(_hold(websocket, holder, mark)),
         asyncio.create_task(_watch(websocket, key, session)),
@@ -119,6 +121,7 @@ async def live(
         await session.run(active_job)
     finally:
         _open.discard(id(session))
+        metrics.LIVE_SESSIONS.dec()
         for watcher in watchers:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -25,6 +25,7 @@ from rehearse.api.event_feed import UNAVAILABLE
 from rehearse.api.live.relay import announce, relay
 from rehearse.api.live.segments import Segments
 from rehearse.api.turn_submit import submit_turn
+from rehearse.base import metrics
 from rehearse.base.settings import Settings
 from rehearse.contracts.live_contract import BYTES_PER_SECOND, MAX_FRAME_BYTES, LiveControl
 from rehearse.storage import live_audio
@@ -251,6 +252,7 @@ class LiveSession:
             if exc.code not in ("interview_finished", "max_questions_reached"):
                 await self._listen()
             return
+        metrics.LIVE_TURNS.labels(reason).inc()
         await self.send("turn_ended", reason=reason, job_id=str(accepted.job_id))
         self.state = "processing"
         if not self.closed:
