@@ -52,7 +52,9 @@ def marks(timed: list[tuple[float, dict]], eos: float) -> dict:
     return row
 
 
-def live_answer(live: LiveClock, answer: Answer, ready_from: int) -> tuple[dict, int]:
+def live_answer(
+    client: httpx.Client, live: LiveClock, answer: Answer, ready_from: int
+) -> tuple[dict, int]:
     """One answer over the socket; its row and where to look for the next `ready`."""
     live.wait(ready_from, "ready")
     since = len(live.events)
@@ -70,6 +72,9 @@ def live_answer(live: LiveClock, answer: Answer, ready_from: int) -> tuple[dict,
         row.update(final=ms(final_at, eos), transcript=final["text"])
     else:
         row["error"] = final.get("code", final["type"])
+    # The final transcript comes when the stt step is done: wait for the whole turn, so the
+    # push-to-talk answer that follows finds the gpu worker free, as this one did.
+    wait_job(client, ended["job_id"])
     row.update(marks(live.events[after:], eos))
     return row, after
 
@@ -116,7 +121,7 @@ def group_run(client: httpx.Client, group: list[Answer]) -> tuple[list[dict], st
     live, ready_from, rows = LiveClock(client, live_id), 0, []
     try:
         for answer in group:
-            row, ready_from = live_answer(live, answer, ready_from)
+            row, ready_from = live_answer(client, live, answer, ready_from)
             ptt = push_to_talk(client, ptt_id, answer)
             rows.append({"answer": answer, "live": row, "ptt": ptt})
             print(f"  {answer.group} {answer.seconds:.1f} s: {row.get('reason')}", flush=True)
