@@ -7,32 +7,39 @@ from tests.conftest import wait_job
 from tests.interviews.answers import answer
 
 
-def test_the_next_question_is_spoken_before_the_llm_stage_is_done(client, interview):
-    accepted = answer(client, interview["id"]).json()
+def _answered(client, interview_id: str) -> tuple[list[dict], dict, int]:
+    """One answer's events, its finished job, and where its (one) audio event is."""
+    accepted = answer(client, interview_id).json()
     with client.stream("GET", f"/v1/jobs/{accepted['job_id']}/events", timeout=120) as response:
         events = read_sse(response)
-
     audio = [i for i, e in enumerate(events) if e["type"] == "audio"]
-    llm_done = next(
-        i
-        for i, e in enumerate(events)
-        if e["type"] == "stage" and e["stage"] == "llm" and e["state"] == "done"
-    )
     assert len(audio) == 1, "one question, spoken once"
-    early = events[audio[0]]
-    assert early["role"] == "next_question"
-    assert audio[0] < llm_done
-    tokens_after = [e for e in events[audio[0] :] if e["type"] == "token"]
-    assert tokens_after, "the feedback was still generating when the question was heard"
-    assert artifact_seconds(client, early["artifact_id"]) > 0
+    return events, wait_job(client, accepted["job_id"]), audio[0]
 
-    job = wait_job(client, accepted["job_id"])
-    assert job["status"] == "succeeded", job["error"]
-    assert job["result"]["audio_artifact_id"] == early["artifact_id"]  # not spoken twice
-    assert job["result"]["next_question"] == early["text"]
-    timings = job["timings"]
-    assert timings["first_audio_ms"] > 0
-    assert timings["tts_early_audio"] is True
+
+def test_the_next_question_is_spoken_before_the_llm_stage_is_done(client, interview):
+    # A random-weight model's feedback after the question may be a few tokens, generated before
+    # the question's audio is stored: the overlap shows on one of up to three answers.
+    for _ in range(3):
+        events, job, at = _answered(client, interview["id"])
+        llm_done = next(
+            i
+            for i, e in enumerate(events)
+            if e["type"] == "stage" and e["stage"] == "llm" and e["state"] == "done"
+        )
+        early = events[at]
+        assert early["role"] == "next_question"
+        assert at < llm_done
+        assert artifact_seconds(client, early["artifact_id"]) > 0
+        assert job["status"] == "succeeded", job["error"]
+        assert job["result"]["audio_artifact_id"] == early["artifact_id"]  # not spoken twice
+        assert job["result"]["next_question"] == early["text"]
+        timings = job["timings"]
+        assert timings["first_audio_ms"] > 0
+        assert timings["tts_early_audio"] is True
+        if any(e["type"] == "token" for e in events[at:]):
+            return  # the feedback was still generating when the question was heard
+    raise AssertionError("in three answers the question was never heard while feedback generated")
 
 
 def test_the_early_question_plays_for_its_invite_and_no_other(
