@@ -22,6 +22,7 @@ import httpx
 import numpy as np
 import websockets.sync.client as ws_client
 
+from bench.report_rate import drain
 from bench.turn_latency import POSTING, RESUME, dev_stack, wait_job
 
 RATE, FRAME_S = 16_000, 0.04
@@ -96,7 +97,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rehearse-bench-") as data_dir:
         proc, base, key = dev_stack("synthetic", Path(data_dir))
         # Its log goes on: read it, or the pipe fills and the stack stops at its next line.
-        threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
+        threading.Thread(target=drain, args=(proc.stdout, None), daemon=True).start()
         try:
             run(proc.pid, base, key, args.sockets, args.seconds)
         finally:

@@ -47,6 +47,15 @@ class SegmentParams(Contract):
     )
 
 
+def shifted(segment: dict[str, Any], offset_s: float) -> dict[str, Any]:
+    """A Whisper segment (or an event of one) of audio that began `offset_s` into the answer,
+    its times counted from the answer's start; anything without times is returned as is."""
+    if "start" not in segment:
+        return segment
+    start, end = segment["start"] + offset_s, segment["end"] + offset_s
+    return {**segment, "start": round(start, 3), "end": round(end, 3)}
+
+
 class Heard(BaseModel):
     """What was transcribed while the candidate spoke: Whisper's segments over the first
     `until_s` seconds of the answer, times counted from the answer's start. The turn's stt

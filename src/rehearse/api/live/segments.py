@@ -16,6 +16,7 @@ from rehearse.contracts.live_contract import (
     PROMPT_CHARS,
     Heard,
     SegmentParams,
+    shifted,
 )
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,6 @@ class Part:
     result: dict[str, Any] | None = None
     back: bool = False
     """The stretch came back (transcribed, or given up on: `result` None)."""
-
-
-def _shift(segment: dict[str, Any], offset_s: float) -> dict[str, Any]:
-    start, end = segment["start"] + offset_s, segment["end"] + offset_s
-    return {**segment, "start": round(start, 3), "end": round(end, 3)}
 
 
 class Segments:
@@ -111,7 +107,7 @@ class Segments:
         if not done:
             return None
         segments = [
-            _shift(segment, part.start / BYTES_PER_SECOND)
+            shifted(segment, part.start / BYTES_PER_SECOND)
             for part, result in done
             for segment in result["segments"]
         ]

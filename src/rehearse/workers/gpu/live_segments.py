@@ -18,7 +18,7 @@ from rehearse.base.redis_client import sync_client
 from rehearse.base.settings import Settings
 from rehearse.contracts.job_kinds import LIVE_TRANSCRIBE, WHISPER
 from rehearse.contracts.jobs import TranscribeParams, WhisperOptions
-from rehearse.contracts.live_contract import PROMPT_CHARS, Heard, SegmentParams
+from rehearse.contracts.live_contract import PROMPT_CHARS, Heard, SegmentParams, shifted
 from rehearse.engines.base import SpeechToText
 from rehearse.engines.whisper import SAMPLE_RATE, TranscribeRequest, decode
 from rehearse.runtime.run_context import RunContext
@@ -68,9 +68,11 @@ def rest_of(
     language = options.language
     if tail.size >= SAMPLE_RATE // 4:  # under 250 ms holds no word
         options = options.model_copy(update={"prompt": heard.text()[-PROMPT_CHARS:] or None})
-        shifted = replace(ctx, emit=lambda type_, **f: ctx.emit(type_, **_after(f, heard.until_s)))
-        rest = engine.run(TranscribeRequest(tail, options), shifted)
-        later = [_after(s, heard.until_s) for s in rest["segments"]]
+        later_ctx = replace(
+            ctx, emit=lambda type_, **f: ctx.emit(type_, **shifted(f, heard.until_s))
+        )
+        rest = engine.run(TranscribeRequest(tail, options), later_ctx)
+        later = [shifted(s, heard.until_s) for s in rest["segments"]]
         language = rest["language"]
     segments = [*heard.segments, *later]
     return {
@@ -79,11 +81,3 @@ def rest_of(
         "duration": round(samples.size / SAMPLE_RATE, 3),
         "segments": segments,
     }
-
-
-def _after(segment: dict[str, Any], offset_s: float) -> dict[str, Any]:
-    """A segment of the answer's tail, its times counted from the answer's start."""
-    if "start" not in segment:
-        return segment
-    start, end = segment["start"] + offset_s, segment["end"] + offset_s
-    return {**segment, "start": round(start, 3), "end": round(end, 3)}
