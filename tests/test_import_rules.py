@@ -20,14 +20,14 @@ LAYERS = [
     {"storage", "events", "voice"},  # voice: the api's in-process VAD and end of turn
     {"runtime"},
     {"fleet"},
-    {"engines"},
+    {"engines", "delivery"},  # delivery: how an answer was said (librosa, Silero), cpu worker
     {"api", "workers.gpu", "workers.cpu"},
     {"cli"},
     {"__main__"},  # `python -m rehearse`
 ]
 """Each set a level; a part may import its own part and any part of an earlier level."""
 
-NEVER = {"api": {"engines"}}
+NEVER = {"api": {"engines", "delivery"}}
 """Beyond the order: the api image has no model library, so the api imports no engine."""
 
 

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from rehearse.contracts.delivery_contract import Delivery
 from rehearse.contracts.jobs import ErrorBody, JobStatus
 
 
@@ -62,6 +63,14 @@ class AudioEvent(_Event):
     role: str
 
 
+class DeliveryEvent(_Event):
+    """How the answer was said (an interview turn), as soon as it is measured: before the
+    feedback is done, from the cpu worker, while the llm step runs."""
+
+    type: Literal["delivery"]
+    delivery: Delivery
+
+
 class ResetEvent(_Event):
     """A new attempt starts over: drop what earlier attempts streamed."""
 
@@ -82,6 +91,7 @@ JobEvent = Annotated[
     | TokenEvent
     | ProgressEvent
     | AudioEvent
+    | DeliveryEvent
     | ResetEvent
     | DoneEvent,
     Field(discriminator="type"),

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rehearse.contracts.delivery_contract import Delivery
 from rehearse.contracts.job_results import ReportResult
 from rehearse.contracts.live_contract import Heard
 from rehearse.contracts.storable import Contract
@@ -53,6 +54,11 @@ class TurnPublic(BaseModel):
     )
     job_id: UUID
     created_at: datetime
+    delivery: Delivery | None = Field(
+        None,
+        description="How the answer was said (docs/delivery.md); null until measured, or when "
+        "it was not (DELIVERY off, the audio too short or expired).",
+    )
 
 
 class InterviewSummary(BaseModel):

@@ -10,6 +10,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rehearse.contracts.delivery_contract import Delivery
+
 
 class _Result(BaseModel):
     model_config = ConfigDict(extra="allow")
@@ -86,6 +88,12 @@ class TurnResult(_Result):
     next_question: str | None
     audio_artifact_id: str | None
     retrieved: list[dict[str, Any]]
+    delivery: Delivery | None = Field(
+        None,
+        description="How the answer was said (docs/delivery.md), measured on the cpu worker "
+        "while the feedback generates; null when it was not measured (DELIVERY off, or the "
+        "audio too short or gone).",
+    )
 
 
 class ReportResult(_Result):
