@@ -10,14 +10,15 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from psycopg.rows import tuple_row
 from psycopg.types.json import Jsonb
 
 
 def lock_job(conn: psycopg.Connection, job_id: UUID) -> str | None:
     """Lock the job's row for this transaction; its status, None when it is gone."""
-    row = conn.execute(
-        "SELECT status FROM jobs WHERE id = %s AND erased_at IS NULL FOR UPDATE", (job_id,)
-    ).fetchone()
+    with conn.cursor(row_factory=tuple_row) as cur:
+        query = "SELECT status FROM jobs WHERE id = %s AND erased_at IS NULL FOR UPDATE"
+        row = cur.execute(query, (job_id,)).fetchone()
     return row[0] if row else None
 
 
@@ -44,9 +45,9 @@ def save(conn: psycopg.Connection, job_id: UUID, delivery: dict[str, Any]) -> st
 
 def for_job(conn: psycopg.Connection, job_id: UUID) -> dict[str, Any] | None:
     """The job's figures, once measured (call with the job's row locked: see lock_job)."""
-    row = conn.execute(
-        "SELECT delivery FROM answer_delivery WHERE job_id = %s", (job_id,)
-    ).fetchone()
+    with conn.cursor(row_factory=tuple_row) as cur:
+        query = "SELECT delivery FROM answer_delivery WHERE job_id = %s"
+        row = cur.execute(query, (job_id,)).fetchone()
     return row[0] if row else None
 
 
