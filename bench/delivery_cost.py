@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from rehearse.contracts.delivery_contract import Pitch
 from rehearse.delivery import pitch, speech_time
 from rehearse.delivery.measure import decode, measure, warm_up
 from rehearse.engines import audio_encode
@@ -43,7 +44,7 @@ def vad(samples: np.ndarray) -> list[tuple[float, float]]:
     return speech_time.stretches(speech_time.probabilities(samples))
 
 
-def pitch_of(samples: np.ndarray, speech: list[tuple[float, float]]) -> dict:
+def pitch_of(samples: np.ndarray, speech: list[tuple[float, float]]) -> Pitch:
     return pitch.pitch_figures(pitch.speech_only(samples, speech))
 
 

@@ -15,7 +15,7 @@ def found(text: str, language: str = "en") -> dict[str, int]:
     [
         ("Um, I think, uh, we shipped it. Umm, yes.", {"um": 2, "uh": 1}),
         ("It was, you know, a hard year.", {"you know": 1}),
-        ("I mean, the tests were slow.", {"i mean": 1}),
+        ("I mean, the tests were slow.", {"I mean": 1}),
         ("We had, like, three weeks.", {"like": 1}),
         ("It was kind of hard and sort of rushed.", {"kind of": 1, "sort of": 1}),
         ("Basically we rewrote it.", {"basically": 1}),

@@ -12,7 +12,7 @@ from tests.delivery.answers import EN, RATE, joined, said, voiced
 def test_median_pitch_of_a_voiced_sound_is_within_five_percent(f0):
     figures = pitch_figures(voiced(3.0, f0))
 
-    assert figures["median_hz"] == pytest.approx(f0, rel=0.05)
+    assert figures.median_hz == pytest.approx(f0, rel=0.05)
 
 
 def test_a_flat_voice_is_monotone_and_a_varied_one_is_not():
@@ -23,9 +23,9 @@ def test_a_flat_voice_is_monotone_and_a_varied_one_is_not():
     flat = pitch_figures(voiced(6.0, 150.0))
     varied = pitch_figures(voiced(6.0, contour))
 
-    assert flat["monotone"] is True and flat["range_semitones"] < 1.0
-    assert varied["monotone"] is False
-    assert varied["range_semitones"] == pytest.approx(2 * 6 * np.sin(0.4 * np.pi), abs=1.0)
+    assert flat.monotone is True and flat.range_semitones < 1.0
+    assert varied.monotone is False
+    assert varied.range_semitones == pytest.approx(2 * 6 * np.sin(0.4 * np.pi), abs=1.0)
 
 
 def test_espeak_at_a_higher_pitch_setting_measures_higher():
@@ -49,9 +49,5 @@ def test_an_answer_that_moves_between_pitches_is_not_monotone():
 def test_no_voice_no_pitch():
     figures = pitch_figures(np.zeros(RATE, np.float32))
 
-    assert figures == {
-        "median_hz": None,
-        "range_semitones": None,
-        "monotone": None,
-        "loudness_spread_db": None,
-    }
+    assert figures.median_hz is None and figures.range_semitones is None
+    assert figures.monotone is None and figures.loudness_spread_db is None
