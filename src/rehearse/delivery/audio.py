@@ -3,6 +3,8 @@
 import io
 import itertools
 import logging
+from collections.abc import Iterator
+from typing import Any
 
 import av
 import numpy as np
@@ -12,6 +14,7 @@ from rehearse.base.errors import AUDIO_FORMATS, JobError
 log = logging.getLogger(__name__)
 
 RATE = 16000
+NOT_AUDIO = f"the file is not audio that can be read (send {AUDIO_FORMATS})"
 MAX_SECONDS = 15 * 60.0
 """Longer than any answer the api takes; past it the figures would cost minutes of cpu."""
 
@@ -27,6 +30,12 @@ def too_long(seconds: float) -> DeliveryError:
     )
 
 
+def _frames(container: Any, stream: Any) -> Iterator[Any]:
+    for frame in container.decode(stream):
+        frame.pts = None  # the resampler needs no timestamps; damaged ones upset it
+        yield frame
+
+
 def decode(data: bytes) -> np.ndarray:
     """Any container PyAV reads -> float32 mono 16 kHz; DeliveryError if not audio or too long."""
     limit = int(MAX_SECONDS * RATE)
@@ -35,10 +44,10 @@ def decode(data: bytes) -> np.ndarray:
     try:
         with av.open(io.BytesIO(data), mode="r", metadata_errors="ignore") as container:
             if not container.streams.audio:
-                raise DeliveryError("invalid_audio", f"the file has no audio ({AUDIO_FORMATS})")
+                raise DeliveryError("invalid_audio", NOT_AUDIO)
             stream = container.streams.audio[0]
             resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
-            for frame in itertools.chain(container.decode(stream), [None]):
+            for frame in itertools.chain(_frames(container, stream), [None]):
                 for out in resampler.resample(frame):
                     chunks.append(out.to_ndarray().reshape(-1))
                     total += chunks[-1].size
@@ -49,7 +58,8 @@ def decode(data: bytes) -> np.ndarray:
         raise
     except Exception as exc:  # PyAV raises many error types for "not a media file"
         log.info("delivery: audio not decodable: %s", type(exc).__name__)
-        message = f"the file is not audio that can be read (send {AUDIO_FORMATS})"
-        raise DeliveryError("invalid_audio", message) from exc
-    samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+        raise DeliveryError("invalid_audio", NOT_AUDIO) from exc
+    if total == 0:  # every packet damaged: nothing to measure, as the stt step found
+        raise DeliveryError("invalid_audio", NOT_AUDIO)
+    samples = np.concatenate(chunks)
     return np.clip(samples, -1.0, 1.0).astype(np.float32, copy=False)

@@ -44,63 +44,20 @@ def _set_off(words: list[Word], i: int, j: int) -> bool:
     return last.after == "pause" or (words[i].before != "" and last.after == "end")
 
 
+# fmt: off
 _VERB_BEFORE = {
-    "i",
-    "you",
-    "we",
-    "they",
-    "would",
-    "i'd",
-    "you'd",
-    "we'd",
-    "don't",
-    "didn't",
-    "do",
-    "did",
-    "to",
-    "really",
-    "also",
-    "as",
-    "what",
-    "things",
-    "something",
+    "i", "you", "we", "they", "would", "i'd", "you'd", "we'd", "don't", "didn't", "do", "did",
+    "to", "really", "also", "as", "what", "things", "something",  # "things like, say, Go"
 }
 _DETERMINERS = {
-    "a",
-    "an",
-    "the",
-    "what",
-    "which",
-    "this",
-    "that",
-    "these",
-    "those",
-    "any",
-    "some",
-    "every",
-    "each",
-    "no",
-    "one",
-    "same",
-    "different",
-    "all",
-    "another",
+    "a", "an", "the", "what", "which", "this", "that", "these", "those", "any", "some", "every",
+    "each", "no", "one", "same", "different", "all", "another",
 }
 _PRONOUNS_KO = {
-    "저는",
-    "제가",
-    "저도",
-    "저희",
-    "저희가",
-    "저희는",
-    "저희도",
-    "나는",
-    "내가",
-    "우리",
-    "우리가",
-    "우리는",
-    "저희의",
+    "저는", "제가", "저도", "저희", "저희가", "저희는", "저희도", "저희의", "나는", "내가", "우리",
+    "우리가", "우리는",
 }
+# fmt: on
 
 
 def _like(words: list[Word], i: int, j: int) -> bool:
@@ -129,7 +86,7 @@ _LISTS: dict[str, dict[str, Rule]] = {
     "en": {
         "like": _like,
         "you know": _set_off,
-        "i mean": _set_off,
+        "I mean": _set_off,
         "kind of": _hedge,
         "sort of": _hedge,
         "basically": _always,
@@ -179,8 +136,8 @@ def fillers(transcript: str, language: str) -> Fillers:
         matched = 1
         if hesitation.fullmatch(words[i].core):
             counts[re.sub(r"(.)\1+", r"\1", words[i].core)] += 1  # "umm" is "um"
-        for phrase, rule in sorted(lists.items(), key=lambda item: -len(item[0].split())):
-            parts = phrase.split()
+        for phrase, rule in lists.items():  # no two phrases start with the same word
+            parts = phrase.lower().split()
             j = i + len(parts)
             inside = all(w.after == "" for w in words[i : j - 1])
             if [w.core for w in words[i:j]] == parts and inside and rule(words, i, j):

@@ -9,11 +9,11 @@ speech only. Less than MIN_SPEECH_S of speech gives null figures, not an error.
 
 import numpy as np
 
-from rehearse.contracts.delivery_contract import Delivery, Pitch
+from rehearse.contracts.delivery_contract import Delivery
 from rehearse.delivery import pace, speech_time
 from rehearse.delivery.audio import MAX_SECONDS, RATE, DeliveryError, decode, too_long
 from rehearse.delivery.fillers import fillers
-from rehearse.delivery.pitch import pitch_figures, speech_only
+from rehearse.delivery.pitch import UNMEASURED, pitch_figures, speech_only
 from rehearse.delivery.readings import readings
 
 __all__ = ["DeliveryError", "decode", "measure", "warm_up"]
@@ -33,19 +33,15 @@ def measure(
     speech = speech_time.stretches(speech_time.probabilities(samples))
     speaking_s = speech_time.speaking_s(speech)
     enough = speaking_s >= MIN_SPEECH_S
-    figures = pitch_figures(speech_only(samples, speech)) if enough else {}
+    pitch = pitch_figures(speech_only(samples, speech)) if enough else UNMEASURED
     delivery = Delivery(
         total_s=round(total_s, 3),
         speaking_s=speaking_s,
+        # No words to count under MIN_SPEECH_S: a pace over a fraction of a second is noise.
         pace=pace.pace(transcript if enough else "", language, speaking_s, speech, segments),
         pauses=speech_time.pauses(speech),
         fillers=fillers(transcript, language),
-        pitch=Pitch(
-            median_hz=figures.get("median_hz"),
-            range_semitones=figures.get("range_semitones"),
-            monotone=figures.get("monotone"),
-            loudness_spread_db=figures.get("loudness_spread_db"),
-        ),
+        pitch=pitch,
         speech=speech,
     )
     return delivery.model_copy(update={"readings": readings(delivery, language)})

@@ -19,9 +19,13 @@ Stretch = tuple[float, float]
 
 
 def units(text: str, language: str) -> int:
-    """Words in English (letters or digits, "don't" one word); Hangul syllables in Korean."""
+    """Words in English (letters or digits, "don't" one word); Hangul syllables in Korean.
+
+    Whisper writes Korean numbers as digits ("3년"): a digit is counted as the one syllable
+    most digits are read as (삼, 일); Latin letters ("AI") are not counted, a small floor.
+    """
     if language == "ko":
-        return sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
+        return sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3" or "0" <= ch <= "9")
     return len(_WORD.findall(text))
 
 

@@ -7,6 +7,8 @@ joined with a short silence between, so the silences cost nothing and add no fal
 
 import numpy as np
 
+from rehearse.contracts.delivery_contract import Pitch
+
 RATE = 16000
 FMIN, FMAX = 65.0, 500.0  # men's low speech to children's and raised voices
 FRAME, HOP = 1024, 320  # 64 ms frames (one period of 65 Hz fits twice), 20 ms hop
@@ -50,21 +52,19 @@ def semitones(low: float, high: float) -> float:
     return 12.0 * float(np.log2(high / low))
 
 
-def pitch_figures(y: np.ndarray) -> dict[str, float | bool | None]:
-    """median_hz, range_semitones, monotone, loudness_spread_db; null under 10 voiced frames."""
+UNMEASURED = Pitch(median_hz=None, range_semitones=None, monotone=None)
+
+
+def pitch_figures(y: np.ndarray) -> Pitch:
+    """Median F0, its 10th-90th percentile spread, loudness spread; null under 10 voiced frames."""
     f0, loudness = voiced_f0(y)
     if len(f0) < 10:  # 0.2 s of voice: too little to call a voice's pitch or its spread
-        return {
-            "median_hz": None,
-            "range_semitones": None,
-            "monotone": None,
-            "loudness_spread_db": None,
-        }
+        return UNMEASURED
     p10, p90 = np.percentile(f0, [10, 90])
     spread = round(semitones(p10, p90), 2)
-    return {
-        "median_hz": round(float(np.median(f0)), 1),
-        "range_semitones": spread,
-        "monotone": spread < MONOTONE_ST,
-        "loudness_spread_db": round(float(np.std(loudness)), 2),
-    }
+    return Pitch(
+        median_hz=round(float(np.median(f0)), 1),
+        range_semitones=spread,
+        monotone=spread < MONOTONE_ST,
+        loudness_spread_db=round(float(np.std(loudness)), 2),
+    )

@@ -15,11 +15,13 @@ class Band:
     high: float  # over it: "high"
 
 
-PACE = {"wpm": Band(110.0, 170.0), "spm": Band(240.0, 390.0)}
-PAUSES_SHARE = Band(0.0, 0.35)  # silent share of the answer: over 35 % reads as many pauses
-LONG_ANSWER_S = 30.0  # an answer this long with no 1 s pause reads as few pauses
-FILLERS = Band(0.0, 6.0)  # per 100 words
+PACE = {"wpm": Band(110.0, 180.0), "spm": Band(250.0, 400.0)}
+FILLERS_HIGH = 4.0  # per 100 words: about 5 a minute at a conversational pace
 PITCH_ST = Band(MONOTONE_ST, 12.0)  # 10th-90th percentile F0 spread, semitones
+LONG_SILENCE_S = 4.0  # a silence this long makes the sentence around it harder to follow
+HELPFUL_PAUSE_S = 0.5  # a pause this long helps the listener; none in a long answer reads low
+LONG_ANSWER_S = 30.0
+SILENT_HIGH = 0.5  # more silence than speech between the first word and the last
 
 TEXTS: dict[str, dict[str, dict[Level, str]]] = {
     "en": {
@@ -29,9 +31,9 @@ TEXTS: dict[str, dict[str, dict[Level, str]]] = {
             "high": "Fast: about {value:.0f} words a minute. Slow down on the key points.",
         },
         "pauses": {
-            "low": "No pause of a second or more: a short pause between points helps.",
+            "low": "Hardly a pause: half a second between points helps the listener.",
             "fine": "Pauses in a natural measure.",
-            "high": "Long silences ({share:.0%} of the answer): plan the next point, then stop.",
+            "high": "Long silences (up to {longest:.1f} s): plan the next point, then pause.",
         },
         "fillers": {
             "fine": "Few filler words.",
@@ -50,9 +52,9 @@ TEXTS: dict[str, dict[str, dict[Level, str]]] = {
             "high": "빠른 편입니다 (분당 약 {value:.0f}음절). 핵심에서는 천천히 말해 보세요.",
         },
         "pauses": {
-            "low": "1초 이상 쉬는 곳이 없습니다. 요점 사이에 잠깐 쉬면 전달이 좋아집니다.",
+            "low": "쉼이 거의 없습니다. 요점 사이에 0.5초쯤 쉬면 듣는 사람이 따라오기 쉽습니다.",
             "fine": "쉼이 자연스럽습니다.",
-            "high": "침묵이 깁니다 (답변의 {share:.0%}). 멈추기 전에 다음 요점을 정리해 보세요.",
+            "high": "침묵이 깁니다 (최장 {longest:.1f}초). 다음 요점을 정리한 뒤 짧게 쉬어 보세요.",
         },
         "fillers": {
             "fine": "군더더기 말이 적습니다.",
@@ -71,6 +73,16 @@ def level(value: float, band: Band) -> Level:
     return "low" if value < band.low else "high" if value > band.high else "fine"
 
 
+def _pauses_level(delivery: Delivery) -> Level:
+    pauses = delivery.pauses
+    if pauses.longest_s >= LONG_SILENCE_S or pauses.silent_share > SILENT_HIGH:
+        return "high"
+    answer_s = delivery.speech[-1][1] - delivery.speech[0][0]
+    if answer_s >= LONG_ANSWER_S and pauses.longest_s < HELPFUL_PAUSE_S:
+        return "low"
+    return "fine"
+
+
 def readings(delivery: Delivery, language: str) -> dict[str, Reading]:
     """A reading for each figure that was measured."""
     texts = TEXTS.get(language, TEXTS["en"])
@@ -79,14 +91,10 @@ def readings(delivery: Delivery, language: str) -> dict[str, Reading]:
         value = delivery.pace.value
         found["pace"] = (level(value, PACE[delivery.pace.unit]), {"value": value})
     if delivery.speech:
-        share = delivery.pauses.silent_share
-        answer_s = delivery.speech[-1][1] - delivery.speech[0][0]
-        few = delivery.pauses.count == 0 and answer_s >= LONG_ANSWER_S
-        pauses_level: Level = "low" if few else level(share, PAUSES_SHARE)
-        found["pauses"] = (pauses_level, {"share": share})
+        found["pauses"] = (_pauses_level(delivery), {"longest": delivery.pauses.longest_s})
     if delivery.fillers.per_100_words is not None:
         value = delivery.fillers.per_100_words
-        found["fillers"] = ("high" if value > FILLERS.high else "fine", {"value": value})
+        found["fillers"] = ("high" if value > FILLERS_HIGH else "fine", {"value": value})
     if delivery.pitch.range_semitones is not None:
         found["pitch"] = (level(delivery.pitch.range_semitones, PITCH_ST), {})
     return {
