@@ -75,7 +75,7 @@ def speaking_s(speech: list[Stretch]) -> float:
 def pauses(speech: list[Stretch]) -> Pauses:
     """Pauses between the first word and the last; none counted before or after the answer."""
     if not speech:
-        return Pauses(count=0, longest_s=0.0, silent_share=0.0, first_word_s=None)
+        return Pauses(count=0, longest_s=None, silent_share=None, first_word_s=None)
     gaps = [(a[1], b[0]) for a, b in itertools.pairwise(speech)]
     spans = [PauseSpan(start_s=s, end_s=e) for s, e in gaps if e - s >= PAUSE_S]
     answer = speech[-1][1] - speech[0][0]
