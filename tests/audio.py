@@ -1,6 +1,7 @@
 """Audio fixtures made with PyAV: speech-like signals in several containers, and bad uploads."""
 
 import io
+import wave
 
 import av
 import numpy as np
@@ -113,3 +114,14 @@ def artifact_seconds(client, artifact_id: str) -> float:
     data = client.get(f"/v1/artifacts/{artifact_id}").content
     with av.open(io.BytesIO(data)) as container:
         return sum(f.samples / f.sample_rate for f in container.decode(audio=0))
+
+
+def pcm_wav(pcm: np.ndarray, rate: int = 16000) -> bytes:
+    """16-bit mono samples (int16) as a WAV file."""
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.astype("<i2").tobytes())
+    return buf.getvalue()

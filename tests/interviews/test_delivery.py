@@ -1,14 +1,13 @@
 """Each answer's delivery figures: measured beside the turn, in its stream, its result and the
 interview; off with DELIVERY=false. (The figures' own truth: tests/delivery.)"""
 
-import io
 import time
-import wave
 
 import numpy as np
 
 from rehearse.contracts.delivery_contract import Delivery
 from tests.api.streams import read_sse
+from tests.audio import pcm_wav
 from tests.conftest import wait_job
 from tests.interviews.answers import answer
 from tests.voice.speech import RATE, silence, spoken
@@ -16,22 +15,12 @@ from tests.voice.speech import RATE, silence, spoken
 PAUSE_S = 1.6
 
 
-def _wav(pcm: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(RATE)
-        out.writeframes(pcm.astype("<i2").tobytes())
-    return buf.getvalue()
-
-
 def _answer_with_a_pause() -> tuple[bytes, float]:
     """Two spoken sentences with a PAUSE_S silence between them; the audio and its length."""
     first = spoken("I led the migration of our billing service to a new database.")
     second = spoken("We finished two weeks early and cut the costs by a third.")
     pcm = np.concatenate([silence(400), first, silence(int(PAUSE_S * 1000)), second, silence(300)])
-    return _wav(pcm), len(pcm) / RATE
+    return pcm_wav(pcm), len(pcm) / RATE
 
 
 def _turn(client, interview_id: str, number: int, timeout: float = 60) -> dict:
