@@ -32,13 +32,17 @@ POSTING = (ASSETS / "sample_posting_en.txt").read_text(encoding="utf-8").strip()
 ANSWERS = (ASSETS / "sample_answers_en.txt").read_text(encoding="utf-8").splitlines()
 
 
-def dev_stack(models: str, data_dir: Path) -> tuple[subprocess.Popen, str, str]:
-    """`rehearse dev` on `models`; (process, base url, API key) once it listens."""
+def dev_stack(
+    models: str, data_dir: Path, gpu_workers: int = 1
+) -> tuple[subprocess.Popen, str, str]:
+    """`rehearse dev` on `models` (with `gpu_workers`); (process, base url, API key) once it
+    listens."""
     env = {**os.environ, "TTS_EDGE_ENABLED": "false"}  # offline speech: no network in figures
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = str(probe.getsockname()[1])
     cmd = [sys.executable, "-m", "rehearse.cli.cli", "dev", "--port", port, "--models", models]
+    cmd += ["--gpu-workers", str(gpu_workers)]
     proc = subprocess.Popen(
         [*cmd, "--data-dir", str(data_dir)],
         env=env,

@@ -110,7 +110,11 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from rehearse.cli.dev import run_dev
 
     return run_dev(
-        port=args.port, models=args.models, data_dir=Path(args.data_dir), pull_profile=args.pull
+        port=args.port,
+        models=args.models,
+        data_dir=Path(args.data_dir),
+        pull_profile=args.pull,
+        gpu_workers=args.gpu_workers,
     )
 
 
@@ -165,6 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--pull", choices=PROFILE_NAMES, help="pull this profile first if the folder has none"
     )
     dev.add_argument("--data-dir", default=".rehearse", help="where dev state is kept")
+    dev.add_argument(
+        "--gpu-workers",
+        type=int,
+        default=1,
+        choices=range(1, 9),
+        metavar="N",
+        help="gpu workers to run, each with its own models (default 1; one per card)",
+    )
     dev.set_defaults(fn=cmd_dev)
 
     demo = sub.add_parser("demo", help="run one interview turn against a running stack")

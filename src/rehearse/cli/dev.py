@@ -4,6 +4,7 @@ import contextlib
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -153,11 +154,12 @@ def _wait_ready(port: int, procs: list[subprocess.Popen], timeout: float) -> Non
         print(f"workers still loading after {timeout:.0f} s (see {url}); jobs wait for them")
 
 
-def _what_runs(env: dict[str, str]) -> str:
+def _what_runs(env: dict[str, str], gpu_workers: int = 1) -> str:
     """One line: the processes and the models each serves, from the settings they start with."""
     settings = Settings(**{k.lower(): v for k, v in env.items() if k.isupper()})
+    workers = "a gpu worker" if gpu_workers == 1 else f"{gpu_workers} gpu workers"
     return (
-        f"Ready: the api, a gpu worker ({settings.whisper_model}, {settings.llm_model}, speech) "
+        f"Ready: the api, {workers} ({settings.whisper_model}, {settings.llm_model}, speech) "
         f"and a cpu worker ({settings.embed_model}), models in {settings.models_dir}"
     )
 
@@ -178,8 +180,18 @@ def _announce_env(data_dir: Path, env: dict[str, str], key: str, port: int) -> N
     )
 
 
-def run_dev(port: int, models: str | None, data_dir: Path, pull_profile: str | None = None) -> int:
-    """Start servers, migrate, start api + gpu worker + cpu worker; stop all on SIGINT/SIGTERM."""
+def run_dev(
+    port: int,
+    models: str | None,
+    data_dir: Path,
+    pull_profile: str | None = None,
+    gpu_workers: int = 1,
+) -> int:
+    """Start servers, migrate, start api + gpu worker(s) + cpu worker; stop all on a signal.
+
+    `gpu_workers` > 1 runs that many solo gpu workers, each with its own models, as one per
+    card would (docs/operations.md); on one card they share its memory, so it is for trying
+    scale-out on CPU or a card with room for several copies."""
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     stopping = {"signal": 0}
@@ -200,11 +212,16 @@ def run_dev(port: int, models: str | None, data_dir: Path, pull_profile: str | N
         key = _dev_key(env["DATABASE_URL"], data_dir)
         stack.callback(_stop, procs)
         procs.append(_spawn(["api", "--host", "127.0.0.1", "--port", str(port)], env))
-        procs.append(_spawn(["worker", "gpu"], env))
+        for index in range(gpu_workers):
+            # Each a node of its own: two workers with one name would take each other's jobs
+            # back as their own after a restart (WORKER_NAME).
+            name = f"gpu{index + 1}@{socket.gethostname()}"
+            named = {"WORKER_NAME": name} if gpu_workers > 1 else {}
+            procs.append(_spawn(["worker", "gpu"], {**env, **named}))
         procs.append(_spawn(["worker", "cpu"], env))
         _wait_listening(port, procs)
         _wait_ready(port, procs, timeout=180)
-        print(_what_runs(env), flush=True)
+        print(_what_runs(env, gpu_workers), flush=True)
         print(f"API key: {key}", flush=True)
         print(f"Listening on http://127.0.0.1:{port}", flush=True)
         invite = mint_url(env["DATABASE_URL"], key, f"http://127.0.0.1:{port}")
