@@ -76,7 +76,22 @@ async def _first_audio(client: httpx.AsyncClient, job_id: str) -> bool:
 
 
 async def candidate(
+    operator: httpx.AsyncClient,
+    answers: list[tuple[bytes, float]],
+    turns: int,
+    rng: random.Random,
+    run: Run,
+) -> None:
+    """One candidate on an invite of their own (an owner of their own, as in a class)."""
+    invite = await operator.post("/v1/invites", json={"ttl_s": 3600, "max_interviews": 1})
+    headers = {"Authorization": f"Bearer {invite.json()['token']}"}
+    async with httpx.AsyncClient(base_url=operator.base_url, headers=headers, timeout=120) as c:
+        await _interview(c, operator, answers, turns, rng, run)
+
+
+async def _interview(
     client: httpx.AsyncClient,
+    operator: httpx.AsyncClient,
     answers: list[tuple[bytes, float]],
     turns: int,
     rng: random.Random,
@@ -84,7 +99,8 @@ async def candidate(
 ) -> None:
     body = {"resume": RESUME, "job_posting": POSTING, "language": "en", "max_questions": 50}
     started = (await client.post("/v1/interviews", json=body)).json()
-    if (await _wait_job(client, started["job_id"]))["status"] != "succeeded":
+    # Jobs are read with the operator's key: an invite reaches their events, not their rows.
+    if (await _wait_job(operator, started["job_id"]))["status"] != "succeeded":
         run.failed += 1
         return
     for _ in range(turns):
@@ -98,7 +114,7 @@ async def candidate(
             return
         job_id = accepted.json()["job_id"]
         heard = await _first_audio(client, job_id)
-        job = await _wait_job(client, job_id)
+        job = await _wait_job(operator, job_id)
         run.jobs.append(job_id)
         if not heard or job["status"] != "succeeded":
             run.failed += 1  # the candidate answers the same question again
@@ -166,6 +182,9 @@ def report(label: str, n: int, run: Run, wall: float, jobs: list[dict], workers:
             by_class.setdefault(cls, []).append(queued / 1000)
     busy = sum(_busy_ms(j) for j in jobs) / 1000 / (wall * workers)
     row = {
+        "timings": [{"kind": j["kind"], **(j.get("timings") or {})} for j in jobs],
+        "waits": run.waits,
+        "wall_s": wall,
         "setting": label,
         "n": n,
         "answers": len(run.waits),
@@ -219,6 +238,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=3, help="answers per candidate")
     parser.add_argument("--background", type=int, default=2, help="OpenAI-route chat clients")
     parser.add_argument("--target-s", type=float, default=8.0, help="the p95 wait to stay under")
+    parser.add_argument("--save", type=Path, help="write every N's figures and job timings here")
     args = parser.parse_args()
     answers = []
     for i, text in enumerate(ANSWERS):  # two sample answers as one: 8-15 s of speech
@@ -235,6 +255,14 @@ def main() -> None:
         label = f"priorities {setting}, {args.gpu_workers} gpu"
         env = {"PRIORITIES": "true" if setting == "on" else "false"}
         results[label] = sweep(label, env, args, answers)
+    if args.save:
+        args.save.write_text(
+            json.dumps(
+                {"args": vars(args) | {"save": str(args.save)}, "results": results},
+                default=str,
+                indent=1,
+            )
+        )
     for label, rows in results.items():
         within = [r["n"] for r in rows if r["p95"] is not None and r["p95"] <= args.target_s]
         print(f"{label}: largest N with p95 <= {args.target_s} s: {max(within, default=0)}")

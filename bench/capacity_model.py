@@ -1,0 +1,189 @@
+"""The capacity model: one server per gpu worker, several classes, the harness's workload.
+
+    PYTHONPATH=src:. python bench/capacity_model.py --samples run.json [--candidates 1,2,4]
+    PYTHONPATH=src:. python bench/capacity_model.py --profile 6gb      # paper service times
+
+A closed queueing network simulated event by event (docs/capacity.md): N candidates cycle
+through think (2–6 s uniform) + speaking their answer (8–15 s), then their turn's gpu steps —
+stt, then (after retrieve on a cpu worker, a pure delay) the llm step, in which the next
+question is first heard `first_audio` seconds in, then tts — then listen 3 s. `--background`
+clients submit chat jobs back to back. Servers (gpu workers) take the highest class waiting
+(live before interactive; `--fifo`: arrival order), one job step at a time, non-preemptive.
+Service times are drawn from a harness run's own jobs (`bench/capacity.py --save`), or from
+the 6 GB card's paper figures. Prints p50/p95/p99 of the wait (answer sent → first audio)
+per N and the largest N under the target; with `--compare`, against the harness's measured
+p95 from the same samples file.
+"""
+
+import argparse
+import heapq
+import itertools
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.capacity import LISTEN_S, THINK_S, percentile
+
+ANSWER_S = (8.0, 15.0)
+LIVE, INTERACTIVE = 0, 1
+
+PAPER_6GB = {
+    # Whisper small int8_float16: ~40x real time on a 6 GB card for 8-15 s answers.
+    "stt": [0.3],
+    "retrieve": [0.05],
+    # Llama-3.1-8B Q4_K_M, ~1100-token prompt at ~1500 tok/s prefill, then ~50 tok/s decode:
+    # the question (~30 tokens) is out ~1.4 s in, the whole feedback (~200 tokens) at ~4.7 s.
+    "llm": [4.7],
+    "first_audio": [1.6],  # the question's first audio: its tokens, then espeak's first chunk
+    "tts": [0.05],  # the early audio is reused: the tts step only records the turn
+    "chat": [1.0],  # 48 tokens after a short prompt
+}
+"""Paper, not measured: from the arithmetic in docs/gpu-memory.md and the card's bandwidth."""
+
+
+@dataclass
+class Samples:
+    stt: list[float]
+    retrieve: list[float]
+    llm: list[float]
+    first_audio: list[float]
+    tts: list[float]
+    chat: list[float]
+
+
+def _s(t: dict, stage: str) -> float:
+    prefix = f"{stage}_" if stage else ""
+    return (t.get(f"{prefix}load_ms", 0) + t.get(f"{prefix}run_ms", 0)) / 1000
+
+
+def from_run(path: Path, setting: str | None = None) -> Samples:
+    """Service times from a harness run's jobs: its smallest N of a setting (least queueing)."""
+    results = json.loads(path.read_text())["results"]
+    rows = results[setting] if setting else next(iter(results.values()))
+    timings = rows[0]["timings"]
+    turns = [t for t in timings if t["kind"] == "interview_turn" and "first_audio_ms" in t]
+    before_llm = [t["queued_ms"] / 1000 + _s(t, "stt") + _s(t, "retrieve") for t in turns]
+    return Samples(
+        stt=[_s(t, "stt") for t in turns],
+        retrieve=[_s(t, "retrieve") for t in turns],
+        llm=[_s(t, "llm") for t in turns],
+        first_audio=[
+            max(t["first_audio_ms"] / 1000 - b, 0.0) for t, b in zip(turns, before_llm, strict=True)
+        ],
+        tts=[_s(t, "tts") for t in turns],
+        chat=[_s(t, "") for t in timings if t["kind"] == "chat"] or [0.0],
+    )
+
+
+def simulate(
+    samples: Samples,
+    n: int,
+    background: int,
+    servers: int,
+    fifo: bool,
+    turns: int = 3,
+    seed: int = 7,
+) -> list[float]:
+    """The waits (answer sent → first audio) of N candidates' `turns` answers each."""
+    rng = random.Random(seed)
+    order = itertools.count()
+    events: list[tuple[float, int, str, dict]] = []  # (time, tiebreak, what, job)
+    waiting: list[tuple[int, float, int, dict]] = []  # (class, arrival, tiebreak, step)
+    free, waits, finished = servers, [], 0
+
+    def at(time: float, what: str, job: dict) -> None:
+        heapq.heappush(events, (time, next(order), what, job))
+
+    def queue(time: float, step: dict) -> None:
+        key = 0 if fifo else step["class"]
+        heapq.heappush(waiting, (key, time, next(order), step))
+
+    def answer(time: float, who: int, left: int) -> None:
+        sent = time + rng.uniform(*THINK_S) + rng.uniform(*ANSWER_S)
+        i = rng.randrange(len(samples.stt))
+        job = {"who": who, "left": left - 1, "sent": sent, "class": LIVE, "i": i}
+        at(sent, "arrive", {**job, "step": "stt"})
+
+    for who in range(n):
+        answer(rng.uniform(0, 5), who, turns)
+    for b in range(background):
+        at(0.0, "arrive", {"who": -1 - b, "class": INTERACTIVE, "step": "chat"})
+    while events:
+        now, _, what, job = heapq.heappop(events)
+        if what == "arrive":
+            queue(now, job)
+        elif what == "done":
+            free += 1
+            step, i = job["step"], job.get("i", 0)
+            if step == "chat":
+                at(now, "arrive", job)
+            elif step == "stt":
+                at(
+                    now + samples.retrieve[i % len(samples.retrieve)],
+                    "arrive",
+                    {**job, "step": "llm"},
+                )
+            elif step == "llm":
+                queue(now, {**job, "step": "tts"})
+            elif step == "tts":
+                heard = job["heard"]
+                if job["left"] > 0:
+                    answer(max(heard + LISTEN_S, now), job["who"], job["left"])
+                else:
+                    finished += 1
+                    if finished == n:
+                        break  # every candidate is through: the background alone is no figure
+        while free and waiting:
+            _, _, _, step = heapq.heappop(waiting)
+            free -= 1
+            i, name = step.get("i", 0), step["step"]
+            took = (
+                getattr(samples, name)[i % len(getattr(samples, name))]
+                if name != "chat"
+                else (rng.choice(samples.chat))
+            )
+            if name == "llm":
+                first = min(samples.first_audio[i % len(samples.first_audio)], took)
+                step = {**step, "heard": now + first}
+                waits.append(now + first - step["sent"])
+            at(now + took, "done", step)
+    return waits
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=Path, help="a bench/capacity.py --save file")
+    parser.add_argument("--setting", help="which setting's smallest N to take samples from")
+    parser.add_argument("--profile", choices=["6gb"], help="paper service times instead")
+    parser.add_argument(
+        "--candidates",
+        default="1,2,3,4,6,8,12,16,24,32",
+        type=lambda s: [int(x) for x in s.split(",")],
+    )
+    parser.add_argument("--background", type=int, default=2)
+    parser.add_argument("--gpu-workers", type=int, default=1)
+    parser.add_argument("--turns", type=int, default=3)
+    parser.add_argument("--fifo", action="store_true", help="no priorities: arrival order")
+    parser.add_argument("--target-s", type=float, default=8.0)
+    parser.add_argument("--repeat", type=int, default=20, help="seeds averaged per N")
+    args = parser.parse_args()
+    samples = Samples(**PAPER_6GB) if args.profile else from_run(args.samples, args.setting)
+    within = 0
+    for n in args.candidates:
+        waits = [
+            w
+            for seed in range(args.repeat)
+            for w in simulate(
+                samples, n, args.background, args.gpu_workers, args.fifo, args.turns, seed
+            )
+        ]
+        p50, p95, p99 = (percentile(waits, q) for q in (50, 95, 99))
+        print(f"N={n:<3} predicted wait p50/p95/p99 {p50:.1f}/{p95:.1f}/{p99:.1f} s", flush=True)
+        if p95 <= args.target_s:
+            within = n
+    print(f"predicted largest N with p95 <= {args.target_s} s: {within}")
+
+
+if __name__ == "__main__":
+    main()
