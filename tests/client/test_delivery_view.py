@@ -129,7 +129,7 @@ def test_figures_not_measured_say_so_instead_of_numbers_in_the_pages_language(pa
     assert texts(page, "[data-testid=delivery-card] h5") == [
         "말 속도",
         "멈춤",
-        "군말",
+        "군더더기 말",
         "목소리 높낮이",
     ]
     pauses = by_id(page, "delivery-pauses").text

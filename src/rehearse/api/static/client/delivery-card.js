@@ -6,10 +6,11 @@ import { language, t } from "./i18n.js";
 import { measured, num } from "./svg.js";
 
 // The fine bands the gauges mark: the ranges the server reads the figures against
-// (docs/delivery.md); the scale around each is what a phone's width holds.
+// (rehearse.delivery.readings, docs/delivery.md "Ranges"; a change there changes them here);
+// the scale around each is what a phone's width holds.
 export const PACE_SCALES = {
-  wpm: { min: 60, max: 220, low: 120, high: 160 },
-  spm: { min: 150, max: 450, low: 250, high: 350 },
+  wpm: { min: 60, max: 240, low: 110, high: 180 },
+  spm: { min: 150, max: 500, low: 250, high: 400 },
 };
 export const PITCH_SCALE = { min: 0, max: 20, low: 4, high: 12 };
 
