@@ -61,6 +61,11 @@ MODEL_EVICTIONS = Counter("rehearse_model_evictions_total", "Models unloaded.", 
 MODEL_LOAD_SECONDS = Histogram(
     "rehearse_model_load_seconds", "Time to load a model.", ["model"], buckets=SLOW
 )
+SIDE_STEPS = Counter(
+    "rehearse_side_steps_total",
+    "Steps beside a job's chain (delivery), by kind, step and outcome: done, or the error code.",
+    ["kind", "step", "outcome"],
+)
 QUEUE_DEPTH = Gauge("rehearse_queue_depth", "Jobs queued (PostgreSQL), per queue.", ["queue"])
 QUEUE_OLDEST = Gauge(
     "rehearse_queue_oldest_age_seconds", "Age of the oldest queued job, per queue.", ["queue"]
@@ -95,6 +100,10 @@ def job_finished(row: dict[str, Any]) -> None:
     for key, value in (row.get("timings") or {}).items():
         if key.endswith("_ms") and isinstance(value, int | float) and not isinstance(value, bool):
             STAGE_SECONDS.labels(kind, key[:-3]).observe(value / 1000)
+
+
+def side_step_finished(kind: str, step: str, outcome: str) -> None:
+    SIDE_STEPS.labels(kind, step, outcome).inc()
 
 
 def admission_refused(queue: str, limit: str) -> None:

@@ -230,6 +230,12 @@ class Settings(BaseSettings):
     )
     whisper_beam_size: int = Field(5, description="Beam size for transcription.")
     whisper_vad: bool = Field(True, description="Skip silence with the Silero VAD by default.")
+    delivery: bool = Field(
+        True,
+        description="Measure how each interview answer was said (pace, pauses, fillers, pitch; "
+        "docs/delivery.md) on a cpu worker while the feedback generates. `false` skips it: turns "
+        "then carry `delivery: null`.",
+    )
     transcript_check: bool = Field(
         True,
         description="Judge an interview answer's transcript before the LLM sees it: runs of "

@@ -45,9 +45,13 @@ class PauseSpan(BaseModel):
 
 class Pauses(BaseModel):
     count: int = Field(..., description="Silences of 1 s or more between speech.")
-    longest_s: float = Field(..., description="The longest silence between speech, seconds.")
-    silent_share: float = Field(
-        ..., description="Share of the time from the first word to the last that is silent."
+    longest_s: float | None = Field(
+        ..., description="The longest silence between speech, seconds; null with no speech."
+    )
+    silent_share: float | None = Field(
+        ...,
+        description="Share of the time from the first word to the last that is silent; null "
+        "with no speech.",
     )
     first_word_s: float | None = Field(
         None, description="Seconds from the start of the recording to the first speech."

@@ -142,6 +142,8 @@ class TurnState(BaseModel):
     transcript: str
     language: str | None = None
     duration: float | None = None
+    segments: list[dict[str, Any]] | None = None
+    """Whisper's segments of the answer (start, end, text), for its delivery figures."""
     passages: list[dict[str, Any]] = Field(default_factory=list)
     feedback: dict[str, Any] | None = None
     next_question: str | None = None

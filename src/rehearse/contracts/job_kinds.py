@@ -136,6 +136,18 @@ KINDS: tuple[JobKindSpec, ...] = (
                 Handler("rehearse.workers.gpu.interview_speech", "speak_question"),
             ),
         ),
+        # How the answer was said, on a cpu worker while the llm step runs (docs/delivery.md).
+        # After retrieve, not stt: retrieve is the cpu step the llm step waits on.
+        beside=(
+            Step(
+                "delivery",
+                CPU_QUEUE,
+                None,
+                Handler("rehearse.workers.cpu.delivery_step", "measure_answer"),
+                after="retrieve",
+                switch="delivery",
+            ),
+        ),
     ),
     JobKindSpec(
         kind="interview_report",
@@ -176,15 +188,22 @@ STEPS_BY_TASK: dict[str, tuple[JobKindSpec, int]] = {
     for index, step in enumerate(spec.steps)
 }
 """Every step's task name -> (its kind, its index among the kind's steps)."""
+BESIDE_BY_TASK: dict[str, tuple[JobKindSpec, Step]] = {
+    task_name(spec.kind, step): (spec, step) for spec in TABLE.values() for step in spec.beside
+}
+"""Every step beside a chain, by task name -> (its kind, the step)."""
 
 TRANSCRIBE = task_name("transcribe", TABLE["transcribe"].steps[0])
 SPEAK = task_name("speak", TABLE["speak"].steps[0])
 
 
 def step_of(name: str) -> Step | None:
-    """The step a task name runs, or None for a task outside the table."""
+    """The step a task name runs (in a chain or beside one), or None outside the table."""
     found = STEPS_BY_TASK.get(name)
-    return found[0].steps[found[1]] if found else None
+    if found:
+        return found[0].steps[found[1]]
+    beside = BESIDE_BY_TASK.get(name)
+    return beside[1] if beside else None
 
 
 def model_for(name: str) -> str | None:
@@ -227,6 +246,6 @@ def steps_run_by(pool: str, tts_queue: str = GPU_QUEUE) -> list[Step]:
     return [
         step
         for spec in KINDS
-        for step in spec.steps
+        for step in (*spec.steps, *spec.beside)
         if pool_of(resolve_queue(step, tts_queue)) == pool
     ]

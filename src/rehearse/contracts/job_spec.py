@@ -49,6 +49,10 @@ class Step:
     handler: Handler
     batched: bool = False
     """Run by a worker's own batching task (embed), not by the generic step task."""
+    after: str | None = None
+    """A step beside the chain (JobKindSpec.beside): sent once the step named here is done."""
+    switch: str | None = None
+    """A step beside the chain is sent only while this boolean setting is on (e.g. DELIVERY)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,10 @@ class JobKindSpec:
     result: type[BaseModel]
     """What `GET /v1/jobs/{id}` carries in `result` (contracts.job_results)."""
     steps: tuple[Step, ...]
+    beside: tuple[Step, ...] = ()
+    """Steps beside the chain: each is sent, with the state its `after` step handed on, once
+    that step is done, and runs alongside the rest. Its outcome never changes the job's: it
+    records what it made itself (rehearse.runtime.side_steps)."""
 
     @property
     def pipeline(self) -> bool:

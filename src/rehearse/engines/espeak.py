@@ -11,6 +11,7 @@ ESPEAK_INITIALIZE_DONT_EXIT = 0x8000
 ESPEAK_CHARS_UTF8 = 1
 POS_CHARACTER = 1
 EE_OK = 0
+ESPEAK_RATE, ESPEAK_PITCH = 1, 3  # espeak_PARAMETER: words a minute; base pitch 0-100
 FALLBACK_VOICE = "en"
 
 # int callback(short *wav, int numsamples, espeak_EVENT *events); the events are not needed.
@@ -64,6 +65,10 @@ def _init_locked() -> ctypes.CDLL:
         ctypes.c_void_p,
     ]
     lib.espeak_Synth.restype = ctypes.c_int
+    lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    lib.espeak_SetParameter.restype = ctypes.c_int
+    lib.espeak_GetParameter.argtypes = [ctypes.c_int, ctypes.c_int]
+    lib.espeak_GetParameter.restype = ctypes.c_int
     data_path = espeakng_loader.get_data_path().encode()
     rate = lib.espeak_Initialize(
         AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path, ESPEAK_INITIALIZE_DONT_EXIT
@@ -107,14 +112,24 @@ def resolve_voice(language: str) -> str:
         return _current_voice or FALLBACK_VOICE
 
 
-def synthesize(text: str, language: str) -> tuple[np.ndarray, int]:
-    """Speak `text` in `language`; returns 16-bit mono samples and their sample rate."""
+def synthesize(
+    text: str, language: str, *, rate: int | None = None, pitch: int | None = None
+) -> tuple[np.ndarray, int]:
+    """Speak `text` in `language`; returns 16-bit mono samples and their sample rate.
+
+    `rate` (words a minute, 80-450) and `pitch` (0-100) change this call only: the library's
+    settings are global, so they go back to what they were before the next call.
+    """
     encoded = text.encode("utf-8")
     with _lock:
         lib = _init_locked()
         _set_voice_locked(lib, voice_for(language))
         _chunks.clear()
+        changed = {p: v for p, v in ((ESPEAK_RATE, rate), (ESPEAK_PITCH, pitch)) if v is not None}
+        before = {p: lib.espeak_GetParameter(p, 1) for p in changed}
         try:
+            for parameter, value in changed.items():
+                lib.espeak_SetParameter(parameter, value, 0)
             # size counts the terminating NUL, as in the library's own examples.
             buf = ctypes.create_string_buffer(encoded)
             err = lib.espeak_Synth(
@@ -125,4 +140,6 @@ def synthesize(text: str, language: str) -> tuple[np.ndarray, int]:
             pcm = b"".join(_chunks)
         finally:
             _chunks.clear()
+            for parameter, value in before.items():
+                lib.espeak_SetParameter(parameter, value, 0)
         return np.frombuffer(pcm, dtype=np.int16).copy(), _sample_rate

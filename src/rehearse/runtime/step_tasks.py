@@ -15,6 +15,7 @@ from rehearse.contracts.job_spec import JobKindSpec, Step
 from rehearse.contracts.jobs import TaskPayload
 from rehearse.runtime.celery_app import TASK_OPTIONS
 from rehearse.runtime.job_runner import Handler
+from rehearse.runtime.side_steps import send_beside
 from rehearse.runtime.worker_context import StepRun, WorkerContext, current
 from rehearse.storage.rows import Job
 
@@ -49,7 +50,12 @@ def run_step(
         return None
     last = index == len(spec.steps) - 1
     handler = bind(context, step, dict(state or {}))
-    return runner.run_step(job_id, step.name, handler, first=index == 0, last=last, state=state)
+    handed_on = runner.run_step(
+        job_id, step.name, handler, first=index == 0, last=last, state=state
+    )
+    if handed_on is not None:
+        send_beside(task.app, context.settings, spec, step.name, job_id, handed_on)
+    return handed_on
 
 
 def _make_task(spec: JobKindSpec, index: int) -> Task:

@@ -11,6 +11,7 @@ from typing import Any
 
 import psycopg
 
+from rehearse.storage import delivery_store
 from rehearse.storage.rows import Interview
 
 TURN_ARTIFACT_COLUMNS = ("answer_artifact_id", "audio_artifact_id")
@@ -87,6 +88,7 @@ def erase_interview(
             " AND coalesce((SELECT status FROM jobs WHERE id = %s), '') <> 'failed'",
             (interview.invite_id, interview.start_job_id),
         )
+    delivery_store.erase(conn, [job["id"] for job in jobs])
     conn.execute("DELETE FROM interviews WHERE id = %s", (interview.id,))  # turns cascade
     deleted = conn.execute(  # with what its jobs made but no turn kept (a failed turn's audio)
         "DELETE FROM artifacts WHERE (id = ANY(%s::uuid[]) OR job_id = ANY(%s::uuid[]))"

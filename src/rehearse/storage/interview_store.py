@@ -107,12 +107,18 @@ def set_start_job(conn: psycopg.Connection, interview_id: UUID, job_id: UUID) ->
     conn.execute("UPDATE interviews SET start_job_id = %s WHERE id = %s", (job_id, interview_id))
 
 
+DELIVERY = frozenset({"delivery"})
+"""The turn's field read from answer_delivery (storage.delivery_store), not interview_turns."""
+
+
 def turns(conn: psycopg.Connection, interview_id: UUID) -> list[Turn]:
     """Every turn of an interview, in order."""
     return fetch_all(
         conn,
         Turn,
-        f"SELECT {columns(Turn)} FROM interview_turns WHERE interview_id = %s ORDER BY number",
+        f"SELECT {columns(Turn, 't', DELIVERY)}, d.delivery FROM interview_turns t"
+        " LEFT JOIN answer_delivery d ON d.job_id = t.job_id"
+        " WHERE t.interview_id = %s ORDER BY t.number",
         (interview_id,),
     )
 

@@ -16,9 +16,11 @@ from psycopg.rows import class_row
 R = TypeVar("R")
 
 
-def columns(row_type: type) -> str:
-    """The select list of `row_type`'s fields."""
-    return ", ".join(f.name for f in fields(row_type))
+def columns(row_type: type, table: str = "", joined: frozenset[str] = frozenset()) -> str:
+    """The select list of `row_type`'s fields, each as `table.name` when a table is given;
+    fields in `joined` come from another table and are left out."""
+    prefix = f"{table}." if table else ""
+    return ", ".join(prefix + f.name for f in fields(row_type) if f.name not in joined)
 
 
 def fetch_one(conn: psycopg.Connection, row_type: type[R], query: str, args: Any) -> R | None:
@@ -94,6 +96,8 @@ class Turn:
     audio_artifact_id: UUID | None
     retrieved: list[dict[str, Any]]
     created_at: datetime
+    delivery: dict[str, Any] | None = None
+    """How the answer was said, from answer_delivery by the turn's job (None until measured)."""
 
 
 @dataclass(frozen=True)

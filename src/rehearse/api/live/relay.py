@@ -12,7 +12,7 @@ from rehearse.storage.rows import Job
 
 Send = Callable[..., Awaitable[None]]
 
-RELAYED = ("stage", "audio")
+RELAYED = ("stage", "audio", "delivery")
 """The job's events a live client gets as they come (besides its end)."""
 
 

@@ -7,6 +7,7 @@ worker ready (see `rehearse.runtime.worker_boot`).
 """
 
 import logging
+import threading
 import time
 from typing import Any
 
@@ -14,6 +15,7 @@ from celery.signals import worker_process_init
 
 from rehearse.base.settings import get_settings
 from rehearse.contracts.job_kinds import CPU_QUEUE, steps_run_by
+from rehearse.delivery.measure import warm_up
 from rehearse.fleet.recovery import connect_recovery
 from rehearse.runtime import worker_boot, worker_context
 from rehearse.runtime.celery_app import celery_app
@@ -54,6 +56,10 @@ def start(**_: Any) -> None:
         took = time.perf_counter() - started
         log.info("embedding model %s ready in %.1f s", settings.embed_model, took)
     _open_database()
+    if settings.delivery:
+        # In the background: loading librosa's compiled code takes seconds (the first run after
+        # an install, ~30 s); a delivery that comes before waits on it, nothing else does.
+        threading.Thread(target=warm_up, name="delivery-warm-up", daemon=True).start()
     worker_boot.report(failure)
 
 

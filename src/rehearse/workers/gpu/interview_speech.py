@@ -15,7 +15,7 @@ from rehearse.engines.voices import voice_for
 from rehearse.engines.whisper import TranscribeRequest
 from rehearse.runtime.job_runner import Finalize
 from rehearse.runtime.worker_context import StepRun
-from rehearse.storage import interview_store
+from rehearse.storage import delivery_store, interview_store
 from rehearse.storage.artifact_store import get_artifact, put_artifact
 from rehearse.storage.db import transaction
 from rehearse.storage.interview_store import load_for_step
@@ -63,6 +63,10 @@ def transcribe_answer(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
         "transcript": result["text"],
         "language": result["language"],
         "duration": result["duration"],
+        # For the delivery figures' pace across the answer (workers/cpu/delivery_step.py).
+        "segments": [
+            {k: segment[k] for k in ("start", "end", "text")} for segment in result["segments"]
+        ],
     }
 
 
@@ -121,6 +125,9 @@ def _record_turn(
 ) -> dict[str, Any]:
     params = TurnParams.model_validate(job.params)
     interview_store.get_interview(conn, params.interview_id, lock=True)
+    # The job's row locked before reading: figures measured later add themselves to the result.
+    delivery_store.lock_job(conn, job.id)
+    delivery = delivery_store.for_job(conn, job.id)
     turn = {
         "id": params.turn_id,
         "interview_id": params.interview_id,
@@ -149,4 +156,5 @@ def _record_turn(
         "retrieved": [
             {k: p.get(k) for k in ("document_id", "chunk_id", "score")} for p in state.passages
         ],
+        "delivery": delivery,
     }
