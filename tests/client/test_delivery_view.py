@@ -216,6 +216,60 @@ def test_the_turns_delivery_event_reaches_the_answer_being_processed(page):
     assert page.execute_async_script(FOLLOW, DELIVERY_EN) == DELIVERY_EN
 
 
+# The last turn shown without its delivery: asked again until it comes (on the 3rd ask
+# here), or a few times at most when it never does.
+LATE = """
+const done = arguments[arguments.length - 1];
+const [figures, comesOnAsk] = arguments;
+import("/client/late-delivery.js").then(({ LateDelivery }) => {
+  let asks = 0;
+  const found = [];
+  const turn = (delivery) => ({ id: "t2", number: 2, delivery });
+  const watch = new LateDelivery({
+    ask: async (id) => {
+      asks += 1;
+      if (asks === 1) throw new Error("network");
+      const last = turn(asks >= comesOnAsk ? figures : null);
+      return { id, turns: [{ id: "t1", delivery: figures }, last] };
+    },
+    found: (id, shown) => found.push([id, shown.number, shown.delivery]),
+    delays: [5, 5, 5, 5, 5],
+  });
+  const shown = { id: "i", turns: [{ id: "t1", delivery: figures }, turn(null)] };
+  watch.check(shown);
+  watch.check(shown); // drawn again meanwhile: still one wait
+  watch.check({ id: "i", turns: [{ id: "t1", delivery: figures }] }); // has it: nothing to ask
+  setTimeout(() => done({ asks, found }), 300);
+});
+"""
+
+
+def test_a_delivery_measured_after_the_turn_ended_is_asked_for_until_it_comes(page):
+    result = page.execute_async_script(LATE, DELIVERY_EN, 3)
+    assert result == {"asks": 3, "found": [["i", 2, DELIVERY_EN]]}
+    never = page.execute_async_script(LATE, DELIVERY_EN, 99)
+    assert never == {"asks": 5, "found": []}  # then it stops
+    # Only the page's own interview's turn takes it; nothing else in the model changes.
+    shown = page.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        import("/client/late-delivery.js").then(({ showDelivery }) => {
+          const model = { phase: "recording", interview: { id: "i", turns: [{ id: "t1" }] } };
+          const other = showDelivery(model, "j", { id: "t1", delivery: arguments[0] });
+          const mine = showDelivery(model, "i", { id: "t1", delivery: arguments[0] });
+          done([other, mine, model]);
+        });
+        """,
+        DELIVERY_EN,
+    )
+    turn_in_model = {"id": "t1", "delivery": DELIVERY_EN}
+    assert shown == [
+        False,
+        True,
+        {"phase": "recording", "interview": {"id": "i", "turns": [turn_in_model]}},
+    ]
+
+
 def trend_turns() -> list[dict]:
     paces = [140.0, None, 150.0, 160.0]
     counts = [2, 0, None, 3]
@@ -429,6 +483,7 @@ def test_an_interview_shows_each_answers_card_live_and_after_a_reload_and_the_re
     start_and_hear(browser)
     browser.execute_script(CARD_LOG)
     record_and_send(browser, seconds=5)
+    assert wait_phase(browser, "processing") == "processing", error_text(browser)
     assert wait_phase(browser, "answering") == "answering", error_text(browser)
     assert "1:processing" in card_log(browser), card_log(browser)  # from the live event
     figures = interview(client, browser)["turns"][0]["delivery"]
