@@ -67,16 +67,6 @@ STAR = {
 }
 
 
-def turns_measure_delivery() -> bool:
-    """Whether this checkout's turn job measures delivery. The pipeline that does lands on main
-    after the client; until then the end-to-end test is skipped, saying so."""
-    from rehearse.base.settings import Settings
-    from rehearse.contracts.job_kinds import TABLE
-
-    steps = [f"{step.name} {step.handler}" for step in TABLE["interview_turn"].steps]
-    return any("delivery" in name for name in [*steps, *Settings.model_fields])
-
-
 def delivery(**changes) -> dict:
     """DELIVERY_EN with some figures replaced (`pace={...}`, `pauses=None`...)."""
     return {**copy.deepcopy(DELIVERY_EN), **changes}

@@ -22,7 +22,6 @@ from tests.client.delivery_pages import (
     report_model,
     texts,
     turn,
-    turns_measure_delivery,
     viewport,
 )
 from tests.client.pages import (
@@ -351,11 +350,14 @@ def test_the_panel_shows_the_card_from_the_live_event_and_redraws_its_labels_in_
     assert "How you said it" in card.text
     history = page.find_elements(By.CSS_SELECTOR, "[data-testid=turn] [data-testid=delivery-card]")
     assert [c.get_attribute("data-turn") for c in history] == ["1"]
+    print(f"screenshots in {tmp_path / 'screenshots'}")
     with viewport(page, 375, 812):
         page_shot(page, tmp_path / "screenshots", "panel-live-card")
     render_view(page, model, language="ko")  # what a switch of the page's language does
     assert "말하기 분석" in by_css(page, "#job-panel [data-testid=delivery-card]").text
     assert "말 속도" in by_css(page, "[data-testid=turn] [data-testid=delivery-card]").text
+    with viewport(page, 375, 812):
+        page_shot(page, tmp_path / "screenshots", "panel-live-card-ko")
 
 
 def test_the_report_reads_on_a_phone_and_prints_without_controls(page, tmp_path):
@@ -414,8 +416,7 @@ def test_every_text_the_new_modules_name_is_in_both_languages(api_base):
     assert named <= keys["en"] and named <= keys["ko"], named - (keys["en"] & keys["ko"])
 
 
-# ---- End to end: needs the turn pipeline's delivery step, which lands on main after the client.
-# Skipped (with that reason) until this checkout's turn job measures delivery.
+# ---- End to end: the stack's turn job measures delivery beside its chain (docs/delivery.md).
 
 # Which answer's card the panel showed, and in which phase: a card seen while `processing`
 # came from the turn's live `delivery` event (the panel shows GET's turns only after it).
@@ -472,10 +473,6 @@ def assert_trends(browser, answers: int) -> None:
         assert texts(browser, f"[data-testid={chart}] [data-part=label]") == ["Q1", "Q2"]
 
 
-@pytest.mark.skipif(
-    not turns_measure_delivery(),
-    reason="end to end: the turn job does not measure delivery in this checkout yet",
-)
 def test_an_interview_shows_each_answers_card_live_and_after_a_reload_and_the_reports_trends(
     browser, client, api_base, gpu_worker, cpu_worker, shots
 ):
