@@ -1,14 +1,10 @@
 // Pieces of the page built from data: a job's steps, an answered turn, the report.
 import { artifactUrl } from "./api.js";
+import { deliveryCard } from "./delivery-card.js";
+import { element } from "./dom.js";
 import { renderFeedback } from "./feedback.js";
 import { t } from "./i18n.js";
-
-export function element(tag, text = "", className = "") {
-  const node = document.createElement(tag);
-  if (text) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
+import { reportTrends } from "./trends.js";
 
 // One list item per step shown, named for the candidate; `kind` is start, turn or report.
 export function stageItems(stages, kind) {
@@ -31,7 +27,8 @@ function answerAudio(id) {
   return audio;
 }
 
-// One answered turn: its question, the answer's audio and transcript, the feedback.
+// One answered turn: its question, the answer's audio and transcript, the feedback and how the
+// answer was said (once measured).
 export function turnItem(turn) {
   const item = element("li", "", "turn");
   item.dataset.testid = "turn";
@@ -42,6 +39,7 @@ export function turnItem(turn) {
   const feedback = element("div", "", "feedback");
   renderFeedback(feedback, turn.feedback, "turn-score");
   item.append(feedback);
+  if (turn.delivery) item.append(deliveryCard(turn.delivery, turn.number));
   return item;
 }
 
@@ -53,9 +51,9 @@ function list(items) {
   return ul;
 }
 
-// The report's body; one assembled from the turns' feedback says so (with no answer, its
-// summary says there was nothing to assess).
-export function reportItems(report) {
+// The report's body, the trends across `turns` last; one assembled from the turns' feedback
+// says so (with no answer, its summary says there was nothing to assess).
+export function reportItems(report, turns) {
   const items = [];
   if (report.source === "turns" && report.turns !== 0) {
     items.push(element("p", t("reportFromTurns"), "note"));
@@ -67,5 +65,7 @@ export function reportItems(report) {
   if (Array.isArray(report.top_improvements) && report.top_improvements.length) {
     items.push(element("h3", t("topImprovements")), list(report.top_improvements));
   }
+  const trends = reportTrends(turns);
+  if (trends) items.push(trends);
   return items;
 }

@@ -4,6 +4,7 @@ import { call } from "./api.js";
 import { pageError } from "./errors.js";
 import { followJob } from "./events.js";
 import { setLanguage } from "./i18n.js";
+import { LateDelivery, showDelivery } from "./late-delivery.js";
 import { apply, liveJob, restart } from "./live.js";
 import { currentQuestion, KIND_NAMES, phaseOf, runningJob } from "./phases.js";
 import { extensionOf, Recorder } from "./recorder.js";
@@ -40,6 +41,10 @@ export class Controller {
     };
     this.recorder = null;
     this.talk = new TalkControl(this);
+    this.lateDelivery = new LateDelivery({
+      ask: (id) => call("GET", `/v1/interviews/${id}`),
+      found: (id, turn) => showDelivery(this.model, id, turn) && this.render(),
+    });
     this.loading = null;
     view.bindStart((form) => this.start(form));
     view.bindSetupChange((form) => this.setupChanged(form));
@@ -149,7 +154,7 @@ export class Controller {
         return this.fail(error, "load");
       }
       const job = this.show(interview);
-      if (!job) return;
+      if (!job) return this.lateDelivery.check(interview);
       if (seen.has(job.id)) await new Promise((resolve) => setTimeout(resolve, 1000));
       seen.add(job.id);
       await this.follow(job);

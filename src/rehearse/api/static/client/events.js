@@ -1,7 +1,8 @@
 // A job's events over SSE, resumed after the last `seq` on every reconnect, `reset`-aware.
 import { withToken } from "./api.js";
 
-const TYPES = ["status", "stage", "segment", "token", "progress", "audio", "reset", "done"];
+// Every event type of a job (SSE names each): `delivery` is a turn's, once measured.
+const TYPES = "status stage segment token progress audio delivery reset done".split(" ");
 const RECONNECT_MS = 1000;
 const MAX_FAILURES = 30;
 

@@ -1,5 +1,6 @@
 // Feedback as it streams: the LLM's JSON read while still incomplete, shown under headings.
 import { t } from "./i18n.js";
+import { starCheck } from "./star.js";
 
 // Close what is open in a JSON prefix (a string, arrays, objects) so it parses.
 export function parsePartial(text) {
@@ -42,7 +43,8 @@ function list(title, items) {
   return section;
 }
 
-// Fill `container` with a score and the two lists; `scoreTestId` names the score element.
+// Fill `container` with a score, the two lists and the STAR check (behavioural questions);
+// `scoreTestId` names the score element.
 export function renderFeedback(container, feedback, scoreTestId = "score") {
   container.replaceChildren();
   if (!feedback) return;
@@ -59,6 +61,8 @@ export function renderFeedback(container, feedback, scoreTestId = "score") {
   if (Array.isArray(feedback.improvements) && feedback.improvements.length) {
     container.append(list(t("improvements"), feedback.improvements));
   }
+  const star = starCheck(feedback.star);
+  if (star) container.append(star);
 }
 
 // The feedback readable so far in a stream of the LLM's JSON tokens, or null before any.

@@ -1,5 +1,6 @@
 // A running job as the page shows it: its steps, the transcript as heard, the feedback as
-// written, and the next question once spoken. Filled from the job's events, in order.
+// written, how the answer was said, and the next question once spoken. Filled from the job's
+// events, in order.
 import { partialFeedback } from "./feedback.js";
 import { stagesOf } from "./phases.js";
 
@@ -18,6 +19,7 @@ export function restart(live) {
   live.feedbackText = "";
   live.feedback = null;
   live.next = null;
+  live.delivery = null; // how the answer was said, once measured (the `delivery` event)
 }
 
 export function apply(live, event) {
@@ -33,6 +35,8 @@ export function apply(live, event) {
   } else if (event.type === "token" && live.kind === "interview_turn") {
     live.feedbackText += event.text;
     live.feedback = partialFeedback(live.feedbackText) ?? live.feedback;
+  } else if (event.type === "delivery") {
+    live.delivery = event.delivery;
   } else if (event.type === "audio" && event.role === "next_question") {
     live.next = { text: event.text, audioId: event.artifact_id };
   }

@@ -2,6 +2,7 @@
 // new UI language redraws everything); bind* hand the candidate's actions to the controller.
 import { artifactUrl } from "./api.js";
 import { reportItems, stageItems, turnItem } from "./blocks.js";
+import { drawDelivery } from "./delivery-card.js";
 import { $, setText } from "./dom.js";
 import { errorText, PLACES } from "./errors.js";
 import { renderFeedback } from "./feedback.js";
@@ -75,7 +76,9 @@ export class View {
     $("finish-button").disabled = model.busy;
     $("finish-button").classList.toggle("secondary", model.phase !== "answered");
     $("report-button").disabled = model.busy;
-    if (visible.report) $("report-body").replaceChildren(...reportItems(model.interview.report));
+    if (visible.report) {
+      $("report-body").replaceChildren(...reportItems(model.interview.report, turns));
+    }
     this.#history(history, ["report", "noReport", "finishing"].includes(model.phase));
     this.#follow(model, phase, visible, question);
     this.#error(model.error, visible);
@@ -109,6 +112,7 @@ export class View {
     setText("transcript", transcript);
     $("transcript-title").hidden = $("transcript").hidden = !transcript;
     renderFeedback($("feedback"), source.feedback);
+    drawDelivery($("delivery"), kind === "turn" ? source.delivery : null, number);
   }
 
   #question(model, question) {
@@ -170,7 +174,9 @@ export class View {
   }
 
   #history(turns, finished) {
-    const key = [language(), finished, ...turns.map((turn) => turn.id)].join();
+    // A turn's delivery may come after it is listed: its card is drawn then.
+    const listed = turns.map((turn) => `${turn.id}:${Boolean(turn.delivery)}`);
+    const key = [language(), finished, ...listed].join();
     if (this.#drawn.history === key) return;
     this.#drawn.history = key;
     setText("history-title", t(finished ? "yourAnswers" : "history"));
