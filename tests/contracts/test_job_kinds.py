@@ -99,7 +99,7 @@ def test_the_kinds_clients_name_are_declared_with_their_models():
 
 @pytest.mark.parametrize("tts_queue", [GPU_QUEUE, CPU_QUEUE])
 def test_every_step_is_run_by_exactly_one_pool(tts_queue):
-    everywhere = [step for spec in TABLE.values() for step in spec.steps]
+    everywhere = [step for spec in TABLE.values() for step in (*spec.steps, *spec.beside)]
     gpu, cpu = steps_run_by(GPU_QUEUE, tts_queue), steps_run_by(CPU_QUEUE, tts_queue)
     assert len(gpu) + len(cpu) == len(everywhere)
     assert {id(step) for step in gpu + cpu} == {id(step) for step in everywhere}
@@ -108,7 +108,7 @@ def test_every_step_is_run_by_exactly_one_pool(tts_queue):
 
 
 def test_every_step_waits_on_a_known_queue():
-    queues = {step.queue for spec in TABLE.values() for step in spec.steps}
+    queues = {step.queue for spec in TABLE.values() for step in (*spec.steps, *spec.beside)}
     assert queues <= {GPU_QUEUE, CPU_QUEUE, TTS}
 
 
@@ -122,3 +122,14 @@ def test_every_model_a_step_needs_is_in_the_catalog():
     known = {spec.name for spec in specs(Settings(), "cpu")}
     needed = {step.model for spec in TABLE.values() for step in spec.steps}
     assert needed <= known
+
+
+def test_a_step_beside_a_chain_follows_one_of_its_steps_and_is_routed_by_name():
+    for spec in TABLE.values():
+        names = [step.name for step in spec.steps]
+        for step in spec.beside:
+            assert step.after in names[:-1], (spec.kind, step)  # sent while the chain runs
+            assert step.name not in names
+            assert queue_for(task_name(spec.kind, step)) == step.queue
+    delivery = TABLE["interview_turn"].beside[0]
+    assert (delivery.name, delivery.after, delivery.switch) == ("delivery", "retrieve", "delivery")
