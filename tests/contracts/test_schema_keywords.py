@@ -106,3 +106,10 @@ def test_pattern_and_open_ranges_stay_refused_for_bounded_schemas():
     for schema in ({"type": "string", "pattern": "^a$"}, {"type": "integer", "minimum": 0}):
         with pytest.raises(JobError):
             for_grammar(schema)
+
+
+@pytest.mark.parametrize("bound", [float("inf"), float("nan"), "3", True])
+def test_a_bound_that_is_no_finite_number_is_invalid_schema(bound):
+    for kind in ("integer", "number"):
+        with pytest.raises(JobError):
+            for_grammar({"type": kind, "minimum": bound}, bounded=False)

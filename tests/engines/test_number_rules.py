@@ -37,3 +37,10 @@ def test_numbers_stay_within_whole_bounds(low, high):
         inside = (low is None or float(text) >= low) and (high is None or float(text) <= high)
         assert bool(matches(text)) == inside, text
     assert not matches("1e3") and not matches(".5")
+
+
+def test_a_lower_bound_beyond_sixteen_digits_still_has_values():
+    low = 10**20 + 7
+    matches = as_regex(integer_rule(low, None)).fullmatch
+    assert matches(str(low)) and matches(str(low + 1)) and not matches(str(low - 1))
+    assert not matches("")

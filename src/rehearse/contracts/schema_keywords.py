@@ -121,10 +121,16 @@ def _integer_bounds(node: dict[str, Any], path: str) -> tuple[int | None, int | 
     ):
         if key in node:
             value = node[key]
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _invalid(path, f"{key} must be a number")
+            if not _finite(value):
+                raise _invalid(path, f"{key} must be a finite number")
             into.append(rounding(value) + shift)
     return (max(lows) if lows else None), (min(highs) if highs else None)
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return isinstance(value, int) or math.isfinite(value)
 
 
 def _within(value: Any, low: int | None, high: int | None) -> bool:
@@ -140,9 +146,9 @@ def _number_range(node: dict[str, Any], path: str) -> dict[str, Any]:
             raise _invalid(path, f"{key} cannot be enforced on numbers (use minimum, maximum)")
     for key in ("minimum", "maximum"):
         value = node.get(key, 0)
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _invalid(path, f"{key} must be a number")
-        if not float(value).is_integer():
+        if not _finite(value):
+            raise _invalid(path, f"{key} must be a finite number")
+        if isinstance(value, float) and not value.is_integer():
             raise _invalid(path, f"{key} {value} cannot be enforced: number bounds must be whole")
     if node.get("minimum", -math.inf) > node.get("maximum", math.inf):
         raise _invalid(path, "minimum is above maximum")

@@ -40,7 +40,7 @@ def digits_between(low: str, high: str) -> list[str]:
 def naturals(low: int, high: int | None) -> str:
     """Non-negative integers from `low` to `high` (None: any number of digits, up to 16)."""
     alternatives = []
-    widest = MAX_DIGITS if high is None else len(str(high))
+    widest = max(MAX_DIGITS, len(str(low))) if high is None else len(str(high))
     for width in range(len(str(low)), widest + 1):
         start = max(low, 10 ** (width - 1) if width > 1 else 0)
         end = 10**width - 1 if high is None else min(high, 10**width - 1)
