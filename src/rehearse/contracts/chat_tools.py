@@ -7,7 +7,7 @@ OpenAI's `tool_calls` shape, so the OpenAI route relays them as they are.
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from rehearse.contracts.storable import Contract
 
@@ -60,12 +60,3 @@ class ToolCall(Contract):
     id: str = Field(..., max_length=200)
     type: Literal["function"] = "function"
     function: FunctionCall
-
-
-class ToolCallDelta(BaseModel):
-    """What one `token` event adds to a call: its id, type and name first, then arguments."""
-
-    index: int
-    id: str | None = None
-    type: Literal["function"] | None = None
-    function: dict[str, str]
