@@ -53,3 +53,63 @@ def test_what_generation_cannot_enforce_is_invalid_schema(schema):
 def test_annotations_are_allowed_and_kept():
     schema = {"type": "string", "maxLength": 4, "title": "t", "description": "d"}
     assert for_grammar(schema) == schema
+
+
+def test_a_list_of_types_becomes_one_branch_per_type_keeping_its_keywords():
+    schema = {"type": ["string", "null"], "maxLength": 5, "description": "d"}
+    assert for_grammar(schema) == {
+        "anyOf": [
+            {"type": "string", "maxLength": 5, "description": "d"},
+            {"type": "null", "maxLength": 5, "description": "d"},
+        ]
+    }
+
+
+BOUNDS = {"minimum": 0, "maximum": 1}
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        ({"type": "integer", "minimum": 0}, {"type": "integer", "minimum": 0}),
+        ({"type": "integer", "exclusiveMaximum": 0}, {"type": "integer", "maximum": -1}),
+        ({"type": "integer", "minimum": 0.5, "maximum": 2.5}, {"type": "integer", "enum": [1, 2]}),
+        ({"type": "integer", "maximum": 10**6}, {"type": "integer", "maximum": 10**6}),
+        ({"type": "number", "minimum": 0.0, "maximum": 1.0}, {"type": "number", **BOUNDS}),
+        ({"type": "string", "pattern": "^[a-z]+$"}, {"type": "string", "pattern": "^[a-z]+$"}),
+        ({"type": "integer", "minimum": 5, "enum": [1, 7, 9]}, {"type": "integer", "enum": [7, 9]}),
+    ],
+)  # fmt: skip
+def test_open_schemas_keep_what_the_engines_grammar_expresses(schema, expected):
+    assert for_grammar(schema, bounded=False) == expected
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "number", "minimum": 0.5},
+        {"type": "number", "exclusiveMinimum": 0},
+        {"type": "integer", "minimum": 5, "maximum": 1},
+        {"type": "string", "pattern": "^a+$", "maxLength": 4},
+        {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+        {"type": "object", "minProperties": 1},
+        {"type": "object", "properties": {"a": {"not": {"type": "null"}}}},
+    ],
+)
+def test_open_schemas_still_refuse_what_no_grammar_here_holds(schema):
+    with pytest.raises(JobError) as info:
+        for_grammar(schema, bounded=False)
+    assert info.value.code == "invalid_schema"
+
+
+def test_pattern_and_open_ranges_stay_refused_for_bounded_schemas():
+    for schema in ({"type": "string", "pattern": "^a$"}, {"type": "integer", "minimum": 0}):
+        with pytest.raises(JobError):
+            for_grammar(schema)
+
+
+@pytest.mark.parametrize("bound", [float("inf"), float("nan"), "3", True])
+def test_a_bound_that_is_no_finite_number_is_invalid_schema(bound):
+    for kind in ("integer", "number"):
+        with pytest.raises(JobError):
+            for_grammar({"type": kind, "minimum": bound}, bounded=False)

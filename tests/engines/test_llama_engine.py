@@ -1,6 +1,7 @@
 """LlamaEngine on the synthetic GGUF: streaming, usage, JSON schemas, limits, cancel, memory."""
 
 import gc
+import json
 import threading
 import time
 from collections.abc import Generator, Iterator
@@ -16,6 +17,7 @@ from rehearse.base.errors import JobCanceled, JobError
 from rehearse.cli.synthetic import llama as synthetic_llama
 from rehearse.contracts.jobs import ChatParams
 from rehearse.engines.llama import LlamaEngine
+from rehearse.engines.llama_output import plan
 from rehearse.runtime.run_context import RunContext
 
 KOREAN = [
@@ -195,3 +197,115 @@ def test_unload_returns_memory(model_path: Path) -> None:
         f"after 3 load/run/unload cycles {after / mib:.1f} MiB"
     )
     assert after - before < 2 * mib
+
+
+CANDIDATE = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "skills": {"type": "array", "items": {"type": "string"}},
+        "years": {"type": "integer", "minimum": 0},
+    },
+    "required": ["name", "skills", "years"],
+}
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}, "days": {"type": "integer", "minimum": 1}},
+            "required": ["city", "days"],
+        },
+    },
+}
+
+
+def open_params(**over: Any) -> ChatParams:
+    return ChatParams(**{"messages": ENGLISH, "bounded_output": False, **over})
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_an_unbounded_schema_validates_within_max_tokens(engine: LlamaEngine, seed: int) -> None:
+    params = open_params(json_schema=CANDIDATE, max_tokens=512, seed=seed)
+    result = engine.run(params, RunContext())
+    assert result["finish_reason"] == "stop"
+    jsonschema.validate(result["json"], CANDIDATE)
+    assert "\n" not in result["text"]  # strings stay strict JSON: no raw control characters
+
+
+def test_an_unbounded_schema_cut_short_ends_length_with_the_partial_text(
+    engine: LlamaEngine,
+) -> None:
+    ctx = Recorder()
+    result = engine.run(open_params(json_schema=CANDIDATE, max_tokens=5, seed=1), ctx)
+    assert result["finish_reason"] == "length" and result["json"] is None
+    assert result["text"] == ctx.text and result["text"].lstrip().startswith("{")
+    assert result["usage"]["completion_tokens"] == 5
+
+
+def joined_calls(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    calls: dict[int, dict[str, Any]] = {}
+    for event in events:
+        for delta in event.get("tool_calls", []):
+            call = calls.setdefault(delta["index"], {"type": "function"})
+            if "id" in delta:
+                call |= {"id": delta["id"], "function": dict(delta["function"])}
+            else:
+                call["function"]["arguments"] += delta["function"]["arguments"]
+    return [calls[i] for i in sorted(calls)]
+
+
+@pytest.mark.parametrize(
+    "choice", ["required", {"type": "function", "function": {"name": "get_weather"}}]
+)
+def test_tool_calls_stream_as_deltas_with_exact_usage(engine: LlamaEngine, choice: Any) -> None:
+    ctx = Recorder()
+    params = open_params(tools=[WEATHER], tool_choice=choice, max_tokens=300, seed=3)
+    result = engine.run(params, ctx)
+    assert result["finish_reason"] == "tool_calls"
+    assert joined_calls(ctx.events) == result["tool_calls"]
+    for call in result["tool_calls"]:
+        jsonschema.validate(
+            json.loads(call["function"]["arguments"]), WEATHER["function"]["parameters"]
+        )
+    assert ctx.text == result["text"]
+    # One event per sampled token, plus the end-of-turn token that stopped them.
+    assert result["usage"]["completion_tokens"] == len(ctx.events) + 1
+    rendered = plan(params).messages
+    own = engine._llm.create_chat_completion(rendered, max_tokens=1)  # type: ignore[union-attr]
+    assert result["usage"]["prompt_tokens"] == own["usage"]["prompt_tokens"]
+
+
+def test_auto_text_streams_as_plain_tokens(engine: LlamaEngine) -> None:
+    for seed in range(3):
+        ctx = Recorder()
+        result = engine.run(open_params(tools=[WEATHER], max_tokens=20, seed=seed), ctx)
+        if result.get("tool_calls") is None:
+            assert all("tool_calls" not in e for e in ctx.events)
+            assert not result["text"].startswith("[")
+        assert ctx.text == result["text"]
+
+
+def test_tools_defining_the_same_names_keep_their_own_definitions(engine: LlamaEngine) -> None:
+    def tool(name: str, item: dict[str, Any]) -> dict[str, Any]:
+        parameters = {
+            "type": "object",
+            "properties": {
+                "items": {"type": "array", "items": {"$ref": "#/$defs/Item"}, "maxItems": 2}
+            },
+            "required": ["items"],
+            "$defs": {"Item": item},
+        }
+        return {"type": "function", "function": {"name": name, "parameters": parameters}}
+
+    numbers = tool("numbers", {"type": "integer", "minimum": 10, "maximum": 12})
+    flags = tool("flags", {"type": "boolean"})
+    for name in ("numbers", "flags"):
+        choice = {"type": "function", "function": {"name": name}}
+        result = engine.run(
+            open_params(tools=[numbers, flags], tool_choice=choice, seed=4), RunContext()
+        )
+        arguments = json.loads(result["tool_calls"][0]["function"]["arguments"])
+        expected = int if name == "numbers" else bool
+        assert all(type(item) is expected for item in arguments["items"])

@@ -5,6 +5,7 @@ import pytest
 pytest.importorskip("llama_cpp")
 
 from rehearse.base.errors import JobError
+from rehearse.engines.llama_grammar import STRICT_CHAR, anchored, schema_gbnf
 from rehearse.engines.llama_schema import json_budget, parse_output
 
 TEXT = {"type": "string", "maxLength": 40}
@@ -56,3 +57,38 @@ def test_parse_output_accepts_raw_newlines_and_checks_the_schema() -> None:
         with pytest.raises(JobError) as info:
             parse_output(bad, schema)
         assert info.value.code == "invalid_output"
+
+
+def test_unanchored_patterns_match_anywhere_inside_a_json_string() -> None:
+    assert anchored("^[A-Z]{2}$") == "^[A-Z]{2}$"
+    inner = r'[^"\\\x00-\x1F]*'
+    assert anchored("ab|cd") == f"^{inner}(ab|cd){inner}$"
+    assert anchored("^ab") == f"^(ab){inner}$"
+
+
+def test_open_strings_are_strict_json_and_bounded_ones_stay_as_they_were() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "string", "maxLength": 3}}}
+    assert STRICT_CHAR in schema_gbnf(schema)
+    assert STRICT_CHAR not in schema_gbnf(schema, strict_strings=False)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"$ref": "https://example.com/schema.json"},
+        {"type": "nonsense"},
+        {"type": "string", "pattern": "^(?:a)$"},
+    ],
+)
+def test_a_schema_the_grammar_cannot_express_is_invalid_schema(schema: dict) -> None:
+    with pytest.raises(JobError) as info:
+        schema_gbnf(schema)
+    assert info.value.code == "invalid_schema"
+
+
+def test_a_root_reference_with_recursion_converts() -> None:
+    node = {
+        "type": "object",
+        "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/n"}}},
+    }
+    assert "kids" in schema_gbnf({"$defs": {"n": node}, "$ref": "#/$defs/n"})

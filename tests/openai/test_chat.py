@@ -82,13 +82,15 @@ def test_json_schema_output_validates_including_an_integer_range(oai, gpu_worker
 
 
 def test_unsupported_schema_keyword_is_refused_naming_it(oai):
-    schema = {"type": "object", "properties": {"a": {"type": "string", "pattern": "x+"}}}
+    tags = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+    schema = {"type": "object", "properties": {"tags": tags}}
     with pytest.raises(openai.BadRequestError) as caught:
         oai.chat.completions.create(
             model="gpt-4o-mini", messages=USER,
             response_format={"type": "json_schema", "json_schema": {"name": "x", "schema": schema}},
         )  # fmt: skip
-    assert caught.value.code == "invalid_schema" and "pattern" in caught.value.message
+    assert caught.value.code == "invalid_schema" and "uniqueItems" in caught.value.message
+    assert caught.value.param == "response_format.json_schema"
 
 
 @pytest.mark.parametrize(
@@ -96,7 +98,7 @@ def test_unsupported_schema_keyword_is_refused_naming_it(oai):
     [
         ({"n": 2}, "n"),
         ({"logprobs": True}, "logprobs"),
-        ({"tools": [{"type": "function", "function": {"name": "f", "parameters": {}}}]}, "tools"),
+        ({"functions": [{"name": "f", "parameters": {}}]}, "functions"),
     ],
 )
 def test_unsupported_parameters_are_refused_naming_them(oai, extra, param):

@@ -56,10 +56,23 @@ def test_stream_sends_deltas_then_the_full_text(oai, gpu_worker):
     assert "".join(e.delta for e in events[:-1]).strip() == events[-1].text
 
 
-def test_word_timestamps_and_unknown_model_are_refused(oai):
+@pytest.mark.parametrize(
+    ("granularities", "has_segments", "has_words"),
+    [(["word"], False, True), (["word", "segment"], True, True), (["segment"], True, False)],
+)
+def test_word_and_segment_granularities(oai, gpu_worker, granularities, has_segments, has_words):
+    reply = transcribe(oai, response_format="verbose_json", timestamp_granularities=granularities)
+    assert (reply.segments is not None) == has_segments
+    assert (reply.words is not None) == has_words
+    for word in reply.words or []:
+        assert 0 <= word.start <= word.end <= reply.duration
+        assert word.word == word.word.strip()
+
+
+def test_an_unknown_granularity_and_model_are_refused(oai):
     with pytest.raises(openai.BadRequestError) as caught:
-        transcribe(oai, timestamp_granularities=["word"])
-    assert caught.value.code == "unsupported_parameter"
+        transcribe(oai, timestamp_granularities=["syllable"])
+    assert caught.value.param.startswith("timestamp_granularities")
     with pytest.raises(openai.NotFoundError):
         oai.audio.transcriptions.create(model="nope", file=("a.wav", audio.tone_wav()))
 

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rehearse.contracts.chat_tools import ToolCall
 from rehearse.contracts.delivery_contract import Delivery
 
 
@@ -23,11 +24,18 @@ class Segment(_Result):
     text: str
 
 
+class Word(_Result):
+    word: str
+    start: float
+    end: float
+
+
 class TranscribeResult(_Result):
     text: str
     language: str
     duration: float
     segments: list[Segment]
+    words: list[Word] | None = Field(None, description="With `word_timestamps` only.")
 
 
 class TokenUsage(_Result):
@@ -42,9 +50,14 @@ class ChatResult(_Result):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     text: str
-    json_value: dict[str, Any] | None = Field(None, alias="json")  # `json` is BaseModel's
-    finish_reason: str
+    json_value: Any = Field(None, alias="json")  # `json` is BaseModel's
+    finish_reason: str = Field(..., description="`stop`, `length`, or `tool_calls`.")
     usage: TokenUsage
+    tool_calls: list[ToolCall] | None = Field(
+        None,
+        description="The calls the model made, with tools: `text` is then their JSON as generated "
+        "(an array of `{name, arguments}`).",
+    )
 
 
 class Embedding(_Result):

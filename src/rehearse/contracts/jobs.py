@@ -8,8 +8,9 @@ from enum import StrEnum
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from rehearse.contracts.chat_tools import NamedToolChoice, ToolCall, ToolChoice, ToolSpec
 from rehearse.contracts.languages import WhisperLanguage
 from rehearse.contracts.storable import Contract
 
@@ -49,11 +50,16 @@ class TranscribeParams(WhisperOptions):
     """Parameters of a transcription; the audio itself is an artifact."""
 
     audio_artifact_id: UUID
+    word_timestamps: bool = Field(
+        False, description="Each word's start and end too (`words` in the result)."
+    )
 
 
 class ChatMessage(Contract):
-    role: Literal["system", "user", "assistant"]
+    role: Literal["system", "user", "assistant", "tool"]
     content: str
+    tool_calls: list[ToolCall] | None = Field(None, description="Calls an assistant made.")
+    tool_call_id: str | None = Field(None, description="The call a `tool` message answers.")
 
 
 class ChatParams(Contract):
@@ -71,6 +77,42 @@ class ChatParams(Contract):
     json_object: bool = Field(
         False, description="Constrain the output to any JSON object (without a schema)."
     )
+    bounded_output: bool = Field(
+        True,
+        description="Refuse a json_schema whose output has no length bound (every string with "
+        "maxLength, every array with maxItems) and raise max_tokens to the bound. False accepts "
+        "any schema the grammar can express; output cut at max_tokens ends `length`.",
+    )
+    tools: list[ToolSpec] = Field(default_factory=list, max_length=128)
+    tool_choice: ToolChoice | None = Field(
+        None, description="`auto` (the default with tools), `none`, `required`, or one function."
+    )
+    parallel_tool_calls: bool = Field(True, description="False: at most one call per answer.")
+
+    @field_validator("tool_choice")
+    @classmethod
+    def _choice_among_tools(cls, choice: ToolChoice | None, info: ValidationInfo) -> Any:
+        names = {tool.function.name for tool in info.data.get("tools", [])}
+        if isinstance(choice, NamedToolChoice) and choice.function.name not in names:
+            raise ValueError(f"names {choice.function.name!r}, which is not among the tools")
+        if choice in ("auto", "required") and not names:
+            raise ValueError(f"{choice!r} needs tools")
+        return choice
+
+    @field_validator("tools")
+    @classmethod
+    def _unique_names(cls, tools: list[ToolSpec]) -> list[ToolSpec]:
+        names = [tool.function.name for tool in tools]
+        if len(set(names)) != len(names):
+            raise ValueError("tool names must be unique")
+        return tools
+
+    @property
+    def calling(self) -> ToolChoice:
+        """The tool choice in force: `none` without tools, `auto` with them unless chosen."""
+        if not self.tools:
+            return "none"
+        return self.tool_choice or "auto"
 
 
 class EmbedParams(Contract):

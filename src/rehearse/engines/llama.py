@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from rehearse.base.errors import JobCanceled, JobError
 from rehearse.contracts.jobs import ChatMessage, ChatParams
-from rehearse.contracts.schema_keywords import for_grammar
+from rehearse.engines.llama_grammar import checked
+from rehearse.engines.llama_output import plan
 from rehearse.engines.llama_reuse import PromptReuse
-from rehearse.engines.llama_schema import json_budget, parse_output
 from rehearse.engines.memory_meter import release_heap
+from rehearse.engines.tool_call_reader import CallReader
 from rehearse.runtime.run_context import RunContext
 
 if TYPE_CHECKING:
@@ -95,47 +96,35 @@ class LlamaEngine:
     def run(self, params: ChatParams, ctx: RunContext) -> dict[str, Any]:
         """Generate a reply, emitting each piece as a `token` event; errors are JobError codes."""
         llm, _ = self._require()
-        messages = _as_dicts(params.messages)
-        max_tokens, budget, grammar_schema = params.max_tokens, None, None
-        if params.json_schema is not None:
-            grammar_schema = for_grammar(params.json_schema)
-            budget = json_budget(grammar_schema)
-            # A cut-off JSON answer is always a failure, so the schema's bound is a floor.
-            max_tokens = max(max_tokens, budget)
-        prompt_tokens = self.count_tokens(messages)
+        out = plan(params)
+        prompt_tokens = self.count_tokens(out.messages)
         n_ctx = llm.n_ctx()
-        if prompt_tokens + max_tokens > n_ctx:
-            raised = f" (the schema's bound {budget})" if budget == max_tokens else ""
+        if prompt_tokens + out.max_tokens > n_ctx:
+            raised = f" (the schema's bound {out.budget})" if out.budget == out.max_tokens else ""
             raise JobError(
                 "context_length_exceeded",
-                f"prompt of {prompt_tokens} tokens + max_tokens {max_tokens}{raised} "
+                f"prompt of {prompt_tokens} tokens + max_tokens {out.max_tokens}{raised} "
                 f"exceeds the context window of {n_ctx} tokens",
             )
-        kwargs: dict[str, Any] = {}
-        if params.json_schema is not None:
-            kwargs["response_format"] = {"type": "json_object", "schema": grammar_schema}
-        elif params.json_object:
-            kwargs["response_format"] = {"type": "json_object"}
+        grammar = checked(llm, out.gbnf) if out.gbnf is not None else None
         if self._reuse is not None:
             self._reuse.start()
         stream = llm.create_chat_completion(
-            messages=messages,
+            messages=out.messages,
             stream=True,
-            max_tokens=max_tokens,
+            max_tokens=out.max_tokens,
             temperature=params.temperature,
             top_p=params.top_p,
             stop=list(params.stop),
             seed=params.seed,
-            **kwargs,
+            grammar=grammar,
         )
-        text, finish_reason = self._consume(stream, ctx)
+        text, finish_reason = self._consume(stream, ctx, out.reader)
         # Every sampled token but the last was evaluated into the context, so this counts
         # the samples, including an end-of-turn token when one ended the answer.
         completion_tokens = max(llm.n_tokens - prompt_tokens + 1, 0)
-        result: dict[str, Any] = {
+        return {
             "text": text,
-            "json": None,
-            "finish_reason": finish_reason,
             "usage": {
                 "prompt_tokens": prompt_tokens,
                 "completion_tokens": completion_tokens,
@@ -143,17 +132,16 @@ class LlamaEngine:
                 # previous call's tokens (see rehearse.engines.llama_reuse).
                 "prefill_tokens": self._reuse.prefill() if self._reuse else prompt_tokens,
             },
+            **out.finish(text, finish_reason, completion_tokens),
         }
-        if params.json_schema is not None:
-            if finish_reason != "stop":
-                raise JobError(
-                    "invalid_output", f"JSON output was cut off after {completion_tokens} tokens"
-                )
-            result["json"] = parse_output(text, params.json_schema)
-        return result
 
-    def _consume(self, stream: Generator[Any, None, None], ctx: RunContext) -> tuple[str, str]:
-        """Emit the stream's pieces; on cancel stop it at the next chunk and close it."""
+    def _consume(
+        self, stream: Generator[Any, None, None], ctx: RunContext, reader: CallReader | None = None
+    ) -> tuple[str, str]:
+        """Emit the stream's pieces; on cancel stop it at the next chunk and close it.
+
+        With tools, each `token` event of a call also carries its `tool_calls` deltas.
+        """
         pieces: list[str] = []
         finish_reason = "length"
         try:
@@ -164,7 +152,7 @@ class LlamaEngine:
                 piece = choice["delta"].get("content")
                 if piece:
                     pieces.append(piece)
-                    ctx.emit("token", text=piece)
+                    _emit(ctx, reader, piece)
                 if choice["finish_reason"] is not None:
                     finish_reason = choice["finish_reason"]
         except ValueError as e:
@@ -176,12 +164,25 @@ class LlamaEngine:
             # Never leave a suspended stream behind: resuming it after another call on
             # the same Llama can abort the process. close() on a finished one is a no-op.
             stream.close()
+        if reader is not None and (rest := reader.rest()):
+            ctx.emit("token", text=rest)  # only blanks came, so no call or text was decided
         return "".join(pieces), finish_reason
 
     def _require(self) -> tuple["Llama", Callable[..., Any]]:
         if self._llm is None or self._format is None:
             raise RuntimeError("LlamaEngine is not loaded")
         return self._llm, self._format
+
+
+def _emit(ctx: RunContext, reader: CallReader | None, piece: str) -> None:
+    if reader is None:
+        ctx.emit("token", text=piece)
+        return
+    text, deltas = reader.feed(piece)
+    if text and deltas is None:
+        ctx.emit("token", text=text)
+    elif text:
+        ctx.emit("token", text=text, tool_calls=deltas)
 
 
 def _as_dicts(messages: Messages) -> list[dict[str, str]]:

@@ -27,6 +27,8 @@ class TranscribeRequest:
     audio: bytes | np.ndarray
     """Encoded audio (any format PyAV reads), or samples already decoded: 16 kHz mono float32."""
     params: WhisperOptions
+    word_timestamps: bool = False
+    """Each word's start and end as well (`words` in the result)."""
 
 
 def decode(audio: bytes, max_seconds: float) -> np.ndarray:
@@ -138,15 +140,16 @@ class WhisperEngine:
             vad_filter=self.vad if params.vad is None else params.vad,
             condition_on_previous_text=False,
             initial_prompt=params.prompt,
+            word_timestamps=request.word_timestamps,
         )
         duration = round(float(info.duration), 3)
-        segments = []
+        segments, words = [], []
         for seg in segments_iter:  # lazy: decoding happens as we iterate
             ctx.check_canceled()
-            # Whisper's last timestamp token can overshoot a short clip: never past the audio.
-            end = min(round(seg.end, 3), duration)
+            start, end = _clipped(seg.start, seg.end, duration)
+            words += [_word(w, duration) for w in seg.words or ()]
             item = {
-                "start": min(round(seg.start, 3), end),
+                "start": start,
                 "end": end,
                 "text": seg.text,
                 # Whisper's own doubts, for a caller that judges the text (gpu_worker's check).
@@ -156,10 +159,24 @@ class WhisperEngine:
             }
             ctx.emit("segment", **item)
             segments.append(item)
-        return {
+        result = {
             "text": "".join(s["text"] for s in segments).strip(),
             "language": info.language,
             "language_probability": round(float(info.language_probability), 4),
             "duration": duration,
             "segments": segments,
         }
+        return result | ({"words": words} if request.word_timestamps else {})
+
+
+def _clipped(start: float, end: float, duration: float) -> tuple[float, float]:
+    """Rounded times within the audio: Whisper's last timestamp can overshoot a short clip."""
+    end = min(round(end, 3), duration)
+    return min(round(start, 3), end), end
+
+
+def _word(word: Any, duration: float) -> dict[str, Any]:
+    start, end = _clipped(word.start, word.end, duration)
+    # faster-whisper keeps the space before a word, as OpenAI's words do not.
+    probability = round(float(word.probability), 4)
+    return {"word": word.word.strip(), "start": start, "end": end, "probability": probability}

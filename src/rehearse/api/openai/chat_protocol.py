@@ -2,8 +2,9 @@
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from rehearse.contracts.chat_tools import ToolCall, ToolChoice, ToolSpec
 from rehearse.contracts.storable import Contract
 
 
@@ -16,13 +17,23 @@ class Message(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     # `developer` is OpenAI's newer name for `system`.
-    role: Literal["system", "developer", "user", "assistant"]
-    content: str | list[TextPart] = Field(..., description="Text, or a list of text parts.")
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[TextPart] | None = Field(
+        None, description="Text, or a list of text parts; null for an assistant's calls."
+    )
     name: str | None = None
+    tool_calls: list[ToolCall] | None = Field(None, description="Calls an assistant made.")
+    tool_call_id: str | None = Field(None, description="The call a `tool` message answers.")
+
+    @model_validator(mode="after")
+    def _has_content(self) -> "Message":
+        if self.content is None and not (self.role == "assistant" and self.tool_calls):
+            raise ValueError(f"a {self.role} message needs content")
+        return self
 
     def text(self) -> str:
-        if isinstance(self.content, str):
-            return self.content
+        if self.content is None or isinstance(self.content, str):
+            return self.content or ""
         return "".join(part.text for part in self.content)
 
 
@@ -58,6 +69,9 @@ class ChatCompletionRequest(Contract):
     stream: bool = False
     stream_options: StreamOptions | None = None
     response_format: ResponseFormat | None = None
+    tools: list[ToolSpec] | None = Field(None, max_length=128)
+    tool_choice: ToolChoice | None = None
+    parallel_tool_calls: bool | None = None
     n: int | None = Field(None, ge=1)
     user: str | None = None
 
@@ -70,7 +84,9 @@ class Usage(BaseModel):
 
 class AssistantMessage(BaseModel):
     role: Literal["assistant"] = "assistant"
-    content: str
+    content: str | None
+    tool_calls: list[ToolCall] | None = None
+    refusal: None = None
 
 
 class Choice(BaseModel):

@@ -31,8 +31,7 @@ async def create_chat_completion(
     params = chat_serving.chat_params(body)
     job_id = await job_wait.start(request, JobKind.chat, owner, params)
     if body.stream:
-        include_usage = bool(body.stream_options and body.stream_options.include_usage)
-        lines = chat_serving.chunks(request, job_id, owner, model, include_usage)
+        lines = chat_serving.chunks(request, job_id, owner, model, body)
         return stream_job(request, settings, job_id, owner, lines)
     result = await job_wait.run_to_end(request, settings, job_id, owner)
     return chat_serving.completion(job_id, model, result)

@@ -5,6 +5,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 ResponseFormat = Literal["json", "text", "srt", "verbose_json", "vtt"]
+Granularity = Literal["segment", "word"]
 
 
 class Transcription(BaseModel):
@@ -18,12 +19,21 @@ class TranscriptionSegment(BaseModel):
     text: str
 
 
+class TranscriptionWord(BaseModel):
+    word: str
+    start: float
+    end: float
+
+
 class TranscriptionVerbose(BaseModel):
+    """`segments` unless only `word` granularity was asked for; `words` when it was."""
+
     task: Literal["transcribe"] = "transcribe"
     language: str
     duration: float
     text: str
-    segments: list[TranscriptionSegment]
+    segments: list[TranscriptionSegment] | None = None
+    words: list[TranscriptionWord] | None = None
 
 
 def _clock(seconds: float, decimal: str) -> str:
@@ -52,11 +62,13 @@ def vtt(segments: list[dict[str, Any]]) -> str:
     return "WEBVTT\n\n" + "\n".join(cues)
 
 
-def verbose(result: dict[str, Any]) -> TranscriptionVerbose:
+def verbose(result: dict[str, Any], granularities: set[str]) -> TranscriptionVerbose:
     segments = [TranscriptionSegment(id=i, **s) for i, s in enumerate(result["segments"])]
+    words = [TranscriptionWord(**w) for w in result.get("words") or []]
     return TranscriptionVerbose(
         language=result["language"],
         duration=result["duration"],
         text=result["text"],
-        segments=segments,
+        segments=segments if "segment" in granularities else None,
+        words=words if "word" in granularities else None,
     )

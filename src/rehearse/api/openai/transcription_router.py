@@ -10,10 +10,10 @@ from rehearse.api.deps import OwnerDep, SettingsDep
 from rehearse.api.errors import responses
 from rehearse.api.language_check import check_language
 from rehearse.api.openai import job_wait, transcription_serving
-from rehearse.api.openai.errors import OpenAIError
 from rehearse.api.openai.model_catalog import resolve
 from rehearse.api.openai.sse import stream_job
 from rehearse.api.openai.transcription_protocol import (
+    Granularity,
     ResponseFormat,
     Transcription,
     TranscriptionVerbose,
@@ -43,23 +43,24 @@ async def create_transcription(
     response_format: Annotated[ResponseFormat, Form()] = "json",
     temperature: Annotated[float, Form(ge=0.0, le=1.0)] = 0.0,
     timestamp_granularities: Annotated[
-        list[str] | None,
-        Form(alias="timestamp_granularities[]", description="Only `segment` is supported."),
+        list[Granularity] | None,
+        Form(
+            alias="timestamp_granularities[]",
+            description="`segment` (the default) and/or `word`, shown by `verbose_json`.",
+        ),
     ] = None,
     stream: Annotated[bool, Form()] = False,
 ) -> Response:
     """Speech to text as a `transcribe` job: json, text, srt, vtt or verbose_json."""
     resolve(settings, "transcription", model)
-    if set(timestamp_granularities or []) - {"segment"}:
-        raise OpenAIError(
-            400, "unsupported_parameter", "only segment timestamps are supported",
-            "timestamp_granularities",
-        )  # fmt: skip
+    granularities = set(timestamp_granularities or ["segment"])
     await check_language(request.app.state.redis, language)
     audio, content_type = await read_audio(
         file, settings.max_upload_bytes, settings.max_audio_seconds
     )
     fields = {"language": language, "prompt": prompt, "temperature": temperature}
+    # Word timestamps cost decoding time, and only verbose_json shows them.
+    fields["word_timestamps"] = "word" in granularities and response_format == "verbose_json"
     job_id = await transcription_serving.start(
         request, settings, owner, audio, content_type, fields
     )
@@ -67,4 +68,4 @@ async def create_transcription(
         lines = transcription_serving.deltas(request, job_id, owner)
         return stream_job(request, settings, job_id, owner, lines)
     result = await job_wait.run_to_end(request, settings, job_id, owner)
-    return transcription_serving.answer(result, response_format)
+    return transcription_serving.answer(result, response_format, granularities)

@@ -34,7 +34,7 @@ async def start(
     return row["id"]
 
 
-def answer(result: dict[str, Any], response_format: str) -> Response:
+def answer(result: dict[str, Any], response_format: str, granularities: set[str]) -> Response:
     """The finished transcription in the requested format."""
     if response_format == "text":
         return PlainTextResponse(result["text"])
@@ -43,7 +43,7 @@ def answer(result: dict[str, Any], response_format: str) -> Response:
     if response_format == "vtt":
         return PlainTextResponse(vtt(result["segments"]), media_type="text/vtt")
     if response_format == "verbose_json":
-        return JSONResponse(verbose(result).model_dump())
+        return JSONResponse(verbose(result, granularities).model_dump(exclude_none=True))
     return JSONResponse({"text": result["text"]})
 
 

@@ -21,7 +21,8 @@ def transcribe(engine: SpeechToText, run: StepRun) -> dict[str, Any]:
         artifact = get_artifact(conn, params.audio_artifact_id, run.job.owner_id)
     if artifact is None:
         raise JobError("artifact_missing", f"audio artifact {params.audio_artifact_id} is gone")
-    return engine.run(TranscribeRequest(artifact.data, params), run.ctx)
+    request = TranscribeRequest(artifact.data, params, word_timestamps=params.word_timestamps)
+    return engine.run(request, run.ctx)
 
 
 def chat(engine: Chat, run: StepRun) -> dict[str, Any]:
