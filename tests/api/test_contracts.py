@@ -50,9 +50,12 @@ def test_the_openapi_schema_names_every_event_and_result(api_base):
         "token",
         "progress",
         "audio",
+        "delivery",
         "reset",
         "done",
     }
+    # A turn's delivery figures are named in full: its event, its result, the interview's turns.
+    assert components["Delivery"]["properties"]["pace"]["$ref"].endswith("/Pace")
     assert set(schema["x-job-results"]) == set(TABLE)
     for ref in schema["x-job-results"].values():
         assert ref["$ref"].rsplit("/", 1)[1] in components
