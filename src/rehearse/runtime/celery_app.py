@@ -10,6 +10,7 @@ from kombu import Queue
 
 from rehearse.base.settings import Settings, get_settings
 from rehearse.contracts import job_kinds
+from rehearse.contracts.priority import LEVELS, PriorityClass, level
 from rehearse.runtime.redis_broker import transport_for
 
 BASE_TASK_OPTIONS: dict[str, Any] = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
@@ -51,8 +52,13 @@ def create_celery(settings: Settings | None = None) -> Celery:
         include=["rehearse.runtime.step_tasks"],
     )
 
+    # A message sent with no priority of its own (a conversation-mode stretch, a search query,
+    # a step beside a turn) has a person waiting on it: it waits as `live`. A job's own
+    # priority (runtime.dispatch) overrides this.
+    unstated = level(PriorityClass.live, 0, settings.priorities)
+
     def route(name: str, args: Any, kwargs: Any, options: Any, task: Any = None, **kw: Any):
-        return {"queue": job_kinds.queue_for(name, settings.tts_queue)}
+        return {"queue": job_kinds.queue_for(name, settings.tts_queue), "priority": unstated}
 
     app.conf.update(
         broker_transport=transport_for(settings.redis_url),
@@ -75,6 +81,9 @@ def create_celery(settings: Settings | None = None) -> Celery:
             "visibility_timeout": settings.visibility_timeout_s,
             "unacked_restore_interval": settings.restore_interval_s,
             "unacked_restore_throttle": 1,
+            # A list per level: a consumer takes level 0 first across all its queues, then 1...
+            # (contracts.priority).
+            "priority_steps": list(LEVELS),
         },
         worker_send_task_events=False,
         worker_hijack_root_logger=False,
