@@ -114,10 +114,12 @@ def test_a_turn_passes_a_flood_and_batch_runs_within_its_aging_bound(
     longest = longest_run_s(chats)
     llm_wait = stages[("llm", "started")] - stages[("retrieve", "done")]
     after_turn = sum(c["finished_at"] > jobs[turn_id]["finished_at"] for c in chats.values())
+    took = (jobs[turn_id]["finished_at"] - jobs[turn_id]["created_at"]).total_seconds()
+    drained = max(c["finished_at"] for c in chats.values()) - jobs[turn_id]["created_at"]
     print(
-        f"chat runs {median_run_s(chats):.2f} s (median), up to {longest:.2f} s; the turn's "
-        f"llm step waited {llm_wait:.2f} s; {after_turn} of {len(chats)} chat jobs finished "
-        "after the turn"
+        f"chat runs {median_run_s(chats):.2f} s (median), up to {longest:.2f} s; the turn took "
+        f"{took:.2f} s, its llm step waited {llm_wait:.2f} s; {after_turn} of {len(chats)} chat "
+        f"jobs finished after it, the last {drained.total_seconds():.1f} s after it was sent"
     )
     assert llm_wait <= longest + SWAP_BOUND_S + SLACK_S
     assert after_turn > len(chats) // 2
