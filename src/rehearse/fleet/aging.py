@@ -13,7 +13,6 @@ pass instead of by the whole backlog. A moved message keeps its own priority, so
 hands it back (a restart, a dropped queue) returns it to its class's level.
 """
 
-import json
 import time
 
 import redis
@@ -21,7 +20,7 @@ import redis
 from rehearse.base import metrics
 from rehearse.base.settings import Settings
 from rehearse.contracts.priority import AGED_LEVEL, LEVELS, PriorityClass, class_of_level
-from rehearse.runtime.celery_app import SENT_AT
+from rehearse.runtime.celery_app import sent_at
 from rehearse.runtime.redis_broker import level_key
 
 # Atomic: the message is moved only if it is still the oldest of its list (a worker may have
@@ -44,13 +43,6 @@ def bounds(settings: Settings) -> dict[PriorityClass, float]:
     }
 
 
-def _waited_s(raw: bytes | None, now: float) -> float | None:
-    try:
-        return now - float(json.loads(raw)["headers"][SENT_AT])
-    except (TypeError, ValueError, KeyError):
-        return None
-
-
 def age_once(
     client: redis.Redis, settings: Settings, queues: tuple[str, ...]
 ) -> list[tuple[str, int]]:
@@ -67,10 +59,9 @@ def age_once(
         due = []  # (waited past the bound, level, message)
         for at in levels:
             raw, cls = next(oldest), class_of_level(at)
-            waited = _waited_s(raw, now)
-            bound = limit.get(cls, 0.0) if cls else 0.0
-            if waited is not None and bound > 0 and waited > bound:
-                due.append((waited - bound, at, raw))
+            sent, bound = sent_at(raw), limit.get(cls, 0.0) if cls else 0.0
+            if sent is not None and bound > 0 and now - sent > bound:
+                due.append((now - sent - bound, at, raw))
         if not due:
             continue
         _, at, raw = max(due)

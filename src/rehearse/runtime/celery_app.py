@@ -1,5 +1,6 @@
 """The one Celery app factory: JSON only, late acks, prefetch 1, routing by task name."""
 
+import json
 import time
 from typing import Any
 
@@ -30,7 +31,16 @@ TASK_OPTIONS: dict[str, Any] = {
 
 
 SENT_AT = "rehearse_sent_at"
-"""A message header: when it was sent (epoch seconds); the gpu worker's swap rule reads it."""
+"""A message header: when it was sent (epoch seconds); the gpu worker's swap rule and the
+aging sweep read it."""
+
+
+def sent_at(raw: bytes | None) -> float | None:
+    """When a message as the broker holds it was sent (its header), None for one without it."""
+    try:
+        return float(json.loads(raw)["headers"][SENT_AT])
+    except (TypeError, ValueError, KeyError):
+        return None
 
 
 def _stamp(headers: dict[str, Any] | None = None, **_: Any) -> None:
