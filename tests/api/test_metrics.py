@@ -200,3 +200,25 @@ def test_metrics_targets_answer_503_while_redis_is_down(stack_env, log_dir):
     # Prometheus keeps the targets it has on an error, rather than an empty list dropping them.
     assert response.status_code == 503, response.text
     assert response.json()["error"]["code"] == "redis_unavailable"
+
+
+def test_queues_are_measured_per_priority_class(client, db, api_base, worker_metrics):
+    busy = long_transcription(client)  # the gpu worker is busy: the chats wait in the queue
+    wait_status(db, busy["id"], "running")
+    batch = client.post("/v1/jobs/chat", json={**CHAT, "priority_class": "batch"}).json()
+    interactive = client.post("/v1/jobs/chat", json=CHAT).json()
+
+    api = scrape(f"{api_base}/metrics")
+    client.delete(f"/v1/jobs/{busy['id']}")
+    done = {job["id"]: wait_job(client, job["id"]) for job in (batch, interactive)}
+    worker = scrape(worker_metrics)
+
+    for cls in ("batch", "interactive"):
+        of_class = {"queue": "gpu.llm", "class": cls}
+        assert value(api, "rehearse_queue_class_depth", **of_class) >= 1
+        assert value(api, "rehearse_queue_class_oldest_age_seconds", **of_class) > 0
+        assert value(worker, "rehearse_queue_wait_seconds_count", **{"class": cls}) >= 1
+    # Both wait on levels of their own: the broker's count covers every level of the queue.
+    assert value(api, "rehearse_broker_messages", queue="gpu.llm") >= 2
+    started = {job_id: job["started_at"] for job_id, job in done.items()}
+    assert started[interactive["id"]] < started[batch["id"]]  # sent later, taken first

@@ -56,3 +56,12 @@ def test_a_fixed_figure_is_taken_as_is(models_env, tmp_path):
     assert "budget cpu: 800 MiB" in out
     assert "fixed by setting" in out
     assert "do not fit together on cpu" in out
+
+
+def test_the_plan_says_which_jobs_go_first(models_env, tmp_path):
+    by_class = plan(models_env, tmp_path / "sizes.json", BATCH_AGING_S="90")
+    in_order = plan(models_env, tmp_path / "sizes.json", PRIORITIES="false")
+
+    assert "live (interview steps) first, then interactive, then batch" in by_class
+    assert "batch after 90 s" in by_class
+    assert "arrival order on each queue (PRIORITIES=false)" in in_order

@@ -24,6 +24,7 @@ from rehearse.contracts.job_kinds import (
 from rehearse.engines.catalog import specs
 from rehearse.fleet.broker_holdings import task_name_of
 from rehearse.runtime.celery_app import create_celery
+from rehearse.runtime.redis_broker import level_keys
 
 GPU_STEPS = {
     "rehearse.transcribe.stt": "whisper",
@@ -56,10 +57,11 @@ def test_a_queued_message_says_which_model_it_needs(service_urls):
     for name in GPU_STEPS:
         app.send_task(name, kwargs={"payload": {"job_id": str(uuid.uuid4())}}, queue=probe)
     client = redis.Redis.from_url(service_urls[0])
+    lists = level_keys(probe)  # one list per priority level
     try:
-        held = [task_name_of(raw) for raw in client.lrange(probe, 0, -1)]
+        held = [task_name_of(raw) for key in lists for raw in client.lrange(key, 0, -1)]
     finally:
-        client.delete(probe)
+        client.delete(*lists)
     assert sorted(held) == sorted(GPU_STEPS)
     assert {name: model_for(name) for name in held} == GPU_STEPS
 

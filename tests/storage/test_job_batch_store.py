@@ -40,13 +40,13 @@ def _owner(database_url: str, name: str):
         return owner_of(conn, make_key(database_url, name))
 
 
-def _submit(database_url: str, submissions: list) -> list:
+def _submit(database_url: str, submissions: list, classes: list | None = None) -> list:
     async def run() -> list:
         conn = await psycopg.AsyncConnection.connect(
             database_url, row_factory=dict_row, autocommit=True
         )
         async with conn:
-            return await create_jobs_async(conn, "chat", submissions)
+            return await create_jobs_async(conn, "chat", submissions, classes)
 
     return asyncio.run(run())
 
@@ -82,3 +82,18 @@ def test_the_pool_limit_counts_the_jobs_ahead_in_the_batch(service_urls, limits,
 
     assert _admitted(outcomes) == [True, True, True, False, False]
     assert outcomes[4].retry_after_s >= 1
+
+
+def test_each_job_s_level_counts_its_owner_s_jobs_waiting_in_its_class(service_urls, limits):
+    limits(0, 0)
+    a, b = _owner(service_urls[1], "batch-fair-a"), _owner(service_urls[1], "batch-fair-b")
+    jobs = [(a, PARAMS)] * 5 + [(b, PARAMS), (a, PARAMS)]
+    classes = ["interactive"] * 6 + ["batch"]
+
+    first = _submit(service_urls[1], jobs, classes)
+    later = _submit(service_urls[1], [(a, PARAMS), (b, PARAMS)])
+
+    # a's flood sinks to the bottom of the band; b's first job and a's first batch job are on top.
+    assert [o["priority"] for o in first] == [2, 3, 4, 5, 5, 2, 6]
+    assert [o["priority_class"] for o in first][-2:] == ["interactive", "batch"]
+    assert [o["priority"] for o in later] == [5, 3]  # counted against what already waits

@@ -15,9 +15,10 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from starlette.datastructures import State
 
-from rehearse.api.enqueue import send_jobs
+from rehearse.api.enqueue import Send, send_jobs
 from rehearse.api.grouping import Grouped, Outcome
-from rehearse.contracts.jobs import JobPublic
+from rehearse.contracts.jobs import PRIORITY_FIELD, JobPublic
+from rehearse.contracts.priority import class_of_kind
 from rehearse.storage.db import async_connection
 from rehearse.storage.job_batch_store import create_jobs_async
 from rehearse.storage.job_store import to_public
@@ -34,31 +35,43 @@ class Submissions:
         self._inserts: dict[str, Grouped] = {}
         self._sends: Grouped = Grouped(self._send, MAX_BATCH)
 
-    async def submit(self, kind: str, owner_id: UUID, params: dict[str, Any]) -> dict[str, Any]:
+    async def submit(
+        self, kind: str, owner_id: UUID, params: dict[str, Any], priority_class: str
+    ) -> dict[str, Any]:
         """Record a job and send it; its row. Raises QueueFull or the 503 of an outage."""
         inserts = self._inserts.get(kind)
         if inserts is None:
             inserts = self._inserts[kind] = Grouped(partial(self._insert, kind), MAX_BATCH)
-        row = await inserts.call((owner_id, params))
-        await self._sends.call((kind, row["id"]))
+        row = await inserts.call((owner_id, params, priority_class))
+        await self._sends.call((kind, row["id"], row["priority"]))
         return row
 
-    async def _insert(self, kind: str, items: list[tuple[UUID, dict]]) -> list[Outcome]:
+    async def _insert(self, kind: str, items: list[tuple[UUID, dict, str]]) -> list[Outcome]:
+        jobs = [(owner, params) for owner, params, _ in items]
         async with async_connection() as conn:
-            return await create_jobs_async(conn, kind, items)
+            return await create_jobs_async(conn, kind, jobs, [cls for _, _, cls in items])
 
-    async def _send(self, jobs: list[tuple[str, UUID]]) -> list[Outcome]:
+    async def _send(self, jobs: list[Send]) -> list[Outcome]:
         # The app's Celery client, not a dependency: each one costs a hot route time.
         state = self._state
         refusals = await run_in_threadpool(send_jobs, state.celery, jobs)
         return [refusal or True for refusal in refusals]
 
 
-async def submit_async(request: Request, kind: str, owner_id: UUID, params: BaseModel) -> JobPublic:
-    """A JSON job route's whole work on the event loop: record, send, answer the job."""
+async def submit_async(
+    request: Request,
+    kind: str,
+    owner_id: UUID,
+    params: BaseModel,
+    priority_class: str | None = None,
+) -> JobPublic:
+    """A JSON job route's whole work on the event loop: record, send, answer the job. The job
+    waits in `priority_class` (None: its kind's); a request's own choice of class is not one
+    of its params."""
     state = request.app.state
     submissions = getattr(state, "submissions", None)
     if submissions is None:
         submissions = state.submissions = Submissions(state)
-    row = await submissions.submit(kind, owner_id, params.model_dump(mode="json"))
-    return to_public(row)
+    stored = params.model_dump(mode="json", exclude={PRIORITY_FIELD})
+    cls = priority_class or class_of_kind(kind)
+    return to_public(await submissions.submit(kind, owner_id, stored, cls))

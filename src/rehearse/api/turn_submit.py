@@ -67,5 +67,5 @@ def submit_turn(
         job = create_job(
             conn, "interview_turn", owner, params.model_dump(mode="json"), interview_id
         )
-    send_job(celery, "interview_turn", job["id"])
+    send_job(celery, "interview_turn", job["id"], job["priority"])  # live: every step first
     return AnswerAccepted(turn_id=params.turn_id, job_id=job["id"], number=params.number)

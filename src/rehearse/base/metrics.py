@@ -73,6 +73,27 @@ QUEUE_OLDEST = Gauge(
 BROKER_MESSAGES = Gauge(
     "rehearse_broker_messages", "Messages waiting in the broker (Redis), per queue.", ["queue"]
 )
+QUEUE_CLASS_DEPTH = Gauge(
+    "rehearse_queue_class_depth",
+    "Jobs queued (PostgreSQL), per queue and priority class.",
+    ["queue", "class"],
+)
+QUEUE_CLASS_OLDEST = Gauge(
+    "rehearse_queue_class_oldest_age_seconds",
+    "Age of the oldest queued job, per queue and priority class.",
+    ["queue", "class"],
+)
+QUEUE_WAIT = Histogram(
+    "rehearse_queue_wait_seconds",
+    "Submit to start (its first step) of a finished job, by priority class.",
+    ["class"],
+    buckets=SLOW,
+)
+AGED = Counter(
+    "rehearse_aged_jobs_total",
+    "Jobs moved to the front of their queue after waiting past their class's aging bound.",
+    ["queue", "class"],
+)
 WORKERS = Gauge(
     "rehearse_workers",
     "Live workers per queue and state (ready, starting, failed).",
@@ -100,6 +121,13 @@ def job_finished(row: dict[str, Any]) -> None:
     for key, value in (row.get("timings") or {}).items():
         if key.endswith("_ms") and isinstance(value, int | float) and not isinstance(value, bool):
             STAGE_SECONDS.labels(kind, key[:-3]).observe(value / 1000)
+    queued_ms = (row.get("timings") or {}).get("queued_ms")
+    if row.get("priority_class") and isinstance(queued_ms, int | float):
+        QUEUE_WAIT.labels(row["priority_class"]).observe(queued_ms / 1000)
+
+
+def job_aged(queue: str, priority_class: str) -> None:
+    AGED.labels(queue, priority_class).inc()
 
 
 def side_step_finished(kind: str, step: str, outcome: str) -> None:

@@ -184,6 +184,24 @@ class Settings(BaseSettings):
         "0: no preference, jobs are taken in turn across the model queues (one load per job "
         "when the models do not fit together).",
     )
+    priorities: bool = Field(
+        True,
+        description="Take jobs by priority class (`live` interview steps first, then "
+        "`interactive`, then `batch`), fairly across owners within a class; `false`: every job "
+        "in one class, in arrival order (job rows still record their class).",
+    )
+    interactive_aging_s: float = Field(
+        60.0,
+        ge=0,
+        description="An `interactive` job waiting longer than this (seconds) is moved to the "
+        "front of its queue, one per queue per reconciler pass (0: never).",
+    )
+    batch_aging_s: float = Field(
+        120.0,
+        ge=0,
+        description="A `batch` job waiting longer than this (seconds) is moved to the front of "
+        "its queue, one per queue per reconciler pass, so batch never starves (0: never).",
+    )
 
     # models
     models_dir: Path = Field(Path("/models"), description="Folder holding every model file.")

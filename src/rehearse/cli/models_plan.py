@@ -31,6 +31,24 @@ def _verdict(res: Residency, device: str, names: list[str], settings: Settings) 
     )
 
 
+def _order(settings: Settings) -> str:
+    """How the worker orders the jobs waiting on the queues it takes (contracts.priority)."""
+    if not settings.priorities:
+        return "jobs are taken in arrival order on each queue (PRIORITIES=false)."
+    ages = [
+        f"{name} after {seconds:g} s" if seconds else f"{name} never"
+        for name, seconds in (
+            ("interactive", settings.interactive_aging_s),
+            ("batch", settings.batch_aging_s),
+        )
+    ]
+    return (
+        "jobs are taken by class across the queues taken without a swap: live (interview "
+        "steps) first, then interactive, then batch, fairly across owners within a class; a "
+        f"job waiting past its bound goes to the front ({', '.join(ages)})."
+    )
+
+
 def plan_lines(settings: Settings) -> list[str]:
     """The plan as printed lines: budgets, each model's size and its source, the verdict."""
     res = build_residency(settings, [WHISPER, LLM, SPEECH])
@@ -49,4 +67,5 @@ def plan_lines(settings: Settings) -> list[str]:
         names = [n for n in (WHISPER, LLM) if n in res.specs and res.specs[n].device == device]
         if names:
             lines.append(_verdict(res, device, names, settings))
+    lines.append(_order(settings))
     return lines

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from rehearse.contracts.chat_tools import NamedToolChoice, ToolCall, ToolChoice, ToolSpec
 from rehearse.contracts.languages import WhisperLanguage
+from rehearse.contracts.priority import PriorityClass
 from rehearse.contracts.storable import Contract
 
 
@@ -159,6 +160,11 @@ class JobSummary(BaseModel):
     id: UUID
     kind: str
     status: JobStatus
+    priority_class: PriorityClass = Field(
+        ...,
+        description="What is waiting on it, which decides when a worker takes it: `live` (an "
+        "interview step), `interactive` (a client waiting), `batch` (nobody waiting).",
+    )
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -171,6 +177,35 @@ class JobPublic(JobSummary):
     """A job as clients see it."""
 
     result: dict[str, Any] | None = None
+
+
+AskedClass = Literal["interactive", "batch"]
+"""The classes a client may ask for: `live` is for interview steps alone."""
+
+
+PRIORITY_FIELD = "priority_class"
+
+
+class Prioritized(BaseModel):
+    """A job submission's own choice of class, beside the job's params (not stored in them)."""
+
+    priority_class: AskedClass = Field(
+        "interactive",
+        description="`interactive` (default: a client waits for it) or `batch` (nobody waits: "
+        "taken after interactive jobs, yet within BATCH_AGING_S of waiting).",
+    )
+
+
+class ChatSubmission(ChatParams, Prioritized):
+    """`POST /v1/jobs/chat`: a chat job's params and its class."""
+
+
+class SpeakSubmission(SpeakParams, Prioritized):
+    """`POST /v1/jobs/speak`: a speech job's params and its class."""
+
+
+class EmbedSubmission(EmbedParams, Prioritized):
+    """`POST /v1/jobs/embed`: an embedding job's params and its class."""
 
 
 class TaskPayload(Contract):

@@ -12,16 +12,10 @@ from typing import Any
 
 import redis
 
-_PRIORITY_SEP = "\x06\x16"
-_PRIORITY_STEPS = (0, 3, 6, 9)
+from rehearse.runtime.redis_broker import level_keys
+
 _UNACKED = "unacked"
 _SCAN_CHUNK = 500
-
-
-def _queue_keys(queues: Iterable[str]) -> list[str]:
-    return [
-        q if pri == 0 else f"{q}{_PRIORITY_SEP}{pri}" for q in queues for pri in _PRIORITY_STEPS
-    ]
 
 
 def _message(raw: bytes | str) -> Any:
@@ -68,7 +62,7 @@ def held_job_ids(client: redis.Redis, queues: Iterable[str]) -> tuple[set[str], 
     """(job ids waiting in a queue list, job ids delivered to a worker and not yet acked)."""
     waiting = {
         job_id
-        for key in _queue_keys(queues)
+        for key in (key for queue in queues for key in level_keys(queue))
         for raw in _list_items(client, key)
         if (job_id := job_id_of(raw))
     }

@@ -7,7 +7,8 @@ task acked as a failure while PostgreSQL was down. Every `RECONCILE_INTERVAL_S` 
 and what workers lease. A job found neither waiting in a queue nor leased, twice at least
 `RECONCILE_CONFIRM_S` apart, is put back to `queued` and sent again from its first step. A
 duplicate message is harmless: a job is claimed once per attempt and finished once, and a later
-pipeline step runs only for the attempt that sent it. `MAX_ATTEMPTS` bounds the reruns.
+pipeline step runs only for the attempt that sent it. `MAX_ATTEMPTS` bounds the reruns. The same
+pass ages waiting jobs past their class's bound to the front of their queue (fleet.aging).
 """
 
 import logging
@@ -22,9 +23,9 @@ from celery import Celery
 from rehearse.base import redis_keys
 from rehearse.base.settings import Settings
 from rehearse.contracts.job_kinds import QUEUES
-from rehearse.fleet import housekeeping
+from rehearse.fleet import aging, housekeeping
 from rehearse.fleet.broker_holdings import held_job_ids
-from rehearse.runtime.dispatch import dispatch, dispatchable
+from rehearse.runtime.dispatch import dispatch, dispatchable, resend_level
 from rehearse.runtime.leases import leased
 from rehearse.storage.db import transaction
 from rehearse.storage.job_store import requeue_lost, unfinished_jobs
@@ -64,7 +65,7 @@ def reconcile_once(app: Celery, client: redis.Redis, settings: Settings) -> list
             with transaction() as conn:
                 ok = row["status"] == "queued" or requeue_lost(conn, row["id"], row["attempts"])
             if ok:
-                dispatch(app, row["kind"], row["id"])
+                dispatch(app, row["kind"], row["id"], priority=resend_level(settings, row))
                 log.warning("re-sent job %s (%s, was %s)", job_id, row["kind"], row["status"])
                 resent.append(job_id)
             cleared.append(job_id)
@@ -105,6 +106,7 @@ class Reconciler:
             try:
                 lock_ms = max(1, int(interval * 900))
                 if self.client.set(redis_keys.reconcile_lock(), self.worker, nx=True, px=lock_ms):
+                    aging.age_once(self.client, self.settings, QUEUES)  # needs Redis alone
                     reconcile_once(self.app, self.client, self.settings)
                 housekeeping.maybe_run(self.client, self.settings, self.worker)
             except (redis.RedisError, psycopg.Error, OSError) as exc:

@@ -17,7 +17,7 @@ from celery.signals import worker_ready, worker_shutting_down
 from rehearse.base.settings import get_settings
 from rehearse.fleet.presence import connect_presence
 from rehearse.fleet.reconciler import Reconciler
-from rehearse.runtime.dispatch import dispatch, dispatchable
+from rehearse.runtime.dispatch import dispatch, dispatchable, resend_level
 from rehearse.storage.db import transaction
 from rehearse.storage.job_store import requeue_orphans
 
@@ -33,7 +33,7 @@ def rescue(app: Celery, worker: str) -> list[str]:
         if not dispatchable(job["kind"]):
             continue
         # A pipeline starts again from its first step; its steps are safe to repeat.
-        dispatch(app, job["kind"], job["id"])
+        dispatch(app, job["kind"], job["id"], priority=resend_level(get_settings(), job))
         log.warning("re-enqueued job %s (%s)", job["id"], job["kind"])
         sent.append(str(job["id"]))
     return sent

@@ -1,5 +1,6 @@
 """The one Celery app factory: JSON only, late acks, prefetch 1, routing by task name."""
 
+import json
 import time
 from typing import Any
 
@@ -10,6 +11,7 @@ from kombu import Queue
 
 from rehearse.base.settings import Settings, get_settings
 from rehearse.contracts import job_kinds
+from rehearse.contracts.priority import LEVELS, PriorityClass, level
 from rehearse.runtime.redis_broker import transport_for
 
 BASE_TASK_OPTIONS: dict[str, Any] = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
@@ -29,7 +31,16 @@ TASK_OPTIONS: dict[str, Any] = {
 
 
 SENT_AT = "rehearse_sent_at"
-"""A message header: when it was sent (epoch seconds); the gpu worker's swap rule reads it."""
+"""A message header: when it was sent (epoch seconds); the gpu worker's swap rule and the
+aging sweep read it."""
+
+
+def sent_at(raw: bytes | None) -> float | None:
+    """When a message as the broker holds it was sent (its header), None for one without it."""
+    try:
+        return float(json.loads(raw)["headers"][SENT_AT])
+    except (TypeError, ValueError, KeyError):
+        return None
 
 
 def _stamp(headers: dict[str, Any] | None = None, **_: Any) -> None:
@@ -51,8 +62,13 @@ def create_celery(settings: Settings | None = None) -> Celery:
         include=["rehearse.runtime.step_tasks"],
     )
 
+    # A message sent with no priority of its own (a conversation-mode stretch, a search query,
+    # a step beside a turn) has a person waiting on it: it waits as `live`. A job's own
+    # priority (runtime.dispatch) overrides this.
+    unstated = level(PriorityClass.live, 0, settings.priorities)
+
     def route(name: str, args: Any, kwargs: Any, options: Any, task: Any = None, **kw: Any):
-        return {"queue": job_kinds.queue_for(name, settings.tts_queue)}
+        return {"queue": job_kinds.queue_for(name, settings.tts_queue), "priority": unstated}
 
     app.conf.update(
         broker_transport=transport_for(settings.redis_url),
@@ -75,6 +91,9 @@ def create_celery(settings: Settings | None = None) -> Celery:
             "visibility_timeout": settings.visibility_timeout_s,
             "unacked_restore_interval": settings.restore_interval_s,
             "unacked_restore_throttle": 1,
+            # A list per level: a consumer takes level 0 first across all its queues, then 1...
+            # (contracts.priority).
+            "priority_steps": list(LEVELS),
         },
         worker_send_task_events=False,
         worker_hijack_root_logger=False,

@@ -16,7 +16,8 @@ from psycopg.types.json import Jsonb
 
 from rehearse.base import metrics
 from rehearse.base.settings import Settings
-from rehearse.contracts.job_kinds import first_queue, kinds_waiting_on, pool_of
+from rehearse.contracts.job_kinds import TABLE, first_queue, kinds_waiting_on, pool_of
+from rehearse.contracts.priority import level
 
 DRAIN_WINDOW_S = 60
 RETRY_MIN_S, RETRY_MAX_S, RETRY_UNKNOWN_S = 1, 600, 30
@@ -51,28 +52,41 @@ def saturation(conn: psycopg.Connection, settings: Settings, pool: str) -> dict[
 
 @dataclass(frozen=True)
 class Limits:
-    """What a job of one kind is admitted against: its pool's kinds and both limits."""
+    """What a job of one kind is admitted against (its pool's kinds and both limits), and the
+    kinds that wait on its own queue, whose jobs its fair share counts (`priorities` on)."""
 
     queue: str
     kinds: list[str]
     limit: int
     per_key: int
+    same_queue: list[str]
+    priorities: bool
 
 
 def limits(settings: Settings, kind: str) -> Limits:
-    queue = pool_of(first_queue(kind, settings.tts_queue))
-    kinds = kinds_waiting_on(queue, settings.tts_queue)
-    return Limits(queue, kinds, settings.max_queued_jobs, settings.max_queued_jobs_per_key)
+    tts = settings.tts_queue
+    queue = pool_of(first_queue(kind, tts))
+    kinds = kinds_waiting_on(queue, tts)
+    same_queue = sorted(k for k in TABLE if first_queue(k, tts) == first_queue(kind, tts))
+    return Limits(
+        queue,
+        kinds,
+        settings.max_queued_jobs,
+        settings.max_queued_jobs_per_key,
+        same_queue,
+        settings.priorities,
+    )
 
 
 # The counts, the insert and (only when refused) the drain rate in one statement, for one
 # submission or a batch of them: one round trip. Each job is counted after the batch's jobs
 # before it (of its pool; of its key), so admission decides per job as if they had come one by
-# one, and a job is inserted only while both its counts are under their limits.
+# one, and a job is inserted only while both its counts are under their limits. `ahead`, its
+# owner's jobs already waiting in its class on its queue, picks its priority level (fair shares).
 ADMIT_AND_INSERT = """
 WITH batch AS (
   SELECT gen_random_uuid() AS id, (e->>'owner')::uuid AS owner_id, e->'params' AS params,
-    (e->>'interview')::uuid AS interview_id, ord
+    (e->>'interview')::uuid AS interview_id, e->>'class' AS priority_class, ord
   FROM jsonb_array_elements(%(batch)s::jsonb) WITH ORDINALITY AS b(e, ord)
 ), waiting AS (
   SELECT count(*) AS queued FROM jobs WHERE %(limit)s > 0 AND status = 'queued'
@@ -80,27 +94,35 @@ WITH batch AS (
 ), mine AS (
   SELECT owner_id, count(*) AS n FROM jobs WHERE %(per_key)s > 0 AND status = 'queued'
     AND owner_id IN (SELECT owner_id FROM batch) GROUP BY owner_id
+), same AS (
+  SELECT owner_id, priority_class, count(*) AS n FROM jobs WHERE %(fair)s AND status = 'queued'
+    AND kind = ANY(%(same_queue)s) AND owner_id IN (SELECT owner_id FROM batch)
+  GROUP BY owner_id, priority_class
 ), ranked AS (
-  SELECT batch.id, batch.owner_id, batch.params, batch.interview_id, batch.ord,
-    waiting.queued + row_number() OVER (ORDER BY batch.ord) - 1 AS queued,
+  SELECT batch.id, batch.owner_id, batch.params, batch.interview_id, batch.priority_class,
+    batch.ord, waiting.queued + row_number() OVER (ORDER BY batch.ord) - 1 AS queued,
     coalesce(mine.n, 0) + row_number() OVER (PARTITION BY batch.owner_id ORDER BY batch.ord)
-      - 1 AS mine
+      - 1 AS mine,
+    coalesce(same.n, 0) + row_number() OVER (PARTITION BY batch.owner_id, batch.priority_class
+      ORDER BY batch.ord) - 1 AS ahead
   FROM batch CROSS JOIN waiting LEFT JOIN mine ON mine.owner_id = batch.owner_id
+    LEFT JOIN same ON same.owner_id = batch.owner_id
+      AND same.priority_class = batch.priority_class
 ), job AS (
-  INSERT INTO jobs (id, kind, owner_id, params, interview_id)
-  SELECT id, %(kind)s::text, owner_id, params, interview_id FROM ranked
+  INSERT INTO jobs (id, kind, owner_id, params, interview_id, priority_class)
+  SELECT id, %(kind)s::text, owner_id, params, interview_id, priority_class FROM ranked
   WHERE (%(limit)s = 0 OR queued < %(limit)s) AND (%(per_key)s = 0 OR mine < %(per_key)s)
   ORDER BY ord
   RETURNING {columns}
 )
-SELECT ranked.queued AS _queued, ranked.mine AS _mine, job.*,
+SELECT ranked.queued AS _queued, ranked.mine AS _mine, ranked.ahead AS _ahead, job.*,
   CASE WHEN job.id IS NULL THEN (SELECT count(*) FROM jobs WHERE kind = ANY(%(kinds)s)
     AND finished_at > now() - make_interval(secs => %(window)s)) END AS _drained
 FROM ranked LEFT JOIN job ON job.id = ranked.id ORDER BY ranked.ord
 """
 
-Submission = tuple[UUID, dict[str, Any], UUID | None]
-"""One job to admit: `(owner, params, interview or None)`."""
+Submission = tuple[UUID, dict[str, Any], UUID | None, str]
+"""One job to admit: `(owner, params, interview or None, priority class)`."""
 
 
 def admit_args(lim: Limits, kind: str, submissions: list[Submission]) -> dict[str, Any]:
@@ -108,8 +130,13 @@ def admit_args(lim: Limits, kind: str, submissions: list[Submission]) -> dict[st
     # One JSON document for the whole batch: arrays of jsonb would be escaped element by
     # element in Python, a cost on every submission.
     batch = [
-        {"owner": str(owner), "params": params, "interview": interview and str(interview)}
-        for owner, params, interview in submissions
+        {
+            "owner": str(owner),
+            "params": params,
+            "interview": interview and str(interview),
+            "class": cls,
+        }
+        for owner, params, interview, cls in submissions
     ]
     return {
         "batch": Jsonb(batch),
@@ -118,6 +145,8 @@ def admit_args(lim: Limits, kind: str, submissions: list[Submission]) -> dict[st
         "limit": lim.limit,
         "per_key": lim.per_key,
         "window": DRAIN_WINDOW_S,
+        "fair": lim.priorities,
+        "same_queue": lim.same_queue,
     }
 
 
@@ -130,9 +159,12 @@ def retry_after_s(drained: int, excess: int) -> int:
 
 
 def admitted(row: dict[str, Any], lim: Limits) -> dict[str, Any]:
-    """The inserted job from ADMIT_AND_INSERT's row, or QueueFull saying which limit refused it."""
+    """The inserted job from ADMIT_AND_INSERT's row, with the broker `priority` to send it at
+    (0 for all with priorities off), or QueueFull saying which limit refused it."""
     queued, mine, drained = row.pop("_queued"), row.pop("_mine"), row.pop("_drained")
+    ahead = row.pop("_ahead")
     if row.get("id") is not None:
+        row["priority"] = level(row["priority_class"], ahead, lim.priorities)
         return row
     if lim.limit and queued >= lim.limit:
         metrics.admission_refused(lim.queue, "queue")

@@ -6,6 +6,7 @@ from uuid import UUID
 import psycopg
 
 from rehearse.base.settings import get_settings
+from rehearse.contracts.priority import class_of_kind
 from rehearse.storage.admission import ADMIT_AND_INSERT, QueueFull, admit_args, admitted, limits
 from rehearse.storage.job_store import PUBLIC_COLUMNS
 
@@ -14,11 +15,18 @@ async def create_jobs_async(
     conn: psycopg.AsyncConnection,
     kind: str,
     submissions: list[tuple[UUID, dict[str, Any]]],
+    priority_classes: list[str] | None = None,
 ) -> list[dict[str, Any] | QueueFull]:
-    """Insert `(owner, params)` jobs of one kind (autocommit: committed when it returns);
-    per submission its row, or the QueueFull that refused it."""
+    """Insert `(owner, params)` jobs of one kind (autocommit: committed when it returns), each
+    of its priority class (the kind's when None); per submission its row (with the broker
+    `priority` to send it at), or the QueueFull that refused it."""
     lim = limits(get_settings(), kind)
-    args = admit_args(lim, kind, [(owner, params, None) for owner, params in submissions])
+    classes = priority_classes or [class_of_kind(kind)] * len(submissions)
+    jobs = [
+        (owner, params, None, cls)
+        for (owner, params), cls in zip(submissions, classes, strict=True)
+    ]
+    args = admit_args(lim, kind, jobs)
     cursor = await conn.execute(ADMIT_AND_INSERT.format(columns=PUBLIC_COLUMNS), args)
     outcomes: list[dict[str, Any] | QueueFull] = []
     for row in await cursor.fetchall():

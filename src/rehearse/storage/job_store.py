@@ -10,10 +10,14 @@ from psycopg.types.json import Jsonb
 
 from rehearse.base.settings import get_settings
 from rehearse.contracts.jobs import JobPublic, JobStatus
+from rehearse.contracts.priority import class_of_kind
 from rehearse.storage.admission import ADMIT_AND_INSERT, admit_args, admitted, limits
 from rehearse.storage.rows import Job, columns, fetch_one
 
-_SUMMARY = "id, kind, status, created_at, started_at, finished_at, attempts, error, timings"
+_SUMMARY = (
+    "id, kind, status, priority_class, created_at, started_at, finished_at, attempts, error,"
+    " timings"
+)
 _PUBLIC = f"{_SUMMARY}, result"
 PUBLIC_COLUMNS = _PUBLIC
 """The columns of a job's public view (`to_public`)."""
@@ -25,10 +29,13 @@ def create_job(
     owner_id: UUID,
     params: dict[str, Any],
     interview_id: UUID | None = None,
+    priority_class: str | None = None,
 ) -> dict[str, Any]:
-    """Insert a queued job; returns its row. Raises QueueFull past the admission limits."""
+    """Insert a queued job of `priority_class` (its kind's when None); returns its row, with
+    the broker `priority` to send it at. Raises QueueFull past the admission limits."""
     lim = limits(get_settings(), kind)
-    args = admit_args(lim, kind, [(owner_id, params, interview_id)])
+    cls = priority_class or class_of_kind(kind)
+    args = admit_args(lim, kind, [(owner_id, params, interview_id, cls)])
     return admitted(conn.execute(ADMIT_AND_INSERT.format(columns=_PUBLIC), args).fetchone(), lim)
 
 
@@ -161,7 +168,7 @@ def finish_job(
     return conn.execute(
         "UPDATE jobs SET status = %s, result = %s, error = %s, finished_at = now(),"
         " timings = timings || %s WHERE id = %s AND status = 'running'"
-        " RETURNING kind, status, created_at, started_at, finished_at, timings",
+        " RETURNING kind, status, priority_class, created_at, started_at, finished_at, timings",
         (
             status.value,
             Jsonb(result) if result is not None else None,
@@ -184,7 +191,7 @@ def end_queued(
 _END_QUEUED = (
     "UPDATE jobs SET status = %s, finished_at = now(), error = %s"
     " WHERE id = %s AND status = 'queued'"
-    " RETURNING kind, status, created_at, started_at, finished_at, timings"
+    " RETURNING kind, status, priority_class, created_at, started_at, finished_at, timings"
 )
 
 
@@ -204,7 +211,7 @@ def requeue_orphans(conn: psycopg.Connection, worker: str) -> list[dict[str, Any
     """Put back to `queued` the jobs left running under this worker's name (it died in them)."""
     return conn.execute(
         "UPDATE jobs SET status = 'queued' WHERE status = 'running' AND worker = %s"
-        " RETURNING id, kind, attempts",
+        " RETURNING id, kind, attempts, priority_class",
         (worker,),
     ).fetchall()
 
@@ -212,7 +219,8 @@ def requeue_orphans(conn: psycopg.Connection, worker: str) -> list[dict[str, Any
 def unfinished_jobs(conn: psycopg.Connection, older_than_s: float) -> list[dict[str, Any]]:
     """Jobs queued or running whose current attempt began over `older_than_s` ago."""
     return conn.execute(
-        "SELECT id, kind, status, attempts FROM jobs WHERE status IN ('queued', 'running')"
+        "SELECT id, kind, status, attempts, priority_class FROM jobs"
+        " WHERE status IN ('queued', 'running')"
         " AND coalesce(started_at, created_at) < now() - make_interval(secs => %s)"
         " ORDER BY created_at",
         (older_than_s,),

@@ -52,6 +52,7 @@ class Job:
     timings: dict[str, Any]
     interview_id: UUID | None
     erased_at: datetime | None
+    priority_class: str = "interactive"
 
 
 @dataclass(frozen=True)

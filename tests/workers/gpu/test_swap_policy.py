@@ -30,3 +30,13 @@ def test_a_job_past_the_bound_goes_next():
 
 def test_off_takes_every_queue_in_turn():
     assert choose(state(w=(5, 3.0), l=(5, 4.0)), {W}, 0) == ALL
+
+
+def test_a_swap_goes_to_the_most_urgent_class_before_the_oldest():
+    waiting = {W: Waiting(0, 0.0), L: Waiting(3, 8.0, level=5), S: Waiting(1, 2.0, level=0)}
+    assert choose(waiting, {W}, 10) == [S]
+
+
+def test_the_bound_still_wins_over_a_more_urgent_class():
+    waiting = {W: Waiting(0, 0.0), L: Waiting(3, 12.0, level=5), S: Waiting(1, 2.0, level=0)}
+    assert choose(waiting, {W}, 10) == [L]

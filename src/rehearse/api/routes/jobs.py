@@ -6,7 +6,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.types import DecoratedCallable
-from pydantic import BaseModel
 
 from rehearse.api.audio_probe import read_audio
 from rehearse.api.cancellation import request_cancel
@@ -19,12 +18,14 @@ from rehearse.api.pagination import Cursor, Limit, Page, decode, page
 from rehearse.api.prefer_wait import OPENAPI, RESPONSES, answer
 from rehearse.contracts.job_kinds import JobKind
 from rehearse.contracts.jobs import (
-    ChatParams,
-    EmbedParams,
+    AskedClass,
+    ChatSubmission,
+    EmbedSubmission,
     JobPublic,
     JobStatus,
     JobSummary,
-    SpeakParams,
+    Prioritized,
+    SpeakSubmission,
     TranscribeParams,
 )
 from rehearse.contracts.languages import WhisperLanguage
@@ -60,6 +61,9 @@ async def transcribe(
     vad: Annotated[
         bool | None, Form(description="Skip silence (server default if absent).")
     ] = None,
+    priority_class: Annotated[
+        AskedClass, Form(description="`interactive` (default) or `batch`: nobody waits for it.")
+    ] = "interactive",
 ) -> JobPublic:
     """Transcribe an uploaded answer on the gpu worker."""
     await check_language(request.app.state.redis, language)
@@ -75,21 +79,23 @@ async def transcribe(
         lambda artifact_id: TranscribeParams(
             audio_artifact_id=artifact_id, language=language, vad=vad
         ),
+        priority_class,
     )
     return await answer(request, response, owner, to_public(row))
 
 
 async def submit_json(
-    request: Request, response: Response, kind: JobKind, owner: UUID, params: BaseModel
+    request: Request, response: Response, kind: JobKind, owner: UUID, params: Prioritized
 ) -> JobPublic:
-    """A JSON job route's work: record and send the job, then answer it (waiting if asked)."""
-    job = await submit_async(request, kind, owner, params)
+    """A JSON job route's work: record and send the job in the class it asks for, then answer
+    it (waiting if asked)."""
+    job = await submit_async(request, kind, owner, params, params.priority_class)
     return await answer(request, response, owner, job)
 
 
 @submission("/chat", 401, 422, 503)
 async def chat(
-    params: ChatParams, request: Request, response: Response, owner: OwnerDep
+    params: ChatSubmission, request: Request, response: Response, owner: OwnerDep
 ) -> JobPublic:
     """An LLM chat completion on the gpu worker; tokens stream as `token` events."""
     return await submit_json(request, response, JobKind.chat, owner, params)
@@ -97,7 +103,7 @@ async def chat(
 
 @submission("/speak", 401, 422, 503)
 async def speak(
-    params: SpeakParams, request: Request, response: Response, owner: OwnerDep
+    params: SpeakSubmission, request: Request, response: Response, owner: OwnerDep
 ) -> JobPublic:
     """Text to speech: edge-tts, or the offline engine when it fails; the result names which."""
     return await submit_json(request, response, JobKind.speak, owner, params)
@@ -105,7 +111,7 @@ async def speak(
 
 @submission("/embed", 401, 422, 503)
 async def embed(
-    params: EmbedParams, request: Request, response: Response, owner: OwnerDep
+    params: EmbedSubmission, request: Request, response: Response, owner: OwnerDep
 ) -> JobPublic:
     """Embed texts: `{"embeddings": [{"dense": [1024 floats], "sparse": {token id: weight}}]}`."""
     return await submit_json(request, response, JobKind.embed, owner, params)

@@ -14,7 +14,9 @@ from rehearse.api.errors import ApiError
 from rehearse.base import metrics
 from rehearse.base.settings import get_settings
 from rehearse.contracts.job_kinds import QUEUES, first_queue
+from rehearse.contracts.priority import LEVELS, PriorityClass
 from rehearse.fleet.presence import pool_of_worker, presences, queue_readiness
+from rehearse.runtime.redis_broker import level_keys
 from rehearse.storage.db import async_connection
 
 router = APIRouter(tags=["health"])
@@ -23,33 +25,41 @@ SCRAPE_TIMEOUT_S = 3
 
 
 async def _queues() -> None:
-    """Depth and oldest age per queue from PostgreSQL (partial index on queued jobs)."""
+    """Depth and oldest age per queue, and per queue and class, from PostgreSQL (partial index
+    on queued jobs)."""
     tts_queue = get_settings().tts_queue
     async with async_connection() as conn:
         cursor = await conn.execute(
-            "SELECT kind, count(*) AS n, extract(epoch FROM now() - min(created_at)) AS age"
-            " FROM jobs WHERE status = 'queued' GROUP BY kind"
+            "SELECT kind, priority_class, count(*) AS n,"
+            " extract(epoch FROM now() - min(created_at)) AS age"
+            " FROM jobs WHERE status = 'queued' GROUP BY kind, priority_class"
         )
         rows = await cursor.fetchall()
-    depth = dict.fromkeys(QUEUES, 0)
-    oldest = dict.fromkeys(QUEUES, 0.0)
+    every = [(queue, cls.value) for queue in QUEUES for cls in PriorityClass]
+    depth, oldest = dict.fromkeys(every, 0), dict.fromkeys(every, 0.0)
     for row in rows:
-        queue = first_queue(row["kind"], tts_queue)
-        depth[queue] = depth.get(queue, 0) + row["n"]
-        oldest[queue] = max(oldest.get(queue, 0.0), float(row["age"]))
-    for queue in depth:
-        metrics.QUEUE_DEPTH.labels(queue).set(depth[queue])
-        metrics.QUEUE_OLDEST.labels(queue).set(oldest[queue])
+        at = (first_queue(row["kind"], tts_queue), row["priority_class"])
+        depth[at] = depth.get(at, 0) + row["n"]
+        oldest[at] = max(oldest.get(at, 0.0), float(row["age"]))
+    for queue in QUEUES:
+        mine = [at for at in depth if at[0] == queue]
+        metrics.QUEUE_DEPTH.labels(queue).set(sum(depth[at] for at in mine))
+        metrics.QUEUE_OLDEST.labels(queue).set(max(oldest[at] for at in mine))
+    for (queue, cls), count in depth.items():
+        metrics.QUEUE_CLASS_DEPTH.labels(queue, cls).set(count)
+        metrics.QUEUE_CLASS_OLDEST.labels(queue, cls).set(oldest[(queue, cls)])
 
 
 async def _broker_and_workers(client) -> None:
-    """Messages waiting per broker queue and live workers per queue and state (Redis)."""
+    """Messages waiting per broker queue (over all its priority levels) and live workers per
+    queue and state (Redis)."""
     async with client.pipeline(transaction=False) as pipe:
         for queue in QUEUES:
-            pipe.llen(queue)
-        lengths = await pipe.execute()
-    for queue, length in zip(QUEUES, lengths, strict=True):
-        metrics.BROKER_MESSAGES.labels(queue).set(length)
+            for key in level_keys(queue):
+                pipe.llen(key)
+        lengths = iter(await pipe.execute())
+    for queue in QUEUES:
+        metrics.BROKER_MESSAGES.labels(queue).set(sum(next(lengths) for _ in LEVELS))
     workers = await presences(client)
     states = queue_readiness(workers, {queue: (queue,) for queue in QUEUES})
     metrics.WORKERS.clear()
@@ -63,7 +73,15 @@ async def _broker_and_workers(client) -> None:
 async def scrape(request: Request) -> Response:
     """Prometheus text; a dependency that does not answer leaves its gauges out, not the rest."""
     checks = (
-        (_queues(), (metrics.QUEUE_DEPTH, metrics.QUEUE_OLDEST)),
+        (
+            _queues(),
+            (
+                metrics.QUEUE_DEPTH,
+                metrics.QUEUE_OLDEST,
+                metrics.QUEUE_CLASS_DEPTH,
+                metrics.QUEUE_CLASS_OLDEST,
+            ),
+        ),
         (_broker_and_workers(request.app.state.redis), (metrics.BROKER_MESSAGES, metrics.WORKERS)),
     )
     results = await asyncio.gather(

@@ -8,7 +8,6 @@ prefetch 1, late acks and a solo pool, nothing is fetched while a job runs, so a
 most) may still deliver from a queue just dropped; kombu hands such a message back to its queue.
 """
 
-import json
 import logging
 import time
 from typing import Any
@@ -19,8 +18,10 @@ from celery.signals import task_postrun
 
 from rehearse.base.redis_client import sync_client
 from rehearse.contracts.job_kinds import GPU_QUEUES, LLM, SPEECH, WHISPER, gpu_queue
+from rehearse.contracts.priority import LEVELS
 from rehearse.runtime import worker_context
-from rehearse.runtime.celery_app import SENT_AT, celery_app
+from rehearse.runtime.celery_app import celery_app, sent_at
+from rehearse.runtime.redis_broker import level_keys
 from rehearse.workers.gpu.swap_policy import Waiting, choose
 
 log = logging.getLogger(__name__)
@@ -29,27 +30,27 @@ TICK_S = 0.5
 MODEL_OF_QUEUE = {gpu_queue(model): model for model in (WHISPER, LLM, SPEECH)}
 
 
-def _sent_at(raw: bytes | None) -> float | None:
-    """When a queued message was sent (its header), None for one without it."""
-    try:
-        return float(json.loads(raw)["headers"][SENT_AT])
-    except (TypeError, ValueError, KeyError):
-        return None
-
-
 def broker_state(client: redis.Redis, queues: tuple[str, ...]) -> dict[str, Waiting]:
-    """Each queue's length and its oldest message's wait (kombu pushes left, pops right)."""
+    """Each queue's length, its oldest message's wait and its most urgent level, over the
+    lists of all its priority levels (kombu pushes left, pops right: the oldest is last)."""
     with client.pipeline(transaction=False) as pipe:
         for queue in queues:
-            pipe.llen(queue)
-            pipe.lindex(queue, -1)
-        replies = pipe.execute()
+            for key in level_keys(queue):
+                pipe.llen(key)
+                pipe.lindex(key, -1)
+        replies = iter(pipe.execute())
     now = time.time()
     state = {}
-    for index, queue in enumerate(queues):
-        length, oldest = replies[2 * index], replies[2 * index + 1]
-        sent = _sent_at(oldest)
-        state[queue] = Waiting(length, max(now - sent, 0.0) if sent else 0.0)
+    for queue in queues:
+        length, oldest_wait, urgent = 0, 0.0, len(LEVELS)
+        for at in LEVELS:
+            count, oldest = next(replies), next(replies)
+            if not count:
+                continue
+            sent = sent_at(oldest)
+            length, urgent = length + count, min(urgent, at)
+            oldest_wait = max(oldest_wait, now - sent if sent else 0.0)
+        state[queue] = Waiting(length, oldest_wait, urgent if length else 0)
     return state
 
 

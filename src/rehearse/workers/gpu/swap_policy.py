@@ -7,6 +7,10 @@ the models it can run without evicting anything. The bound: when the oldest job 
 another model has waited longer than MAX_SWAP_WAIT_S, that queue goes next; so a job at the head
 of its queue starts within MAX_SWAP_WAIT_S plus the run of the job in progress (plus one job per
 other model queue also past the bound: those are served oldest first).
+
+Priority classes (contracts.priority) act inside that choice: the consumer takes the lowest
+priority level waiting across the queues chosen (kombu's BRPOP order), and a swap with nothing
+overdue goes to the queue holding the most urgent class, oldest first among equals.
 """
 
 from dataclasses import dataclass
@@ -14,10 +18,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Waiting:
-    """One model queue as the broker holds it: how many jobs, and the oldest one's wait."""
+    """One model queue as the broker holds it, over all its priority levels: how many jobs,
+    the oldest one's wait, and the most urgent level holding one (0 is taken first)."""
 
     length: int
     oldest_wait_s: float
+    level: int = 0
 
 
 def choose(queues: dict[str, Waiting], runnable: set[str], max_swap_wait_s: float) -> list[str]:
@@ -35,4 +41,5 @@ def choose(queues: dict[str, Waiting], runnable: set[str], max_swap_wait_s: floa
     free = sorted(n for n in waiting if n in runnable)
     if free:
         return free  # stay: no load needed
-    return [max(waiting, key=lambda n: waiting[n].oldest_wait_s)]  # a swap: the oldest first
+    # A swap: to the most urgent class, the oldest first among equals.
+    return [min(waiting, key=lambda n: (waiting[n].level, -waiting[n].oldest_wait_s))]
