@@ -134,7 +134,7 @@ async def create_document(
             # Linked before the job can run: its end always finds (and settles) the document.
             set_document_job(conn, row["id"], job["id"])
         try:
-            send_job(celery, JobKind.ingest, job["id"])
+            send_job(celery, JobKind.ingest, job["id"], job["priority"])
         except ApiError:
             # No broker: the client will retry, so leave no orphan document behind.
             with transaction() as conn:

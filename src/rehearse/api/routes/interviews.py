@@ -117,7 +117,7 @@ async def start_interview(
             params = StartParams(interview_id=interview.id).model_dump(mode="json")
             job = create_job(conn, "interview_start", owner, params, interview.id)
             store.set_start_job(conn, interview.id, job["id"])
-        send_job(celery, "interview_start", job["id"])
+        send_job(celery, "interview_start", job["id"], job["priority"])
         return {"id": interview.id, "job_id": job["id"]}
 
     return InterviewStarted(**await run_in_threadpool(record))
@@ -263,5 +263,5 @@ def finish(
         params = ReportParams(interview_id=interview_id).model_dump(mode="json")
         job = create_job(conn, "interview_report", owner, params, interview_id)
         store.finish_interview(conn, interview_id, job["id"])
-    send_job(celery, "interview_report", job["id"])
+    send_job(celery, "interview_report", job["id"], job["priority"])
     return InterviewStarted(id=interview_id, job_id=job["id"])
