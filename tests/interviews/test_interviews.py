@@ -7,17 +7,17 @@ import jsonschema
 import pytest
 from docx import Document
 
-from rehearse.contracts.interview_contract import FEEDBACK_SCHEMA
+from rehearse.contracts.interview_contract import FEEDBACK_SCHEMA, STORED_FEEDBACK_SCHEMA
 from tests import audio
 from tests.api.streams import read_sse
 from tests.conftest import wait_job
 from tests.interviews.answers import answer
 from tests.interviews.conftest import POSTING, RESUME, start
 
+# A new turn's feedback has every field (only older stored turns lack the STAR check's).
 ASSESSMENT_SCHEMA = {
-    **FEEDBACK_SCHEMA,
-    "properties": {k: v for k, v in FEEDBACK_SCHEMA["properties"].items() if k != "next_question"},
-    "required": ["score", "strengths", "improvements"],
+    **STORED_FEEDBACK_SCHEMA,
+    "required": [k for k in FEEDBACK_SCHEMA["properties"] if k != "next_question"],
 }
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from rehearse.engines import audio_encode, espeak
 from tests import stack
+from tests.conftest import wait_job
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +43,18 @@ def english_speech(text: str) -> bytes:
     """`text` spoken by espeak-ng's English voice, as WAV."""
     pcm, rate = espeak.synthesize(text, "en")
     return audio_encode.encode(pcm, rate, "wav")
+
+
+def answer_aloud(client, interview_id: str, text: str) -> dict:
+    """`text` spoken in English as the answer to the interview's question: its finished turn job."""
+    sent = client.post(
+        f"/v1/interviews/{interview_id}/answers",
+        files={"file": ("a.wav", english_speech(text), "audio/wav")},
+    )
+    assert sent.status_code == 202, sent.text
+    turn = wait_job(client, sent.json()["job_id"], timeout=300)
+    assert turn["status"] == "succeeded", turn["error"]
+    return turn
 
 
 def wer(reference: str, hypothesis: str) -> float:

@@ -162,19 +162,61 @@ def _list(max_items: int, max_length: int) -> dict[str, Any]:
 # A question is a sentence: shorter output is a broken generation, not something to speak.
 QUESTION_MIN_CHARS = 10
 
+QUESTION_KINDS = ("behavioural", "technical")
+STAR_PARTS = ("situation", "task", "action", "result")
+# A quote points at the candidate's words, a short phrase: every character is an output token.
+QUOTE_MAX_CHARS = 60
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _or_null(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
 # Every string and array bounded, scores as enums: the grammar can then always close.
-FEEDBACK_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
+FEEDBACK_SCHEMA: dict[str, Any] = _object(
+    {
         # First: the grammar keeps this order, so the question closes early in the stream
         # and is spoken while the feedback still generates (rehearse.workers.gpu.early_question).
         "next_question": _text(200, QUESTION_MIN_CHARS),
         "score": {"type": "integer", "enum": [1, 2, 3, 4, 5]},
         "strengths": _list(3, 160),
         "improvements": _list(3, 160),
+        # Last, after everything spoken or scored: the STAR check. The model writes per part
+        # only a quote ("" for a part not told), a third fewer tokens than {"covered", "quote"}
+        # objects; the worker derives those (workers/gpu/star_check.py) and nulls `star`
+        # whenever the question (the model's call) is not behavioural.
+        "question_kind": {"type": "string", "enum": list(QUESTION_KINDS)},
+        "star": _or_null(_object({part: _text(QUOTE_MAX_CHARS, 0) for part in STAR_PARTS})),
+    }
+)
+
+# The STAR check as a turn stores and shows it: a part is covered only with a quote, the
+# transcript's own words (which may run a little past QUOTE_MAX_CHARS to end a word).
+STAR_SCHEMA: dict[str, Any] = _object(
+    {
+        part: _object({"covered": {"type": "boolean"}, "quote": {"type": ["string", "null"]}})
+        for part in STAR_PARTS
+    }
+)
+
+# A turn's `feedback` as stored (the question goes to the turn's `next_question`). Turns stored
+# before the STAR check have no `question_kind` and no `star`.
+STORED_FEEDBACK_SCHEMA: dict[str, Any] = {
+    **FEEDBACK_SCHEMA,
+    "properties": {
+        **{k: v for k, v in FEEDBACK_SCHEMA["properties"].items() if k != "next_question"},
+        "star": _or_null(STAR_SCHEMA),
     },
-    "required": ["next_question", "score", "strengths", "improvements"],
-    "additionalProperties": False,
+    "required": ["score", "strengths", "improvements"],
 }
 
 OPENING_SCHEMA: dict[str, Any] = {

@@ -21,7 +21,7 @@ from rehearse.runtime.run_context import RunContext
 from rehearse.runtime.worker_context import StepRun
 from rehearse.storage.interview_store import load_for_step
 from rehearse.storage.rows import Interview, PastTurn
-from rehearse.workers.gpu import early_question, gated_llm
+from rehearse.workers.gpu import early_question, gated_llm, star_check
 from rehearse.workers.gpu import interview_prompts as prompts
 
 
@@ -117,7 +117,10 @@ def assess_answer(engine: Chat, run: StepRun) -> dict[str, Any]:
         skip=("next_question",) if last else (),
         speak_early=not last,
     )
-    feedback = dict(result["json"])
+    # Whether or not the output gates are on: a technical question has no STAR check, and a
+    # quote is the candidate's words or nothing.
+    feedback, dropped = star_check.settled(result["json"], state.transcript, language)
+    run.timings["star_quotes_dropped"] = dropped
     next_question = feedback.pop("next_question")
     if result["early_audio"]:
         # The candidate has heard this one, and it passed the same gates: a regeneration (for

@@ -2,7 +2,8 @@
 
 The turns' feedback already passed the output gates when it was written, so a report built from
 it is safe to show: the mean of the turn scores, a summary from templates in the interview's
-language naming the strengths, and the improvements that matter most. It says so:
+language naming the strengths (and the STAR parts the answers most often left out, where they
+were checked), and the improvements that matter most. It says so:
 `"source": "turns"` (a generated report has `"source": "model"`).
 """
 
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from rehearse.contracts.interview_contract import STAR_PARTS
 from rehearse.storage.rows import PastTurn
 from rehearse.workers.gpu.output_gates import first_person
 
@@ -24,6 +26,10 @@ TEMPLATES = {
         "question": ("question", "questions"),
         "strengths": "The feedback on the answers named these strengths: {items}",
         "no_strengths": "The feedback on the answers named no particular strength.",
+        "star_gaps": "Of the STAR parts, the answers about past work most often left out the "
+        "{parts}.",
+        "star_whole": "The answers about past work told the situation, task, action and result.",
+        "parts": {"situation": "situation", "task": "task", "action": "action", "result": "result"},
         "none": "No answers were given in this interview, so there is nothing to assess.",
         "none_advice": "Answer the questions aloud: each answer gets its own feedback and "
         "counts toward the report.",
@@ -33,6 +39,9 @@ TEMPLATES = {
         "question": ("", ""),
         "strengths": "답변 피드백에서 꼽힌 강점은 다음과 같습니다. {items}",
         "no_strengths": "답변 피드백에서 꼽힌 뚜렷한 강점은 없었습니다.",
+        "star_gaps": "경험을 묻는 질문의 답변에서 STAR 중 가장 자주 빠진 부분은 {parts}입니다.",
+        "star_whole": "경험을 묻는 질문의 답변은 상황, 과제, 행동, 결과를 모두 말했습니다.",
+        "parts": {"situation": "상황", "task": "과제", "action": "행동", "result": "결과"},
         "none": "이 면접에서는 답변이 없어 평가할 내용이 없습니다.",
         "none_advice": "질문에 소리 내어 답해 보세요. 답변마다 피드백을 받고, 그 내용이 최종 "
         "보고서에 반영됩니다.",
@@ -84,6 +93,9 @@ def from_turns(turns: Sequence[PastTurn], language: str) -> dict[str, Any]:
         summary.append(words["strengths"].format(items=" ".join(_closed(s) for s in strengths)))
     else:
         summary.append(words["no_strengths"])
+    if (gaps := star_gaps(feedback)) is not None:
+        parts = _listed([words["parts"][p] for p in gaps], language)
+        summary.append(words["star_gaps"].format(parts=parts) if gaps else words["star_whole"])
     return {
         # Half up, not Python's round-half-to-even: a mean of 2.5 is a 3.
         "overall_score": int(mean + 0.5) if mean is not None else None,
@@ -91,6 +103,17 @@ def from_turns(turns: Sequence[PastTurn], language: str) -> dict[str, Any]:
         "top_improvements": _top_improvements(feedback),
         "source": "turns",
     }
+
+
+def star_gaps(feedback: list[dict[str, Any]]) -> list[str] | None:
+    """The STAR parts most often not covered by the answers checked (none: every part told);
+    None when no answer had a STAR check (technical questions, turns stored before it)."""
+    checked = [f["star"] for f in feedback if isinstance(f.get("star"), dict)]
+    if not checked:
+        return None
+    missing = {p: sum(not s.get(p, {}).get("covered") for s in checked) for p in STAR_PARTS}
+    most = max(missing.values())
+    return [p for p in STAR_PARTS if most and missing[p] == most]
 
 
 def _top_improvements(feedback: list[dict[str, Any]]) -> list[str]:
@@ -133,6 +156,13 @@ def _word_set(text: str) -> set[str]:
 
 def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
+
+
+def _listed(items: list[str], language: str) -> str:
+    """Items as a sentence lists them: "task, action and result"; Korean with commas only."""
+    if language == "ko" or len(items) < 2:
+        return ", ".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _closed(text: str) -> str:
