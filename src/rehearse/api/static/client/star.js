@@ -1,6 +1,7 @@
 // The STAR check of a behavioural answer (feedback.star): situation, task, action, result, each
-// covered or missing, with the words of the answer that cover it. Drawn while the feedback
-// streams too, so a part not yet complete is left out until it is.
+// covered or missing, with the words of the answer that cover it. Only the worker's checked
+// parts ({covered, quote}, in the turn's result and GET) are drawn: the streamed feedback holds
+// the model's unchecked quotes as plain strings, which this leaves out.
 import { element } from "./dom.js";
 import { t } from "./i18n.js";
 
