@@ -10,7 +10,7 @@ import pytest
 from openai import OpenAI
 from pydantic import BaseModel
 
-from tests.real_models.conftest import english_speech
+from tests.real_models.conftest import english_speech, wer
 
 pytestmark = pytest.mark.real_models
 
@@ -74,7 +74,11 @@ def test_word_timings_of_real_speech(oai, real_gpu):
         language="en", response_format="verbose_json", timestamp_granularities=["word", "segment"],
     )  # fmt: skip
     words = reply.words
-    assert [w.word.strip(".,").lower() for w in words] == SPOKEN.strip(".").lower().split()
+    # The words are Whisper's: base mishears a word of espeak's now and then ("will" for
+    # "built" in one run), so they are held to the transcript and loosely to the script.
+    heard = " ".join(w.word.strip() for w in words)
+    assert heard.split() == reply.text.split()
+    assert wer(SPOKEN, heard) <= 0.3, heard
     assert all(0 <= w.start <= w.end <= reply.duration for w in words)
     assert all(a.start <= b.start for a, b in itertools.pairwise(words))
     assert reply.segments and words[-1].end <= reply.segments[-1].end + 0.5
