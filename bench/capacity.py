@@ -82,45 +82,34 @@ async def candidate(
     rng: random.Random,
     run: Run,
 ) -> None:
-    """One candidate on an invite of their own (an owner of their own, as in a class)."""
+    """One candidate on an invite of their own (an owner of their own, as in a class); jobs
+    are read with the operator's key: an invite reaches their events, not their rows."""
     invite = await operator.post("/v1/invites", json={"ttl_s": 3600, "max_interviews": 1})
     headers = {"Authorization": f"Bearer {invite.json()['token']}"}
     async with httpx.AsyncClient(base_url=operator.base_url, headers=headers, timeout=120) as c:
-        await _interview(c, operator, answers, turns, rng, run)
-
-
-async def _interview(
-    client: httpx.AsyncClient,
-    operator: httpx.AsyncClient,
-    answers: list[tuple[bytes, float]],
-    turns: int,
-    rng: random.Random,
-    run: Run,
-) -> None:
-    body = {"resume": RESUME, "job_posting": POSTING, "language": "en", "max_questions": 50}
-    started = (await client.post("/v1/interviews", json=body)).json()
-    # Jobs are read with the operator's key: an invite reaches their events, not their rows.
-    if (await _wait_job(operator, started["job_id"]))["status"] != "succeeded":
-        run.failed += 1
-        return
-    for _ in range(turns):
-        wav, seconds = answers[rng.randrange(len(answers))]
-        await asyncio.sleep(rng.uniform(*THINK_S) + seconds)  # thinks, then speaks it
-        sent = time.monotonic()
-        files = {"file": ("a.wav", wav, "audio/wav")}
-        accepted = await client.post(f"/v1/interviews/{started['id']}/answers", files=files)
-        if accepted.status_code != 202:
+        body = {"resume": RESUME, "job_posting": POSTING, "language": "en", "max_questions": 50}
+        started = (await c.post("/v1/interviews", json=body)).json()
+        if (await _wait_job(operator, started["job_id"]))["status"] != "succeeded":
             run.failed += 1
             return
-        job_id = accepted.json()["job_id"]
-        heard = await _first_audio(client, job_id)
-        job = await _wait_job(operator, job_id)
-        run.jobs.append(job_id)
-        if not heard or job["status"] != "succeeded":
-            run.failed += 1  # the candidate answers the same question again
-            continue
-        run.waits.append(time.monotonic() - sent)
-        await asyncio.sleep(LISTEN_S)
+        for _ in range(turns):
+            wav, seconds = answers[rng.randrange(len(answers))]
+            await asyncio.sleep(rng.uniform(*THINK_S) + seconds)  # thinks, then speaks it
+            sent = time.monotonic()
+            files = {"file": ("a.wav", wav, "audio/wav")}
+            accepted = await c.post(f"/v1/interviews/{started['id']}/answers", files=files)
+            if accepted.status_code != 202:
+                run.failed += 1
+                return
+            job_id = accepted.json()["job_id"]
+            heard = await _first_audio(c, job_id)
+            job = await _wait_job(operator, job_id)
+            run.jobs.append(job_id)
+            if not heard or job["status"] != "succeeded":
+                run.failed += 1  # the candidate answers the same question again
+                continue
+            run.waits.append(time.monotonic() - sent)
+            await asyncio.sleep(LISTEN_S)
 
 
 async def background(client: httpx.AsyncClient, stop: asyncio.Event, run: Run) -> None:
@@ -158,12 +147,18 @@ async def one_n(
     return run, wall, jobs
 
 
-def _busy_ms(job: dict) -> float:
-    """The gpu worker's time on a job: its gpu steps' load and run (a chat job: its own)."""
+def step_s(timings: dict, stage: str = "") -> float:
+    """Seconds a worker spent on one step of a job (its model's load and its run); the whole
+    of a single-step job when `stage` is empty."""
+    prefix = f"{stage}_" if stage else ""
+    return (timings.get(f"{prefix}load_ms", 0) + timings.get(f"{prefix}run_ms", 0)) / 1000
+
+
+def _busy_s(job: dict) -> float:
+    """The gpu worker's time on a job: its gpu steps (a chat job: its one step)."""
     t = job.get("timings") or {}
-    if job["kind"] == "chat":
-        return t.get("load_ms", 0) + t.get("run_ms", 0)
-    return sum(t.get(f"{s}_load_ms", 0) + t.get(f"{s}_run_ms", 0) for s in GPU_STAGES)
+    stages = ("",) if job["kind"] == "chat" else GPU_STAGES
+    return sum(step_s(t, stage) for stage in stages)
 
 
 def _loads(job: dict) -> int:
@@ -180,7 +175,7 @@ def report(label: str, n: int, run: Run, wall: float, jobs: list[dict], workers:
         queued = (job.get("timings") or {}).get("queued_ms")
         if queued is not None:
             by_class.setdefault(cls, []).append(queued / 1000)
-    busy = sum(_busy_ms(j) for j in jobs) / 1000 / (wall * workers)
+    busy = sum(_busy_s(j) for j in jobs) / (wall * workers)
     row = {
         "timings": [{"kind": j["kind"], **(j.get("timings") or {})} for j in jobs],
         "waits": run.waits,

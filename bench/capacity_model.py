@@ -23,7 +23,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.capacity import LISTEN_S, THINK_S, percentile
+from bench.capacity import LISTEN_S, THINK_S, percentile, step_s
 
 ANSWER_S = (8.0, 15.0)
 LIVE, INTERACTIVE = 0, 1
@@ -52,27 +52,22 @@ class Samples:
     chat: list[float]
 
 
-def _s(t: dict, stage: str) -> float:
-    prefix = f"{stage}_" if stage else ""
-    return (t.get(f"{prefix}load_ms", 0) + t.get(f"{prefix}run_ms", 0)) / 1000
-
-
 def from_run(path: Path, setting: str | None = None) -> Samples:
     """Service times from a harness run's jobs: its smallest N of a setting (least queueing)."""
     results = json.loads(path.read_text())["results"]
     rows = results[setting] if setting else next(iter(results.values()))
     timings = rows[0]["timings"]
     turns = [t for t in timings if t["kind"] == "interview_turn" and "first_audio_ms" in t]
-    before_llm = [t["queued_ms"] / 1000 + _s(t, "stt") + _s(t, "retrieve") for t in turns]
+    before_llm = [t["queued_ms"] / 1000 + step_s(t, "stt") + step_s(t, "retrieve") for t in turns]
     return Samples(
-        stt=[_s(t, "stt") for t in turns],
-        retrieve=[_s(t, "retrieve") for t in turns],
-        llm=[_s(t, "llm") for t in turns],
+        stt=[step_s(t, "stt") for t in turns],
+        retrieve=[step_s(t, "retrieve") for t in turns],
+        llm=[step_s(t, "llm") for t in turns],
         first_audio=[
             max(t["first_audio_ms"] / 1000 - b, 0.0) for t, b in zip(turns, before_llm, strict=True)
         ],
-        tts=[_s(t, "tts") for t in turns],
-        chat=[_s(t, "") for t in timings if t["kind"] == "chat"] or [0.0],
+        tts=[step_s(t, "tts") for t in turns],
+        chat=[step_s(t, "") for t in timings if t["kind"] == "chat"] or [0.0],
     )
 
 
