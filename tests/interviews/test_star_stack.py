@@ -19,6 +19,7 @@ from rehearse.storage.rows import Job
 from rehearse.workers.gpu.interview_llm import assess_answer
 from tests.conftest import wait_job
 from tests.interviews.answers import answer
+from tests.workers.gpu.star_feedback import NEXT_QUESTION, written
 
 NEW_TURN = {
     **STORED_FEEDBACK_SCHEMA,
@@ -98,17 +99,6 @@ def assess(interview_id: str, written: dict) -> tuple[dict, dict, Scripted]:
     return assess_answer(engine, run), timings, engine
 
 
-def written(kind: str, star: dict | None) -> dict:
-    return {
-        "next_question": "How did you measure the response time after the change?",
-        "score": 4,
-        "strengths": ["You gave a number for the result."],
-        "improvements": ["Say what your own part was in the team."],
-        "question_kind": kind,
-        "star": star,
-    }
-
-
 STAR = {
     "situation": "our payment service became slow",
     "task": "I had to fix it before the next sale",  # never said
@@ -135,5 +125,5 @@ def test_a_behavioural_answer_keeps_only_the_candidates_words(interview):
         "result": {"covered": False, "quote": None},
     }
     assert timings["star_quotes_dropped"] == 1
-    assert state["next_question"] == "How did you measure the response time after the change?"
+    assert state["next_question"] == NEXT_QUESTION
     jsonschema.validate(state["feedback"], NEW_TURN)

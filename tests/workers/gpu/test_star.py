@@ -7,7 +7,6 @@ import jsonschema
 from rehearse.contracts.interview_contract import (
     FEEDBACK_SCHEMA,
     QUOTE_MAX_CHARS,
-    STAR_PARTS,
     STORED_FEEDBACK_SCHEMA,
 )
 from rehearse.engines.llama_schema import json_budget
@@ -15,6 +14,8 @@ from rehearse.storage.rows import PastTurn
 from rehearse.workers.gpu.interview_prompts import history_lines, report_record
 from rehearse.workers.gpu.star_check import find_quote, settled
 from rehearse.workers.gpu.turn_report import from_turns, in_feedback_voice, star_gaps
+from tests.workers.gpu.star_feedback import claims
+from tests.workers.gpu.star_feedback import written as feedback
 
 ANSWER = (
     "Last year our payment service became slow during a sales event. My task was to bring the "
@@ -27,22 +28,6 @@ KOREAN = (
 )
 NOT_COVERED = {"covered": False, "quote": None}
 OLD = {"score": 3, "strengths": ["You named the tools."], "improvements": ["Give numbers."]}
-
-
-def claims(**quotes: str) -> dict:
-    """A star as the model writes it: a quote per part, "" for a part it says was not told."""
-    return {part: quotes.get(part, "") for part in STAR_PARTS}
-
-
-def feedback(kind: str, star: dict | None) -> dict:
-    return {
-        "next_question": "How did you measure the response time?",
-        "score": 4,
-        "strengths": ["You gave numbers."],
-        "improvements": ["Say what you learned."],
-        "question_kind": kind,
-        "star": star,
-    }
 
 
 def test_a_quote_differing_in_case_spaces_and_punctuation_is_kept_as_the_transcript_says_it():
