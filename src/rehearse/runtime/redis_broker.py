@@ -38,7 +38,7 @@ def transport_for(url: str) -> str | None:
     return TRANSPORT if urlparse(url).scheme in SCHEMES else None
 
 
-PRIORITY_SEP = "\x06\x16"
+PRIORITY_SEP = kombu_redis.Channel.sep
 """Kombu's separator between a queue's name and its priority level in a list's key."""
 
 

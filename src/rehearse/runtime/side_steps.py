@@ -2,9 +2,9 @@
 
 A step beside runs alongside the rest of the chain, on its own queue (delivery: a cpu worker
 measures how the answer was said while the gpu worker writes the feedback). It never claims
-the job, never changes its status, timings or error: the chain owns those. It records what it
-made itself, in the same transaction as a check that the job is still the attempt that sent
-it, and may publish events on the job's stream under that attempt.
+the job, never changes its status, timings or error: the chain owns those. It runs only while
+the job is still the attempt that sent it (and has not failed or been canceled); its handler
+records what it made itself and may publish events on the job's stream under that attempt.
 
 Faults: its message is acked late like every job task (a worker that dies mid-step has it
 delivered again); a PostgreSQL outage sends it again with backoff; any other failure is logged
