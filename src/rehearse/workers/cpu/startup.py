@@ -7,7 +7,6 @@ worker ready (see `rehearse.runtime.worker_boot`).
 """
 
 import logging
-import threading
 import time
 from typing import Any
 
@@ -55,11 +54,12 @@ def start(**_: Any) -> None:
         # Named as configured: the tiny and synthetic profiles embed with random weights.
         took = time.perf_counter() - started
         log.info("embedding model %s ready in %.1f s", settings.embed_model, took)
+    if settings.delivery and not failure:
+        # Before ready, as the model's load: librosa's compiled code takes seconds to load (~30 s
+        # to compile the first time after an install). Done in the background it took the CPU
+        # from the first jobs after ready (an embed ran 17x slower than the next).
+        warm_up()
     _open_database()
-    if settings.delivery:
-        # In the background: loading librosa's compiled code takes seconds (the first run after
-        # an install, ~30 s); a delivery that comes before waits on it, nothing else does.
-        threading.Thread(target=warm_up, name="delivery-warm-up", daemon=True).start()
     worker_boot.report(failure)
 
 
