@@ -1,7 +1,8 @@
 """Capacity: how many candidates one stack serves before the wait for the next question grows.
 
     PYTHONPATH=src:. python bench/capacity.py [--models tiny] [--candidates 1,2,3,4]
-        [--priorities on,off] [--gpu-workers 1] [--turns 3] [--background 2] [--target-s 8]
+        [--priorities on,off] [--gpu-workers 1] [--card-pace 6gb] [--turns 3] [--background 2]
+        [--target-s 8]
 
 asyncio over the public API (not locust: one process, the same httpx client the tests use, and
 the figures a candidate sees, from the event stream, need no second tool). For each setting
@@ -230,6 +231,12 @@ def main() -> None:
     )
     parser.add_argument("--priorities", default="on,off", help="on, off or on,off")
     parser.add_argument("--gpu-workers", type=int, default=1)
+    parser.add_argument(
+        "--card-pace",
+        default="",
+        help="hold each gpu step to a card's pace (CARD_PACE, e.g. 6gb): with the synthetic "
+        "models, gpu workers on this host then stand for cards of their own",
+    )
     parser.add_argument("--turns", type=int, default=3, help="answers per candidate")
     parser.add_argument("--background", type=int, default=2, help="OpenAI-route chat clients")
     parser.add_argument("--target-s", type=float, default=8.0, help="the p95 wait to stay under")
@@ -240,7 +247,8 @@ def main() -> None:
         pcm, rate = espeak.synthesize(f"{text} {ANSWERS[(i + 1) % len(ANSWERS)]}", "en")
         answers.append((audio_encode.encode(pcm, rate, "wav"), len(pcm) / rate))
     print(
-        f"models={args.models} gpu workers={args.gpu_workers} turns={args.turns} "
+        f"models={args.models} gpu workers={args.gpu_workers} card pace={args.card_pace or 'off'} "
+        f"turns={args.turns} "
         f"background={args.background} answers {min(s for _, s in answers):.0f}–"
         f"{max(s for _, s in answers):.0f} s, target p95 {args.target_s} s",
         flush=True,
@@ -248,7 +256,7 @@ def main() -> None:
     results = {}
     for setting in args.priorities.split(","):
         label = f"priorities {setting}, {args.gpu_workers} gpu"
-        env = {"PRIORITIES": "true" if setting == "on" else "false"}
+        env = {"PRIORITIES": "true" if setting == "on" else "false", "CARD_PACE": args.card_pace}
         results[label] = sweep(label, env, args, answers)
     if args.save:
         args.save.write_text(

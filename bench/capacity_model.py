@@ -24,22 +24,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.capacity import LISTEN_S, THINK_S, percentile, step_s
+from rehearse.engines.card_pace import PACES
 
 ANSWER_S = (8.0, 15.0)
 LIVE, INTERACTIVE = 0, 1
 
+CARD = PACES["6gb"]
+PROMPT_TOKENS, QUESTION_TOKENS, FEEDBACK_TOKENS = 1100, 30, 200
+"""A turn's prompt (resume and posting passages, the history), the question, the whole answer."""
+ESPEAK_FIRST_S = 0.25  # espeak-ng's first chunk of the question
+CHAT_PROMPT_TOKENS, CHAT_TOKENS = 50, 48
+
 PAPER_6GB = {
-    # Whisper small int8_float16: ~40x real time on a 6 GB card for 8-15 s answers.
-    "stt": [0.3],
+    # Whisper small int8_float16 at ~40x real time, for 8-15 s answers.
+    "stt": [sum(ANSWER_S) / 2 / CARD.stt_realtime],
     "retrieve": [0.05],
-    # Llama-3.1-8B Q4_K_M, ~1100-token prompt at ~1500 tok/s prefill, then ~50 tok/s decode:
-    # the question (~30 tokens) is out ~1.4 s in, the whole feedback (~200 tokens) at ~4.7 s.
-    "llm": [4.7],
-    "first_audio": [1.6],  # the question's first audio: its tokens, then espeak's first chunk
+    # Llama-3.1-8B Q4_K_M: the prompt at ~1500 tok/s, then ~50 tok/s: the question is out
+    # ~1.3 s in and heard ~1.6 s in; the whole feedback is done ~4.7 s in.
+    "llm": [PROMPT_TOKENS / CARD.prefill_tok_s + FEEDBACK_TOKENS / CARD.decode_tok_s],
+    "first_audio": [
+        PROMPT_TOKENS / CARD.prefill_tok_s + QUESTION_TOKENS / CARD.decode_tok_s + ESPEAK_FIRST_S
+    ],
     "tts": [0.05],  # the early audio is reused: the tts step only records the turn
-    "chat": [1.0],  # 48 tokens after a short prompt
+    "chat": [CHAT_PROMPT_TOKENS / CARD.prefill_tok_s + CHAT_TOKENS / CARD.decode_tok_s],
 }
-"""Paper, not measured: from the arithmetic in docs/gpu-memory.md and the card's bandwidth."""
+"""Paper, not measured: the card's pace (engines.card_pace, docs/gpu-memory.md's arithmetic)."""
 
 
 @dataclass

@@ -297,6 +297,13 @@ class Settings(BaseSettings):
         "report) for natural language in the interview's language and regenerate what fails; "
         "`off` for random-weight synthetic models, whose output is gibberish by design.",
     )
+    card_pace: Literal["", "6gb"] = Field(
+        "",
+        description="Benchmarks only: each gpu step lasts at least what it would on the named "
+        "card (`6gb`: docs/capacity.md), sleeping out the rest, so gpu workers on one host "
+        "stand for cards of their own (bench/capacity.py --card-pace). Empty (off) anywhere "
+        "candidates are served.",
+    )
     output_gate_attempts: int = Field(
         4,
         ge=1,

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from rehearse.base.settings import Settings
 from rehearse.contracts.job_kinds import BGE_M3, LLM, SPEECH, WHISPER
+from rehearse.engines.card_pace import pace
 from rehearse.engines.memory_meter import nvml_meter, resolve_device
 from rehearse.engines.model_sizes import SizeBook, estimate_mb, model_key
 from rehearse.engines.residency import ModelSpec, Residency
@@ -74,6 +75,7 @@ def specs(settings: Settings, device: str) -> list[ModelSpec]:
             beam_size=settings.whisper_beam_size,
             vad=settings.whisper_vad,
             max_audio_seconds=settings.max_audio_seconds,
+            pace=pace(settings.card_pace),
         )
 
     def llm():
@@ -85,6 +87,7 @@ def specs(settings: Settings, device: str) -> list[ModelSpec]:
             n_gpu_layers=settings.llm_n_gpu_layers if llm_device == "cuda" else 0,
             n_threads=settings.llm_threads or None,
             options=llm_options(settings),
+            pace=pace(settings.card_pace),
         )
 
     def speech():

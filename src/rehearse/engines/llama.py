@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from rehearse.base.errors import JobCanceled, JobError
 from rehearse.contracts.jobs import ChatMessage, ChatParams
+from rehearse.engines.card_pace import CardPace, PaceClock
 from rehearse.engines.llama_grammar import checked
 from rehearse.engines.llama_output import plan
 from rehearse.engines.llama_reuse import PromptReuse
@@ -31,6 +32,7 @@ class LlamaEngine:
         seed: int = 0,
         verbose: bool = False,
         options: dict[str, Any] | None = None,
+        pace: CardPace | None = None,
     ) -> None:
         self.path = Path(path)
         self.n_ctx = n_ctx
@@ -40,6 +42,8 @@ class LlamaEngine:
         self.verbose = verbose
         self.options = options or {}
         """More `Llama(...)` arguments: KV cache type, flash attention, batch (engines.catalog)."""
+        self.pace = pace
+        """A card's pace to hold each run to (benchmarks only: engines.card_pace)."""
         self._llm: Llama | None = None
         self._format: Callable[..., Any] | None = None
         self._reuse: PromptReuse | None = None
@@ -96,6 +100,7 @@ class LlamaEngine:
     def run(self, params: ChatParams, ctx: RunContext) -> dict[str, Any]:
         """Generate a reply, emitting each piece as a `token` event; errors are JobError codes."""
         llm, _ = self._require()
+        clock = self.pace.clock() if self.pace else None
         out = plan(params)
         prompt_tokens = self.count_tokens(out.messages)
         n_ctx = llm.n_ctx()
@@ -119,7 +124,8 @@ class LlamaEngine:
             seed=params.seed,
             grammar=grammar,
         )
-        text, finish_reason = self._consume(stream, ctx, out.reader)
+        paced = (clock, prompt_tokens) if clock else None
+        text, finish_reason = self._consume(stream, ctx, out.reader, paced)
         # Every sampled token but the last was evaluated into the context, so this counts
         # the samples, including an end-of-turn token when one ended the answer.
         completion_tokens = max(llm.n_tokens - prompt_tokens + 1, 0)
@@ -136,11 +142,16 @@ class LlamaEngine:
         }
 
     def _consume(
-        self, stream: Generator[Any, None, None], ctx: RunContext, reader: CallReader | None = None
+        self,
+        stream: Generator[Any, None, None],
+        ctx: RunContext,
+        reader: CallReader | None = None,
+        paced: tuple[PaceClock, int] | None = None,
     ) -> tuple[str, str]:
         """Emit the stream's pieces; on cancel stop it at the next chunk and close it.
 
-        With tools, each `token` event of a call also carries its `tool_calls` deltas.
+        With tools, each `token` event of a call also carries its `tool_calls` deltas. `paced`
+        (a card's clock and the prompt's tokens) holds each piece until the card would have it.
         """
         pieces: list[str] = []
         finish_reason = "length"
@@ -151,6 +162,8 @@ class LlamaEngine:
                 choice = chunk["choices"][0]
                 piece = choice["delta"].get("content")
                 if piece:
+                    if paced:
+                        paced[0].token(paced[1], len(pieces))
                     pieces.append(piece)
                     _emit(ctx, reader, piece)
                 if choice["finish_reason"] is not None:

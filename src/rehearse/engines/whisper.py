@@ -13,6 +13,7 @@ import numpy as np
 
 from rehearse.base.errors import AUDIO_FORMATS, JobError
 from rehearse.contracts.jobs import WhisperOptions
+from rehearse.engines.card_pace import CardPace
 from rehearse.engines.memory_meter import release_heap
 from rehearse.runtime.run_context import RunContext
 
@@ -90,6 +91,7 @@ class WhisperEngine:
         vad: bool = True,
         cpu_threads: int = 0,
         max_audio_seconds: float = 1800,
+        pace: CardPace | None = None,
     ) -> None:
         self.path = Path(path)
         self.device = device
@@ -100,6 +102,7 @@ class WhisperEngine:
         self.vad = vad
         self.cpu_threads = cpu_threads
         self.max_audio_seconds = max_audio_seconds
+        self.pace = pace  # a card's pace to hold each run to (benchmarks only)
         self.model: Any = None
 
     def load(self) -> None:
@@ -123,6 +126,7 @@ class WhisperEngine:
 
     def run(self, request: TranscribeRequest, ctx: RunContext) -> dict[str, Any]:
         params = request.params
+        clock = self.pace.clock() if self.pace else None
         if params.language not in (None, "en") and not self.model.model.is_multilingual:
             raise JobError(
                 "unsupported_language",
@@ -159,6 +163,8 @@ class WhisperEngine:
             }
             ctx.emit("segment", **item)
             segments.append(item)
+        if clock:
+            clock.transcribed(duration)
         result = {
             "text": "".join(s["text"] for s in segments).strip(),
             "language": info.language,
