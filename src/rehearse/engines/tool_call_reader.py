@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from rehearse.engines.json_string import JsonString
+
 _SPACE = " \t\r\n"
 
 
@@ -19,30 +21,11 @@ def _function(call: dict[str, Any]) -> dict[str, str]:
 
 
 @dataclass
-class _Quoted:
-    """Whether a scan is inside a JSON string, and whether its next character is escaped."""
-
-    inside: bool = False
-    escape: bool = False
-
-    def step(self, char: str) -> bool:
-        """Read one character inside the string; True when it closes it."""
-        if self.escape:
-            self.escape = False
-        elif char == "\\":
-            self.escape = True
-        elif char == '"':
-            self.inside = False
-            return True
-        return False
-
-
-@dataclass
 class _Value:
     """The arguments value being read: nesting, string state, whether it began."""
 
     depth: int = 0
-    quoted: _Quoted = field(default_factory=_Quoted)
+    quoted: JsonString = field(default_factory=JsonString)
     started: bool = False
 
 
@@ -55,7 +38,7 @@ class CallReader:
     calls: list[dict[str, Any]] = field(default_factory=list)  # {"id", "name", "arguments"}
     _held: str = ""
     _depth: int = 0
-    _quoted: _Quoted = field(default_factory=_Quoted)
+    _quoted: JsonString = field(default_factory=JsonString)
     _word: str = ""
     _key: str | None = None
     _expect: str = "key"

@@ -8,6 +8,8 @@ decodes a string with `json.loads` once its closing quote arrives: escapes come 
 
 import json
 
+from rehearse.engines.json_string import JsonString
+
 
 class JsonFieldScanner:
     """`feed(piece)` returns the field's value once its string has closed, then keeps it."""
@@ -16,8 +18,7 @@ class JsonFieldScanner:
         self.field = field
         self.value: str | None = None
         self._depth = 0
-        self._in_string = False
-        self._escaped = False
+        self._string = JsonString()
         self._raw: list[str] = []
         self._key: str | None = None  # the last key read at depth 1
         self._in_value = False  # after the key's colon, before the value ends
@@ -27,10 +28,12 @@ class JsonFieldScanner:
         for ch in piece:
             if self.value is not None:
                 break
-            if self._in_string:
-                self._string_char(ch)
+            if self._string.inside:
+                self._raw.append(ch)
+                if self._string.step(ch):
+                    self._string_closed("".join(self._raw))
             elif ch == '"':
-                self._in_string, self._raw = True, ['"']
+                self._string.inside, self._raw = True, ['"']
             elif ch in "{[":
                 self._depth += 1
             elif ch in "}]":
@@ -40,16 +43,6 @@ class JsonFieldScanner:
             elif self._depth == 1 and ch == ",":
                 self._key, self._in_value = None, False
         return self.value
-
-    def _string_char(self, ch: str) -> None:
-        self._raw.append(ch)
-        if self._escaped:
-            self._escaped = False
-        elif ch == "\\":
-            self._escaped = True
-        elif ch == '"':
-            self._in_string = False
-            self._string_closed("".join(self._raw))
 
     def _string_closed(self, raw: str) -> None:
         if self._depth != 1:
