@@ -8,8 +8,9 @@ asyncio over the public API (not locust: one process, the same httpx client the 
 the figures a candidate sees, from the event stream, need no second tool). For each setting
 (priorities on or off, the number of gpu workers) it runs `rehearse dev` once and, for each N,
 N candidates at once, each through `--turns` answers of an English interview at human pace:
-  think 2–6 s (uniform), speak the answer (two espeak-ng sample answers, 8–15 s, sent when spoken,
-  as push-to-talk does), wait for the next question's first audio, listen 3 s, think again;
+  think 2–6 s (uniform), speak the answer (espeak-ng reading the sample answers two at a time,
+  9–10 s, sent when spoken, as push-to-talk does), wait for the next question's first audio,
+  listen 3 s, think again (once the turn is recorded: the api takes one answer at a time);
 while `--background` OpenAI-route clients keep the LLM busy with chat completions (48 tokens,
 one after another each). Prints, per N: p50/p95/p99 of the candidate's wait (answer sent →
 the next question's first `audio` event, client clock), each class's queue wait (the job's
@@ -45,6 +46,8 @@ class Run:
     """What one N's candidates and background clients saw."""
 
     waits: list[float] = field(default_factory=list)
+    heard: dict[str, float] = field(default_factory=dict)
+    """Each answered turn's wait by its job id, for the model (bench/capacity_model.py)."""
     jobs: list[str] = field(default_factory=list)
     failed: int = 0
     failed_background: int = 0
@@ -55,6 +58,16 @@ def percentile(values: list[float], q: float) -> float | None:
         return None
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def spoken_answers() -> list[tuple[bytes, float]]:
+    """The candidates' answers: each sample answer with the next, spoken by espeak-ng, as WAV
+    bytes and their seconds (the model, bench/capacity_model.py, speaks for as long)."""
+    answers = []
+    for i, text in enumerate(ANSWERS):
+        pcm, rate = espeak.synthesize(f"{text} {ANSWERS[(i + 1) % len(ANSWERS)]}", "en")
+        answers.append((audio_encode.encode(pcm, rate, "wav"), len(pcm) / rate))
+    return answers
 
 
 async def _wait_job(client: httpx.AsyncClient, job_id: str) -> dict:
@@ -111,6 +124,7 @@ async def candidate(
                 run.failed += 1  # the candidate answers the same question again
                 continue
             run.waits.append(waited)
+            run.heard[job_id] = waited
             await asyncio.sleep(max(LISTEN_S - (time.monotonic() - sent - waited), 0.0))
 
 
@@ -179,7 +193,11 @@ def report(label: str, n: int, run: Run, wall: float, jobs: list[dict], workers:
             by_class.setdefault(cls, []).append(queued / 1000)
     busy = sum(_busy_s(j) for j in jobs) / (wall * workers)
     row = {
-        "timings": [{"kind": j["kind"], **(j.get("timings") or {})} for j in jobs],
+        "timings": [
+            {"kind": j["kind"], **(j.get("timings") or {})}
+            | ({"wait_s": run.heard[j["id"]]} if j["id"] in run.heard else {})
+            for j in jobs
+        ],
         "waits": run.waits,
         "wall_s": wall,
         "setting": label,
@@ -243,10 +261,7 @@ def main() -> None:
     parser.add_argument("--target-s", type=float, default=8.0, help="the p95 wait to stay under")
     parser.add_argument("--save", type=Path, help="write every N's figures and job timings here")
     args = parser.parse_args()
-    answers = []
-    for i, text in enumerate(ANSWERS):  # two sample answers as one: 8-15 s of speech
-        pcm, rate = espeak.synthesize(f"{text} {ANSWERS[(i + 1) % len(ANSWERS)]}", "en")
-        answers.append((audio_encode.encode(pcm, rate, "wav"), len(pcm) / rate))
+    answers = spoken_answers()
     print(
         f"models={args.models} gpu workers={args.gpu_workers} card pace={args.card_pace or 'off'} "
         f"turns={args.turns} "
@@ -262,7 +277,11 @@ def main() -> None:
     if args.save:
         args.save.write_text(
             json.dumps(
-                {"args": vars(args) | {"save": str(args.save)}, "results": results},
+                {
+                    "args": vars(args) | {"save": str(args.save)},
+                    "answers_s": [seconds for _, seconds in answers],
+                    "results": results,
+                },
                 default=str,
                 indent=1,
             )

@@ -4,15 +4,15 @@
     PYTHONPATH=src:. python bench/capacity_model.py --profile 6gb      # paper service times
 
 A closed queueing network simulated event by event (docs/capacity.md): N candidates cycle
-through think (2–6 s uniform) + speaking their answer (8–15 s), then their turn's gpu steps —
-stt, then (after retrieve on a cpu worker, a pure delay) the llm step, in which the next
-question is first heard `first_audio` seconds in, then tts — then listen 3 s. `--background`
-clients submit chat jobs back to back. Servers (gpu workers) take the highest class waiting
-(live before interactive; `--fifo`: arrival order), one job step at a time, non-preemptive.
-Service times are drawn from a harness run's own jobs (`bench/capacity.py --save`), or from
-the 6 GB card's paper figures. Prints p50/p95/p99 of the wait (answer sent → first audio)
-per N and the largest N under the target; with `--compare`, against the harness's measured
-p95 from the same samples file.
+through think (2–6 s uniform) + speaking their answer (the harness's answers), then their
+turn's gpu steps — stt, then (after retrieve on a cpu worker, a pure delay) the llm step, in
+which the next question is first heard `first_audio` seconds in, then tts — then listen 3 s.
+`--background` clients submit chat jobs back to back. Servers (gpu workers) take the highest
+class waiting (live before interactive; `--fifo`: arrival order), one job step at a time,
+non-preemptive. Service times are drawn from a harness run's own jobs (`bench/capacity.py
+--save`), or from the 6 GB card's paper figures. Prints p50/p95/p99 of the wait (answer sent →
+first audio) per N and the largest N under the target; with `--samples`, beside the p95 the
+harness measured at the same N in that run, and the difference.
 """
 
 import argparse
@@ -20,13 +20,12 @@ import heapq
 import itertools
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.capacity import LISTEN_S, THINK_S, percentile, step_s
+from bench.capacity import LISTEN_S, THINK_S, percentile, spoken_answers, step_s
 from rehearse.engines.card_pace import PACES
 
-ANSWER_S = (8.0, 15.0)
 LIVE, INTERACTIVE = 0, 1
 
 CARD = PACES["6gb"]
@@ -35,9 +34,8 @@ PROMPT_TOKENS, QUESTION_TOKENS, FEEDBACK_TOKENS = 1100, 30, 200
 ESPEAK_FIRST_S = 0.25  # espeak-ng's first chunk of the question
 CHAT_PROMPT_TOKENS, CHAT_TOKENS = 50, 48
 
+
 PAPER_6GB = {
-    # Whisper small int8_float16 at ~40x real time, for 8-15 s answers.
-    "stt": [sum(ANSWER_S) / 2 / CARD.stt_realtime],
     "retrieve": [0.05],
     # Llama-3.1-8B Q4_K_M: the prompt at ~1500 tok/s, then ~50 tok/s: the question is out
     # ~1.3 s in and heard ~1.6 s in; the whole feedback is done ~4.7 s in.
@@ -48,7 +46,6 @@ PAPER_6GB = {
     "tts": [0.05],  # the early audio is reused: the tts step only records the turn
     "chat": [CHAT_PROMPT_TOKENS / CARD.prefill_tok_s + CHAT_TOKENS / CARD.decode_tok_s],
 }
-"""Paper, not measured: the card's pace (engines.card_pace, docs/gpu-memory.md's arithmetic)."""
 
 
 @dataclass
@@ -59,11 +56,25 @@ class Samples:
     first_audio: list[float]
     tts: list[float]
     chat: list[float]
+    answer: list[float]
+    """Seconds each answer is spoken for."""
+    client: list[float] = field(default_factory=lambda: [0.0])
+    """What the candidate waits beyond the job's own first audio: the upload and the job's
+    creation before it, the event's way to the client after it."""
+
+
+def paper_6gb() -> Samples:
+    """Paper, not measured: the card's pace (engines.card_pace, docs/gpu-memory.md's arithmetic),
+    for the harness's own answers; Whisper small int8_float16 at ~40x real time."""
+    answer = [seconds for _, seconds in spoken_answers()]
+    stt = [seconds / CARD.stt_realtime for seconds in answer]
+    return Samples(**PAPER_6GB, stt=stt, answer=answer)
 
 
 def from_run(path: Path, setting: str | None = None) -> Samples:
     """Service times from a harness run's jobs: its smallest N of a setting (least queueing)."""
-    results = json.loads(path.read_text())["results"]
+    saved = json.loads(path.read_text())
+    results = saved["results"]
     rows = results[setting] if setting else next(iter(results.values()))
     timings = rows[0]["timings"]
     turns = [t for t in timings if t["kind"] == "interview_turn" and "first_audio_ms" in t]
@@ -77,6 +88,8 @@ def from_run(path: Path, setting: str | None = None) -> Samples:
         ],
         tts=[step_s(t, "tts") for t in turns],
         chat=[step_s(t, "") for t in timings if t["kind"] == "chat"] or [0.0],
+        client=[t["wait_s"] - t["first_audio_ms"] / 1000 for t in turns if "wait_s" in t] or [0.0],
+        answer=saved.get("answers_s") or [seconds for _, seconds in spoken_answers()],
     )
 
 
@@ -104,7 +117,7 @@ def simulate(
         heapq.heappush(waiting, (key, time, next(order), step))
 
     def answer(time: float, who: int, left: int) -> None:
-        sent = time + rng.uniform(*THINK_S) + rng.uniform(*ANSWER_S)
+        sent = time + rng.uniform(*THINK_S) + rng.choice(samples.answer)
         i = rng.randrange(len(samples.stt))
         job = {"who": who, "left": left - 1, "sent": sent, "class": LIVE, "i": i}
         at(sent, "arrive", {**job, "step": "stt"})
@@ -150,7 +163,8 @@ def simulate(
             if name == "llm":
                 first = min(samples.first_audio[i % len(samples.first_audio)], took)
                 step = {**step, "heard": now + first}
-                waits.append(now + first - step["sent"])
+                client = samples.client[i % len(samples.client)]
+                waits.append(now + first + client - step["sent"])
             at(now + took, "done", step)
     return waits
 
@@ -165,14 +179,35 @@ def main() -> None:
         default="1,2,3,4,6,8,12,16,24,32",
         type=lambda s: [int(x) for x in s.split(",")],
     )
-    parser.add_argument("--background", type=int, default=2)
-    parser.add_argument("--gpu-workers", type=int, default=1)
-    parser.add_argument("--turns", type=int, default=3)
-    parser.add_argument("--fifo", action="store_true", help="no priorities: arrival order")
+    run = "default: the samples' run's, else %(const)s"
+    parser.add_argument("--background", type=int, const=2, nargs="?", help=run)
+    parser.add_argument("--gpu-workers", type=int, const=1, nargs="?", help=run)
+    parser.add_argument("--turns", type=int, const=3, nargs="?", help=run)
+    parser.add_argument(
+        "--fifo",
+        action="store_true",
+        help="no priorities: arrival order (a `priorities off` "
+        "setting's samples are simulated so without it)",
+    )
     parser.add_argument("--target-s", type=float, default=8.0)
     parser.add_argument("--repeat", type=int, default=20, help="seeds averaged per N")
     args = parser.parse_args()
-    samples = Samples(**PAPER_6GB) if args.profile else from_run(args.samples, args.setting)
+    measured: dict[int, float] = {}
+    if args.profile:
+        samples, ran = paper_6gb(), {}
+    else:
+        saved = json.loads(args.samples.read_text())
+        args.setting = args.setting or next(iter(saved["results"]))
+        samples, ran = from_run(args.samples, args.setting), saved["args"]
+        measured = {row["n"]: row["p95"] for row in saved["results"][args.setting]}
+        args.fifo = args.fifo or args.setting.startswith("priorities off")
+    for name, default in (("background", 2), ("gpu_workers", 1), ("turns", 3)):
+        if getattr(args, name) is None:
+            setattr(args, name, ran.get(name, default))
+    print(
+        f"{args.setting or args.profile}: {args.gpu_workers} gpu, background {args.background}, "
+        f"{args.turns} turns, {'arrival order' if args.fifo else 'priorities'}"
+    )
     within = 0
     for n in args.candidates:
         waits = [
@@ -183,7 +218,10 @@ def main() -> None:
             )
         ]
         p50, p95, p99 = (percentile(waits, q) for q in (50, 95, 99))
-        print(f"N={n:<3} predicted wait p50/p95/p99 {p50:.1f}/{p95:.1f}/{p99:.1f} s", flush=True)
+        line = f"N={n:<3} predicted wait p50/p95/p99 {p50:.1f}/{p95:.1f}/{p99:.1f} s"
+        if measured.get(n) is not None:
+            line += f"   measured p95 {measured[n]:.1f} s ({p95 / measured[n] - 1:+.0%})"
+        print(line, flush=True)
         if p95 <= args.target_s:
             within = n
     print(f"predicted largest N with p95 <= {args.target_s} s: {within}")
