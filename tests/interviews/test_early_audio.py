@@ -37,6 +37,12 @@ def test_the_next_question_is_spoken_before_the_llm_stage_is_done(client, interv
         timings = job["timings"]
         assert timings["first_audio_ms"] > 0
         assert timings["tts_early_audio"] is True
+        # Each later step's start, on the job's clock: after the steps before it ran, and the
+        # llm step's own start before its question was heard.
+        starts = [timings[f"{s}_started_ms"] for s in ("retrieve", "llm", "tts")]
+        assert timings["queued_ms"] + timings["stt_run_ms"] <= starts[0] <= starts[1]
+        assert starts[0] + timings["retrieve_run_ms"] <= starts[1] < timings["first_audio_ms"]
+        assert starts[1] + timings["llm_run_ms"] <= starts[2]
         if any(e["type"] == "token" for e in events[at:]):
             return  # the feedback was still generating when the question was heard
     raise AssertionError("in three answers the question was never heard while feedback generated")

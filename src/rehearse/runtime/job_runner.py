@@ -116,11 +116,12 @@ class JobRunner:
         self.emit(job_id, "status", status=JobStatus.running.value)
         return job
 
-    def resume(self, job_id: UUID, attempt: int | None) -> Job | None:
+    def resume(self, job_id: UUID, attempt: int | None, stage: str | None = None) -> Job | None:
         """A running job handed on by an earlier step of this attempt; None once it has
-        finished or a later attempt (sent again by the reconciler) has taken it over."""
+        finished or a later attempt (sent again by the reconciler) has taken it over. `stage`:
+        the step's start is recorded (`<stage>_started_ms` since the job's creation)."""
         with statement() as conn:
-            return self._attempt_of(continue_job(conn, job_id, self.worker, attempt))
+            return self._attempt_of(continue_job(conn, job_id, self.worker, attempt, stage))
 
     def execute(self, job: Job, handler: Handler) -> "Outcome":
         """Run a handler, mapping every way it can end to a status and an error body."""
@@ -184,7 +185,8 @@ class JobRunner:
         stage, or None when the job ended here (last stage, failure, cancel) or had already
         ended (later stages then do nothing).
         """
-        job = self.begin(job_id) if first else self.resume(job_id, (state or {}).get(ATTEMPT_KEY))
+        attempt = (state or {}).get(ATTEMPT_KEY)
+        job = self.begin(job_id) if first else self.resume(job_id, attempt, stage)
         if job is None:
             self._attempts.pop(str(job_id), None)
             return None
