@@ -51,6 +51,8 @@ class Run:
     jobs: list[str] = field(default_factory=list)
     failed: int = 0
     failed_background: int = 0
+    errors: list[str] = field(default_factory=list)
+    """The error codes of the turns that failed."""
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -122,6 +124,7 @@ async def candidate(
             run.jobs.append(job_id)
             if not heard or job["status"] != "succeeded":
                 run.failed += 1  # the candidate answers the same question again
+                run.errors.append((job.get("error") or {}).get("code") or job["status"])
                 continue
             run.waits.append(waited)
             run.heard[job_id] = waited
@@ -204,6 +207,7 @@ def report(label: str, n: int, run: Run, wall: float, jobs: list[dict], workers:
         "n": n,
         "answers": len(run.waits),
         "failed": run.failed,
+        "errors": run.errors,
         "p50": percentile(run.waits, 50),
         "p95": percentile(run.waits, 95),
         "p99": percentile(run.waits, 99),
@@ -216,7 +220,8 @@ def report(label: str, n: int, run: Run, wall: float, jobs: list[dict], workers:
     print(
         f"{label:<22} N={n:<3} answers={len(run.waits):<3} failed={run.failed:<2} "
         f"wait p50/p95/p99 {'/'.join(cells)} s  busy {busy:.0%}  loads {row['loads']}  "
-        f"queue median/p95 s: {queue}",
+        f"queue median/p95 s: {queue}"
+        + (f"  failed: {', '.join(run.errors)}" if run.errors else ""),
         flush=True,
     )
     return row
