@@ -116,10 +116,10 @@ class JobRunner:
         self.emit(job_id, "status", status=JobStatus.running.value)
         return job
 
-    def resume(self, job_id: UUID, attempt: int | None, stage: str | None = None) -> Job | None:
-        """A running job handed on by an earlier step of this attempt; None once it has
-        finished or a later attempt (sent again by the reconciler) has taken it over. `stage`:
-        the step's start is recorded (`<stage>_started_ms` since the job's creation)."""
+    def resume(self, job_id: UUID, attempt: int | None, stage: str) -> Job | None:
+        """A running job handed on by an earlier step of this attempt, for step `stage` (its
+        start is recorded: `<stage>_started_ms` since the job's creation); None once it has
+        finished or a later attempt (sent again by the reconciler) has taken it over."""
         with statement() as conn:
             return self._attempt_of(continue_job(conn, job_id, self.worker, attempt, stage))
 

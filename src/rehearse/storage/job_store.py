@@ -127,29 +127,19 @@ _CLAIM = (
 
 
 def continue_job(
-    conn: psycopg.Connection,
-    job_id: UUID,
-    worker: str,
-    attempt: int | None = None,
-    stage: str | None = None,
+    conn: psycopg.Connection, job_id: UUID, worker: str, attempt: int | None, stage: str
 ) -> Job | None:
-    """A running job taken up by the next pipeline step (recorded as this worker's), only
-    while it is still on `attempt` when given. `stage` adds `<stage>_started_ms` to its timings:
+    """A running job taken up by the next pipeline step `stage` (recorded as this worker's),
+    only while it is still on `attempt` when given. Adds `<stage>_started_ms` to its timings:
     milliseconds from the job's creation to this step's start (what it waited for is the rest)."""
     return fetch_one(
         conn,
         Job,
-        "UPDATE jobs SET worker = %(worker)s, timings = CASE WHEN %(key)s::text IS NULL"
-        " THEN timings ELSE timings || jsonb_build_object(%(key)s::text,"
-        "   round(extract(epoch FROM clock_timestamp() - created_at) * 1000)) END"
+        "UPDATE jobs SET worker = %(worker)s, timings = timings || jsonb_build_object("
+        "   %(key)s::text, round(extract(epoch FROM clock_timestamp() - created_at) * 1000))"
         " WHERE id = %(id)s AND status = 'running'"
         f" AND (%(attempt)s::int IS NULL OR attempts = %(attempt)s::int) RETURNING {_JOB}",
-        {
-            "worker": worker,
-            "id": job_id,
-            "attempt": attempt,
-            "key": f"{stage}_started_ms" if stage else None,
-        },
+        {"worker": worker, "id": job_id, "attempt": attempt, "key": f"{stage}_started_ms"},
     )
 
 
