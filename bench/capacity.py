@@ -45,9 +45,8 @@ GPU_STAGES = ("stt", "llm", "tts")
 class Run:
     """What one N's candidates and background clients saw."""
 
-    waits: list[float] = field(default_factory=list)
-    heard: dict[str, float] = field(default_factory=dict)
-    """Each answered turn's wait by its job id, for the model (bench/capacity_model.py)."""
+    waits: dict[str, float] = field(default_factory=dict)
+    """Each answered turn's wait, by its job id (bench/capacity_model.py pairs it with the job)."""
     jobs: list[str] = field(default_factory=list)
     failed: int = 0
     failed_background: int = 0
@@ -126,8 +125,7 @@ async def candidate(
                 run.failed += 1  # the candidate answers the same question again
                 run.errors.append((job.get("error") or {}).get("code") or job["status"])
                 continue
-            run.waits.append(waited)
-            run.heard[job_id] = waited
+            run.waits[job_id] = waited
             await asyncio.sleep(max(LISTEN_S - (time.monotonic() - sent - waited), 0.0))
 
 
@@ -195,22 +193,23 @@ def report(label: str, n: int, run: Run, wall: float, jobs: list[dict], workers:
         if queued is not None:
             by_class.setdefault(cls, []).append(queued / 1000)
     busy = sum(_busy_s(j) for j in jobs) / (wall * workers)
+    waits = list(run.waits.values())
     row = {
         "timings": [
             {"kind": j["kind"], **(j.get("timings") or {})}
-            | ({"wait_s": run.heard[j["id"]]} if j["id"] in run.heard else {})
+            | ({"wait_s": run.waits[j["id"]]} if j["id"] in run.waits else {})
             for j in jobs
         ],
-        "waits": run.waits,
+        "waits": waits,
         "wall_s": wall,
         "setting": label,
         "n": n,
-        "answers": len(run.waits),
+        "answers": len(waits),
         "failed": run.failed,
         "errors": run.errors,
-        "p50": percentile(run.waits, 50),
-        "p95": percentile(run.waits, 95),
-        "p99": percentile(run.waits, 99),
+        "p50": percentile(waits, 50),
+        "p95": percentile(waits, 95),
+        "p99": percentile(waits, 99),
         "busy": busy,
         "loads": sum(_loads(j) for j in jobs),
         "queue": {c: (statistics.median(v), percentile(v, 95)) for c, v in by_class.items()},
@@ -218,7 +217,7 @@ def report(label: str, n: int, run: Run, wall: float, jobs: list[dict], workers:
     queue = ", ".join(f"{c} {m:.1f}/{p:.1f}" for c, (m, p) in sorted(row["queue"].items()))
     cells = [f"{row[k]:.1f}" if row[k] is not None else "-" for k in ("p50", "p95", "p99")]
     print(
-        f"{label:<22} N={n:<3} answers={len(run.waits):<3} failed={run.failed:<2} "
+        f"{label:<22} N={n:<3} answers={len(waits):<3} failed={run.failed:<2} "
         f"wait p50/p95/p99 {'/'.join(cells)} s  busy {busy:.0%}  loads {row['loads']}  "
         f"queue median/p95 s: {queue}"
         + (f"  failed: {', '.join(run.errors)}" if run.errors else ""),

@@ -73,46 +73,29 @@ def paper_6gb() -> Samples:
     return Samples(**PAPER_6GB, stt=stt, answer=answer)
 
 
-def from_run(path: Path, setting: str | None = None) -> Samples:
-    """Service times from a harness run's jobs, every N of a setting pooled.
+def from_run(saved: dict, setting: str) -> Samples:
+    """Service times from a harness run's jobs (`bench/capacity.py --save`), every N of a
+    setting pooled.
 
-    Each step's start is in the timings (`llm_started_ms`): the question's first audio is
-    counted from the llm step's own start, and the way from stt to the llm (the hand-off to a
-    cpu worker, and retrieve) is a delay of its own, so no sample holds a wait in a gpu queue:
-    that is the simulation's. Runs without the starts (before they were recorded) give their
-    smallest N only, both counted from the end of retrieve's run (the llm step's queue wait at
-    that N is then counted twice)."""
-    saved = json.loads(path.read_text())
-    results = saved["results"]
-    rows = results[setting] if setting else next(iter(results.values()))
-    timings = [t for row in rows for t in row["timings"]]
+    The question's first audio is counted from the llm step's own start (`llm_started_ms`),
+    and the way from stt to the llm (the hand-off to a cpu worker, and retrieve) is a delay of
+    its own: no sample holds a wait in a gpu queue, which is the simulation's to predict."""
+    timings = [t for row in saved["results"][setting] for t in row["timings"]]
     turns = [t for t in timings if t["kind"] == "interview_turn" and "first_audio_ms" in t]
-    if any("llm_started_ms" not in t for t in turns):
-        timings = rows[0]["timings"]
-        turns = [t for t in timings if t["kind"] == "interview_turn" and "first_audio_ms" in t]
-
-    def stt_done(t: dict) -> float:
-        return t["queued_ms"] / 1000 + step_s(t, "stt")
 
     def retrieve(t: dict) -> float:
-        if "retrieve_started_ms" not in t:
-            return step_s(t, "retrieve")
-        return t["retrieve_started_ms"] / 1000 - stt_done(t) + step_s(t, "retrieve")
-
-    def first_audio(t: dict) -> float:
-        llm_start = t.get("llm_started_ms")
-        start = llm_start / 1000 if llm_start is not None else stt_done(t) + retrieve(t)
-        return max(t["first_audio_ms"] / 1000 - start, 0.0)
+        stt_done = t["queued_ms"] / 1000 + step_s(t, "stt")
+        return t["retrieve_started_ms"] / 1000 - stt_done + step_s(t, "retrieve")
 
     return Samples(
         stt=[step_s(t, "stt") for t in turns],
         retrieve=[retrieve(t) for t in turns],
         llm=[step_s(t, "llm") for t in turns],
-        first_audio=[first_audio(t) for t in turns],
+        first_audio=[(t["first_audio_ms"] - t["llm_started_ms"]) / 1000 for t in turns],
         tts=[step_s(t, "tts") for t in turns],
         chat=[step_s(t, "") for t in timings if t["kind"] == "chat"] or [0.0],
         client=[t["wait_s"] - t["first_audio_ms"] / 1000 for t in turns if "wait_s" in t] or [0.0],
-        answer=saved.get("answers_s") or [seconds for _, seconds in spoken_answers()],
+        answer=saved["answers_s"],
     )
 
 
@@ -207,17 +190,16 @@ def simulate(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=Path, help="a bench/capacity.py --save file")
-    parser.add_argument("--setting", help="which setting's smallest N to take samples from")
+    parser.add_argument("--setting", help="the setting to take samples from (default: the first)")
     parser.add_argument("--profile", choices=["6gb"], help="paper service times instead")
     parser.add_argument(
         "--candidates",
         default="1,2,3,4,6,8,12,16,24,32",
         type=lambda s: [int(x) for x in s.split(",")],
     )
-    run = "default: the samples' run's, else %(const)s"
-    parser.add_argument("--background", type=int, const=2, nargs="?", help=run)
-    parser.add_argument("--gpu-workers", type=int, const=1, nargs="?", help=run)
-    parser.add_argument("--turns", type=int, const=3, nargs="?", help=run)
+    parser.add_argument("--background", type=int, help="default: the samples' run's, else 2")
+    parser.add_argument("--gpu-workers", type=int, help="default: the samples' run's, else 1")
+    parser.add_argument("--turns", type=int, help="default: the samples' run's, else 3")
     parser.add_argument(
         "--fifo",
         action="store_true",
@@ -233,7 +215,7 @@ def main() -> None:
     else:
         saved = json.loads(args.samples.read_text())
         args.setting = args.setting or next(iter(saved["results"]))
-        samples, ran = from_run(args.samples, args.setting), saved["args"]
+        samples, ran = from_run(saved, args.setting), saved["args"]
         measured = {row["n"]: (row["p50"], row["p95"]) for row in saved["results"][args.setting]}
         args.fifo = args.fifo or args.setting.startswith("priorities off")
     for name, default in (("background", 2), ("gpu_workers", 1), ("turns", 3)):
