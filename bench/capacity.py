@@ -118,15 +118,15 @@ async def candidate(
                 return
             job_id = accepted.json()["job_id"]
             heard = await _first_audio(c, job_id)
-            waited = time.monotonic() - sent  # the question's first audio is here
+            heard_at = time.monotonic()  # the question's first audio is here
             job = await _wait_job(operator, job_id)  # the turn is recorded: the next may come
             run.jobs.append(job_id)
             if not heard or job["status"] != "succeeded":
                 run.failed += 1  # the candidate answers the same question again
                 run.errors.append((job.get("error") or {}).get("code") or job["status"])
                 continue
-            run.waits[job_id] = waited
-            await asyncio.sleep(max(LISTEN_S - (time.monotonic() - sent - waited), 0.0))
+            run.waits[job_id] = heard_at - sent
+            await asyncio.sleep(max(LISTEN_S - (time.monotonic() - heard_at), 0.0))
 
 
 async def background(client: httpx.AsyncClient, stop: asyncio.Event, run: Run) -> None:

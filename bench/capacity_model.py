@@ -216,7 +216,11 @@ def main() -> None:
         saved = json.loads(args.samples.read_text())
         args.setting = args.setting or next(iter(saved["results"]))
         samples, ran = from_run(saved, args.setting), saved["args"]
-        measured = {row["n"]: (row["p50"], row["p95"]) for row in saved["results"][args.setting]}
+        measured = {
+            row["n"]: (row["p50"], row["p95"])
+            for row in saved["results"][args.setting]
+            if row["p95"] is not None  # an N where every turn failed has no wait to compare
+        }
         args.fifo = args.fifo or args.setting.startswith("priorities off")
     for name, default in (("background", 2), ("gpu_workers", 1), ("turns", 3)):
         if getattr(args, name) is None:
@@ -240,7 +244,7 @@ def main() -> None:
             f"N={n:<3} predicted wait p50/p95/p99 {p50:.1f}/{p95:.1f}/{p99:.1f} s, "
             f"one run's p95 {low:.1f}-{high:.1f} s"
         )
-        if measured.get(n) is not None:
+        if n in measured:
             m50, m95 = measured[n]
             line += (
                 f"   measured p50 {m50:.1f} s ({p50 / m50 - 1:+.0%}), "

@@ -50,8 +50,8 @@ def llama_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_each_token_comes_no_sooner_than_the_card_would_have_it(llama_path: Path) -> None:
-    plain, paced = LlamaEngine(llama_path, n_ctx=1024), LlamaEngine(llama_path, n_ctx=1024)
-    paced.pace = CARD
+    plain = LlamaEngine(llama_path, n_ctx=1024)
+    paced = LlamaEngine(llama_path, n_ctx=1024, pace=CARD)
     plain.load()
     paced.load()
     try:

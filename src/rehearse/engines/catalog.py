@@ -64,6 +64,7 @@ def specs(settings: Settings, device: str) -> list[ModelSpec]:
     pinned = set(pinned_names(settings))
     whisper_device = model_device(settings, WHISPER, device)
     llm_device = model_device(settings, LLM, device)
+    card = pace(settings.card_pace)
 
     def whisper():
         from rehearse.engines.whisper import WhisperEngine
@@ -75,7 +76,7 @@ def specs(settings: Settings, device: str) -> list[ModelSpec]:
             beam_size=settings.whisper_beam_size,
             vad=settings.whisper_vad,
             max_audio_seconds=settings.max_audio_seconds,
-            pace=pace(settings.card_pace),
+            pace=card,
         )
 
     def llm():
@@ -87,7 +88,7 @@ def specs(settings: Settings, device: str) -> list[ModelSpec]:
             n_gpu_layers=settings.llm_n_gpu_layers if llm_device == "cuda" else 0,
             n_threads=settings.llm_threads or None,
             options=llm_options(settings),
-            pace=pace(settings.card_pace),
+            pace=card,
         )
 
     def speech():

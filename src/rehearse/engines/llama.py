@@ -1,12 +1,13 @@
 """Chat completion with llama-cpp-python: streamed tokens, exact prompt budgets, JSON schemas."""
 
 from collections.abc import Callable, Generator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rehearse.base.errors import JobCanceled, JobError
 from rehearse.contracts.jobs import ChatMessage, ChatParams
-from rehearse.engines.card_pace import CardPace, PaceClock
+from rehearse.engines.card_pace import CardPace
 from rehearse.engines.llama_grammar import checked
 from rehearse.engines.llama_output import plan
 from rehearse.engines.llama_reuse import PromptReuse
@@ -124,8 +125,8 @@ class LlamaEngine:
             seed=params.seed,
             grammar=grammar,
         )
-        paced = (clock, prompt_tokens) if clock else None
-        text, finish_reason = self._consume(stream, ctx, out.reader, paced)
+        hold = partial(clock.token, prompt_tokens) if clock else None
+        text, finish_reason = self._consume(stream, ctx, out.reader, hold)
         # Every sampled token but the last was evaluated into the context, so this counts
         # the samples, including an end-of-turn token when one ended the answer.
         completion_tokens = max(llm.n_tokens - prompt_tokens + 1, 0)
@@ -146,12 +147,12 @@ class LlamaEngine:
         stream: Generator[Any, None, None],
         ctx: RunContext,
         reader: CallReader | None = None,
-        paced: tuple[PaceClock, int] | None = None,
+        hold: Callable[[int], None] | None = None,
     ) -> tuple[str, str]:
         """Emit the stream's pieces; on cancel stop it at the next chunk and close it.
 
-        With tools, each `token` event of a call also carries its `tool_calls` deltas. `paced`
-        (a card's clock and the prompt's tokens) holds each piece until the card would have it.
+        With tools, each `token` event of a call also carries its `tool_calls` deltas. `hold(i)`
+        (a card's clock, after the prompt) holds the i-th piece until the card would have it.
         """
         pieces: list[str] = []
         finish_reason = "length"
@@ -162,8 +163,8 @@ class LlamaEngine:
                 choice = chunk["choices"][0]
                 piece = choice["delta"].get("content")
                 if piece:
-                    if paced:
-                        paced[0].token(paced[1], len(pieces))
+                    if hold:
+                        hold(len(pieces))
                     pieces.append(piece)
                     _emit(ctx, reader, piece)
                 if choice["finish_reason"] is not None:
